@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian package ctml needs, only those missing; idempotent; run as root
+# (or through sudo) on Debian 12. Both README commands call it first.
+set -euo pipefail
+
+packages=(
+  # host build and tests
+  cmake ninja-build g++ clang-14 catch2 libbenchmark-dev libboost-dev
+  # AVR: clang-16 compiles C++20 for AVR; avr-gcc links against avr-libc; simavr runs it
+  clang-16 lld-16 gcc-avr binutils-avr avr-libc simavr libsimavr-dev libelf-dev pkg-config
+  # Cortex-M
+  gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
+  qemu-system-arm
+  # codegen and the reference frameworks (Debian's /usr/bin/python3 only)
+  python3 python3-numpy python3-sklearn python3-xgboost python3-matplotlib python3-pytest
+  python3-torch python3-onnx
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} Debian packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"
