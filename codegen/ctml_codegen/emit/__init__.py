@@ -1,0 +1,1 @@
+"""Emitters: IR to C++ headers."""

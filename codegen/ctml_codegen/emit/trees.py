@@ -1,0 +1,251 @@
+"""Tree ensembles to a C++ header: lowering (threshold mapping, pruning, leaf codes) and text."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ConversionError
+from ..ir import Forest, Tree
+from ..quantize import FeatureMap, map_threshold
+from .cpp import comment_block, f32, int_type, wrap
+
+VOTE_MAX = 0xFFFF
+
+
+@dataclass
+class Lowered:
+    """A forest ready to print: per tree a list of (feature, threshold, right, default_left, code)."""
+    forest: Forest
+    fmap: FeatureMap
+    trees: list[list[tuple]]
+    codes: dict                 # family constants: vote scale and distributions, or values
+    value_int: bool             # additive leaves as int32 fixed point
+    frac_bits: int = 0
+
+    @property
+    def n_nodes(self) -> int:
+        return sum(len(t) for t in self.trees)
+
+
+def _lower_tree(tree: Tree, fmap: FeatureMap, leaf_code) -> list[tuple]:
+    """Maps thresholds into the input domain and drops tests every input passes the same way."""
+    out: list[tuple] = []
+
+    def build(i: int) -> None:
+        f = tree.feature[i]
+        if f < 0:
+            out.append((-1, 0, leaf_code(tree.value[i]), False))
+            return
+        m = map_threshold(fmap, f, tree.threshold[i])
+        if m[0] == "left":
+            build(i + 1)
+            return
+        if m[0] == "right":
+            build(tree.right[i])
+            return
+        me = len(out)
+        out.append(None)
+        build(i + 1)
+        right = len(out)
+        out[me] = (f, m[1], right, tree.default_left[i])
+        build(tree.right[i])
+    build(0)
+    return [(n[0], n[1], n[2], n[3]) for n in out]
+
+
+def _votes(p: np.ndarray, scale: int) -> tuple[int, ...]:
+    """Probabilities to integer votes summing to scale (largest remainder, ties to the lower class)."""
+    exact = p * scale
+    base = np.floor(exact).astype(np.int64)
+    rest = int(scale - base.sum())
+    order = sorted(range(len(p)), key=lambda k: (-(exact[k] - base[k]), k))
+    for k in order[:rest]:
+        base[k] += 1
+    return tuple(int(v) for v in base)
+
+
+def lower(forest: Forest, fmap: FeatureMap, vote_bits: int = 16) -> Lowered:
+    if forest.kind == "classifier":
+        n_classes = len(forest.classes)
+        limit = VOTE_MAX if vote_bits == 16 else 0x7FFFFFFF
+        scale = limit // len(forest.trees)
+        dists: dict[tuple, int] = {}
+
+        def code(value) -> int:
+            v = _votes(np.asarray(value, dtype=np.float64), scale)
+            nz = [k for k, c in enumerate(v) if c]
+            if len(nz) == 1:
+                return nz[0]
+            return n_classes + dists.setdefault(v, len(dists))
+        trees = [_lower_tree(t, fmap, code) for t in forest.trees]
+        return Lowered(forest, fmap, trees, {"scale": scale, "dists": list(dists), "bits": vote_bits}, False)
+
+    value_int = not fmap.is_float
+    frac = 0
+    if value_int:
+        # The bound ctml's static_assert checks: the largest |init| plus every tree's largest |leaf|.
+        bound = max(abs(v) for v in forest.init)
+        bound += sum(max(abs(v[0]) for v in tree.value if v is not None) for tree in forest.trees)
+        if forest.kind == "isolation":
+            bound = max(bound, abs(_inlier_sum(forest)))
+        frac = 30 if bound == 0 else int(math.floor(math.log2((2 ** 31 - 1) / (bound * 1.001))))
+        frac = max(0, min(30, frac))
+    values: dict = {}
+
+    def code(value) -> int:
+        v = value[0]
+        key = int(round(v * 2 ** frac)) if value_int else float(np.float32(v))
+        return values.setdefault(key, len(values))
+    trees = [_lower_tree(t, fmap, code) for t in forest.trees]
+    return Lowered(forest, fmap, trees, {"values": list(values)}, value_int, frac)
+
+
+def _inlier_sum(forest: Forest) -> float:
+    """The summed path length from which scikit-learn's IsolationForest calls a sample an inlier."""
+    offset = forest.extra["offset"]
+    if offset >= 0:
+        return math.inf
+    return -len(forest.trees) * forest.extra["average_path_length"] * math.log2(-offset)
+
+
+def footprint(lw: Lowered) -> dict:
+    """Flash bytes of the model's arrays in the table layout (what flash_bytes reports)."""
+    node_size = _node_size(lw)
+    if lw.forest.kind == "classifier":
+        n_entries = sum(sum(1 for c in d if c) for d in lw.codes["dists"])
+        vote = 2 if lw.codes["bits"] == 16 else 4
+        extra = (2 * (len(lw.codes["dists"]) + 1) + n_entries * (1 + vote)) if lw.codes["dists"] else 0
+    else:
+        extra = 4 * len(lw.codes["values"])
+    return {"nodes": lw.n_nodes, "node_bytes": lw.n_nodes * node_size, "leaf_bytes": extra}
+
+
+def _types(lw: Lowered) -> tuple[str, str, str]:
+    n_feat = lw.forest.n_features
+    feat_limit = 63 if lw.forest.nan_aware else 254
+    ftype = "std::uint8_t" if n_feat <= feat_limit else "std::uint16_t"
+    if n_feat > 16383:
+        raise ConversionError(f"{n_feat} features are more than ctml's trees support (16383)")
+    max_code = max(n[2] for t in lw.trees for n in t)
+    ctype = int_type(0, max(max_code, max(len(t) for t in lw.trees)), unsigned=True)
+    return ftype, lw.fmap.ctype, ctype
+
+
+def _node_size(lw: Lowered) -> int:
+    sizes = {"std::uint8_t": 1, "std::uint16_t": 2, "std::uint32_t": 4, "std::int8_t": 1, "std::int16_t": 2, "float": 4}
+    f, t, c = (sizes[x] for x in _types(lw))
+    return f + t + c   # AVR packs fields without padding
+
+
+def _node_text(n: tuple, fmap: FeatureMap, nan_aware: bool, ftype: str) -> str:
+    f, thr, right, dl = n
+    if f < 0:
+        return f"{{leaf, 0, {right}}}"
+    thr_text = f32(thr) if fmap.is_float else str(int(thr))
+    feat = f"{f} | ctml::trees::default_left_bit<{ftype}>" if (nan_aware and dl) else str(f)
+    return f"{{{feat}, {thr_text}, {right}}}"
+
+
+def header(lw: Lowered, name: str) -> str:
+    fo, fm = lw.forest, lw.fmap
+    ftype, ttype, ctype = _types(lw)
+    data_ns = f"{name}_data"
+    lines: list[str] = []
+    what = {"classifier": "forest_classifier", "regressor": "tree_regressor",
+            "boosted_classifier": "boosted_classifier", "isolation": "isolation_forest"}[fo.kind]
+    include = {"classifier": "forest_classifier", "regressor": "regressor",
+               "boosted_classifier": "boosted_classifier", "isolation": "isolation_forest"}[fo.kind]
+    info = [f"ctml model `{name}`, generated by ctml codegen: do not edit, regenerate.",
+            f"Source: {fo.source.estimator}, {fo.source.framework}.",
+            f"{fo.n_features} features, input {fm.ctype}" + ("" if fm.is_float else f" (per-feature affine codes; see {name}_info::quantize)") + ".",
+            f"{len(fo.trees)} trees, {lw.n_nodes} nodes after threshold mapping."]
+    if fo.classes:
+        info.append("Classes (predict returns the index): " + ", ".join(repr(c) for c in fo.classes) + ".")
+    lines += [comment_block(info), "#pragma once", "#include <array>", "#include <cstdint>", "#include <limits>", "",
+              "#include <ctml/core/quantize.hpp>", "#include <ctml/platform/flash.hpp>",
+              f"#include <ctml/trees/{include}.hpp>", "", f"namespace ctml_models::{data_ns} {{", "",
+              f"using node = ctml::trees::node<{ftype}, {ttype}, {ctype}>;",
+              f"inline constexpr {ftype} leaf = ctml::trees::leaf_feature<{ftype}>;", ""]
+    for t, nodes in enumerate(lw.trees):
+        items = [_node_text(n, fm, fo.nan_aware, ftype) for n in nodes]
+        lines += [f"CTML_FLASH inline constexpr node tree_{t}[] = {{", wrap(items), "};"]
+    lines.append("")
+    spec: list[str] = [f"  static constexpr std::size_t n_features = {fo.n_features};",
+                       f"  using feature_type = {fm.ctype};"]
+    if fo.nan_aware:
+        spec.append("  static constexpr bool nan_aware = true;")
+    if fo.kind == "classifier":
+        vtype = "std::uint16_t" if lw.codes["bits"] == 16 else "std::uint32_t"
+        dists = lw.codes["dists"]
+        starts, entries = [0], []
+        for d in dists:
+            for k, c in enumerate(d):
+                if c:
+                    entries.append(f"{{{k}, {c}}}")
+            starts.append(len(entries))
+        if not entries:
+            entries = ["{0, 0}"]
+        lines += [f"CTML_FLASH inline constexpr std::uint16_t dist_start[] = {{", wrap([str(s) for s in starts]), "};",
+                  f"CTML_FLASH inline constexpr ctml::trees::vote_entry<{vtype}> dist_entries[] = {{", wrap(entries), "};", ""]
+        spec += [f"  static constexpr std::size_t n_classes = {len(fo.classes)};",
+                 f"  using vote_type = {vtype};",
+                 f"  static constexpr {vtype} vote_scale = {lw.codes['scale']};",
+                 f"  static constexpr const auto& dist_start = {data_ns}::dist_start;",
+                 f"  static constexpr const auto& dist_entries = {data_ns}::dist_entries;"]
+    else:
+        vals = lw.codes["values"]
+        vtype = "std::int32_t" if lw.value_int else "float"
+        text = [str(v) for v in vals] if lw.value_int else [f32(v) for v in vals]
+        lines += [f"CTML_FLASH inline constexpr {vtype} values[] = {{", wrap(text), "};", ""]
+        init = [int(round(v * 2 ** lw.frac_bits)) if lw.value_int else v for v in fo.init]
+        init_text = ", ".join(str(v) for v in init) if lw.value_int else ", ".join(f32(v) for v in init)
+        spec += [f"  using value_type = {vtype};",
+                 f"  static constexpr std::size_t n_outputs = {fo.n_outputs};",
+                 f"  static constexpr std::array<value_type, {fo.n_outputs}> init = {{{init_text}}};",
+                 f"  static constexpr const auto& values = {data_ns}::values;"]
+        if lw.value_int:
+            spec.append(f"  static constexpr float value_scale = {f32(2.0 ** -lw.frac_bits)};  // 2^-{lw.frac_bits}")
+        if fo.kind == "regressor":
+            spec.append(f"  static constexpr bool average = {'true' if fo.average else 'false'};")
+        if fo.kind == "boosted_classifier":
+            spec.append(f"  static constexpr std::size_t n_classes = {len(fo.classes)};")
+        if fo.kind == "isolation":
+            h = _inlier_sum(fo)
+            if lw.value_int:
+                h_text = "std::numeric_limits<std::int32_t>::max()" if math.isinf(h) else str(int(math.ceil(h * 2 ** lw.frac_bits)))
+            else:
+                h_text = f32(h)
+            spec += [f"  static constexpr value_type inlier_min_sum = {h_text};",
+                     f"  static constexpr float average_path_length = {f32(fo.extra['average_path_length'])};",
+                     f"  static constexpr float offset = {f32(fo.extra['offset'])};"]
+    tree_refs = [f"{data_ns}::tree_{t}" for t in range(len(lw.trees))]
+    spec.append("  using trees = ctml::trees::tree_list<")
+    spec.append(wrap(tree_refs, indent="      ") + ">;")
+    lines += [f"}}  // namespace ctml_models::{data_ns}", "", "namespace ctml_models {", "",
+              f"struct {name}_spec {{", *spec, "};", "",
+              "// The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.",
+              "template <class Layout = ctml::layout::automatic>",
+              f"using {name}_t = ctml::trees::{what}<{name}_spec, Layout>;", f"using {name} = {name}_t<>;", ""]
+    lines += _info(lw, name)
+    lines += ["}  // namespace ctml_models", ""]
+    return "\n".join(lines)
+
+
+def _info(lw: Lowered, name: str) -> list[str]:
+    fo, fm = lw.forest, lw.fmap
+    out = [f"namespace {name}_info {{"]
+    if fo.classes and all(isinstance(c, (int, np.integer)) for c in fo.classes):
+        out.append(f"inline constexpr std::array<long, {len(fo.classes)}> class_labels = {{"
+                   + ", ".join(str(int(c)) for c in fo.classes) + "};")
+    if not fm.is_float:
+        maps = [f"{{{f32(o)}, {f32(i)}}}" for o, i in zip(fm.offset, fm.inv_scale())]
+        out += [f"CTML_FLASH inline constexpr ctml::quantize::affine<{fm.ctype}> quantizer[] = {{", wrap(maps), "};",
+                "// Float features to the model's input codes (float32 arithmetic, the same as codegen's).",
+                f"inline std::array<{fm.ctype}, {fo.n_features}> quantize(const std::array<float, {fo.n_features}>& x) noexcept {{",
+                f"  std::array<{fm.ctype}, {fo.n_features}> q{{}};",
+                f"  for (std::size_t i = 0; i < q.size(); ++i) q[i] = ctml::platform::flash_read(&quantizer[i])(x[i]);",
+                "  return q;", "}"]
+    out += [f"}}  // namespace {name}_info", ""]
+    return out

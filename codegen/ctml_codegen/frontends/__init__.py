@@ -1,0 +1,1 @@
+"""Frontends: one module per framework, each turning a fitted model into the IR."""

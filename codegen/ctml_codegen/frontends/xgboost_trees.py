@@ -1,0 +1,77 @@
+"""XGBoost models (XGBClassifier, XGBRegressor, Booster) to the IR.
+
+XGBoost sends x left ("yes") when x < split in float32. On float32 inputs that is
+x <= the float32 just below split, which is the threshold the IR keeps. Missing values (NaN) go
+to the node's default child, so the model is nan_aware.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+
+from ..errors import ConversionError
+from ..ir import Forest, Source, Tree
+
+OBJECTIVES = ("binary:logistic", "multi:softprob", "multi:softmax", "reg:squarederror")
+
+
+def _tree(t: dict) -> Tree:
+    lc, rc = t["left_children"], t["right_children"]
+    split, cond, dleft = t["split_indices"], t["split_conditions"], t["default_left"]
+    order, stack = [], [0]
+    while stack:
+        n = stack.pop()
+        order.append(n)
+        if lc[n] != -1:
+            stack.append(rc[n])
+            stack.append(lc[n])
+    idx = {old: i for i, old in enumerate(order)}
+    feats, thr, right, dl, vals = [], [], [], [], []
+    for n in order:
+        if lc[n] == -1:
+            feats.append(-1), thr.append(0.0), right.append(-1), dl.append(False)
+            vals.append((float(np.float32(cond[n])),))
+        else:
+            c = np.float32(cond[n])
+            below = np.nextafter(c, np.float32(-np.inf), dtype=np.float32)
+            feats.append(int(split[n])), thr.append(float(below)), right.append(idx[rc[n]])
+            dl.append(bool(dleft[n])), vals.append(None)
+    return Tree(tuple(feats), tuple(thr), tuple(right), tuple(dl), tuple(vals))
+
+
+def from_xgboost(model) -> Forest:
+    import xgboost as xgb
+    booster = model if isinstance(model, xgb.Booster) else None
+    if booster is None:
+        try:
+            booster = model.get_booster()
+        except Exception as e:  # xgboost raises its own NotFittedError subclasses
+            raise ConversionError(f"the {type(model).__name__} is not fitted; call fit() before converting") from e
+    doc = json.loads(booster.save_raw("json"))
+    learner = doc["learner"]
+    objective = learner["objective"]["name"]
+    if objective not in OBJECTIVES:
+        raise ConversionError(f"XGBoost objective {objective} is not supported; supported: {', '.join(OBJECTIVES)}")
+    gb = learner["gradient_booster"]
+    if gb["name"] != "gbtree":
+        raise ConversionError(f"XGBoost booster {gb['name']} is not supported; only gbtree")
+    params = learner["learner_model_param"]
+    n_features = int(params["num_feature"])
+    n_class = int(params["num_class"])
+    base = float(params["base_score"])
+    trees_json = gb["model"]["trees"]
+    info = gb["model"]["tree_info"]
+    k = max(1, n_class)
+    if any(int(c) != i % k for i, c in enumerate(info)):
+        raise ConversionError("XGBoost models with several parallel trees per round are not supported")
+    trees = tuple(_tree(t) for t in trees_json)
+    src = Source(f"XGBoost {xgb.__version__}", f"{type(model).__name__}(objective={objective}, n_trees={len(trees)})")
+    if objective == "binary:logistic":
+        init = (math.log(base / (1 - base)),)
+        return Forest("boosted_classifier", n_features, trees, src, classes=(0, 1), n_outputs=1, init=init, nan_aware=True)
+    if objective.startswith("multi:"):
+        return Forest("boosted_classifier", n_features, trees, src, classes=tuple(range(k)), n_outputs=k,
+                      init=(base,) * k, nan_aware=True)
+    return Forest("regressor", n_features, trees, src, init=(base,), nan_aware=True)

@@ -1,0 +1,70 @@
+"""The intermediate representation: what frontends produce and emitters consume.
+
+A tree is stored in preorder: the left child of node i is i + 1, the right child is right[i].
+A node sends x to the left when x <= threshold (frontends normalise other comparisons).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Tree:
+    feature: tuple[int, ...]          # -1 marks a leaf
+    threshold: tuple[float, ...]      # float64; meaningless at leaves
+    right: tuple[int, ...]            # right child; -1 at leaves
+    default_left: tuple[bool, ...]    # where NaN goes (XGBoost); False for scikit-learn
+    value: tuple[Optional[tuple[float, ...]], ...]  # leaf payload: class probabilities or values
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.feature)
+
+    def leaves(self) -> list[int]:
+        return [i for i, f in enumerate(self.feature) if f < 0]
+
+
+@dataclass(frozen=True)
+class Source:
+    framework: str          # "scikit-learn 1.2.1"
+    estimator: str          # "RandomForestClassifier(n_estimators=10, max_depth=6)"
+
+
+@dataclass(frozen=True)
+class Forest:
+    """A tree ensemble.
+
+    kind: "classifier" (trees vote with class probabilities; mean, argmax),
+          "regressor"  (leaf values; mean when average else init + sum),
+          "boosted_classifier" (leaf values added into n_outputs raw scores),
+          "isolation"  (leaf values are path lengths).
+    """
+    kind: str
+    n_features: int
+    trees: tuple[Tree, ...]
+    source: Source
+    classes: tuple = ()
+    n_outputs: int = 1
+    init: tuple[float, ...] = (0.0,)
+    average: bool = False
+    nan_aware: bool = False
+    extra: dict = field(default_factory=dict)   # family-specific constants (isolation forest)
+
+
+def check_finite(forest: Forest) -> None:
+    from .errors import ConversionError
+    for t, tree in enumerate(forest.trees):
+        thr = np.array([th for f, th in zip(tree.feature, tree.threshold) if f >= 0], dtype=np.float64)
+        if thr.size and not np.all(np.isfinite(thr)):
+            raise ConversionError(f"tree {t} has a NaN or infinite threshold; retrain or repair the model")
+        for v in tree.value:
+            if v is not None and not np.all(np.isfinite(np.asarray(v, dtype=np.float64))):
+                raise ConversionError(f"tree {t} has a NaN or infinite leaf value; retrain or repair the model")
+    if not np.all(np.isfinite(np.asarray(forest.init, dtype=np.float64))):
+        raise ConversionError("the model's initial score is NaN or infinite")
+    for k, v in forest.extra.items():
+        if isinstance(v, float) and not np.isfinite(v):
+            raise ConversionError(f"the model's {k} is NaN or infinite")

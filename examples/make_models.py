@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""Trains the bundled example models on data sets that ship with scikit-learn and converts them
+into models/. Deterministic (random_state=0 everywhere), so regenerating changes no byte.
+
+Usage: /usr/bin/python3 examples/make_models.py [--out models] [--only NAME ...]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "codegen"))
+
+import numpy as np  # noqa: E402
+from sklearn import datasets, ensemble, tree  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
+
+from ctml_codegen import convert  # noqa: E402
+
+
+def split(loader):
+    X, y = loader(return_X_y=True)
+    return train_test_split(X, y, test_size=0.25, random_state=0)
+
+
+def regression_split():
+    X, y = datasets.load_diabetes(return_X_y=True)
+    return train_test_split(X, y, test_size=0.25, random_state=0)
+
+
+def xgb_models():
+    import xgboost as xgb
+    Xtr, Xte, ytr, yte = split(datasets.load_breast_cancer)
+    yield ("breast_cancer_xgb", xgb.XGBClassifier(n_estimators=20, max_depth=3, random_state=0, n_jobs=1),
+           (Xtr, Xte, ytr, yte), {"feature_bits": 0})
+    Xtr, Xte, ytr, yte = split(datasets.load_iris)
+    yield ("iris_xgb", xgb.XGBClassifier(n_estimators=10, max_depth=3, random_state=0, n_jobs=1),
+           (Xtr, Xte, ytr, yte), {"feature_bits": 16})
+    Xtr, Xte, ytr, yte = regression_split()
+    yield ("diabetes_xgb", xgb.XGBRegressor(n_estimators=20, max_depth=3, random_state=0, n_jobs=1),
+           (Xtr, Xte, ytr, None), {"feature_bits": 0})
+
+
+def models():
+    bc, dg, ir, rg = split(datasets.load_breast_cancer), split(datasets.load_digits), split(datasets.load_iris), regression_split()
+    R = 0
+    yield "breast_cancer_dt", tree.DecisionTreeClassifier(max_depth=8, random_state=R), bc, {"feature_bits": 16}
+    yield "breast_cancer_rf", ensemble.RandomForestClassifier(n_estimators=10, max_depth=6, random_state=R), bc, {"feature_bits": 16}
+    yield "breast_cancer_rf_float", ensemble.RandomForestClassifier(n_estimators=10, max_depth=6, random_state=R), bc, {"feature_bits": 0}
+    yield "digits_rf", ensemble.RandomForestClassifier(n_estimators=20, max_depth=8, random_state=R), dg, {}
+    yield "digits_et", ensemble.ExtraTreesClassifier(n_estimators=10, max_depth=8, random_state=R), dg, {}
+    yield "iris_gb", ensemble.GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=R), ir, {"feature_bits": 16}
+    yield "breast_cancer_gb", ensemble.GradientBoostingClassifier(n_estimators=30, max_depth=3, random_state=R), bc, {"feature_bits": 16}
+    yield "diabetes_dt", tree.DecisionTreeRegressor(max_depth=6, random_state=R), (rg[0], rg[1], rg[2], None), {"feature_bits": 0}
+    yield "diabetes_rf", ensemble.RandomForestRegressor(n_estimators=10, max_depth=6, random_state=R), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
+    yield "diabetes_gb", ensemble.GradientBoostingRegressor(n_estimators=30, max_depth=3, random_state=R), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
+    yield "breast_cancer_if", ensemble.IsolationForest(n_estimators=20, random_state=R), (bc[0], bc[1], None, None), {"feature_bits": 16}
+    yield "breast_cancer_if_float", ensemble.IsolationForest(n_estimators=20, random_state=R), (bc[0], bc[1], None, None), {"feature_bits": 0}
+    yield from xgb_models()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=str(ROOT / "models"))
+    ap.add_argument("--only", nargs="*", default=None)
+    args = ap.parse_args()
+    for name, est, (Xtr, Xte, ytr, yte), opts in models():
+        if args.only and name not in args.only:
+            continue
+        if ytr is None:
+            est.fit(Xtr)
+        else:
+            est.fit(Xtr, ytr)
+        r = convert(est, name, args.out, X_sample=Xtr, X_test=Xte, y_test=yte, **opts)
+        print(f"{name}: {r.nodes} nodes, {r.layout} layout on host, header {r.header.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

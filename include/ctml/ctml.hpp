@@ -1,0 +1,11 @@
+// ctml: machine-learning inference as C++ types. The umbrella header; each family header also
+// stands alone.
+#pragma once
+#include "core/concepts.hpp"
+#include "core/fixed.hpp"
+#include "core/layout.hpp"
+#include "core/math.hpp"
+#include "core/quantize.hpp"
+#include "platform/flash.hpp"
+#include "platform/target.hpp"
+#include "trees/trees.hpp"

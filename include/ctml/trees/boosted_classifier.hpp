@@ -1,0 +1,69 @@
+// Boosted tree classifiers: GradientBoostingClassifier and XGBClassifier. Binary models have one
+// raw score (class 1 when it is positive, as scikit-learn's argmax of [1 - p, p] and XGBoost's
+// p > 0.5 decide); multiclass models have one score per class and predict the first maximum.
+#pragma once
+#include <array>
+#include <cstdint>
+
+#include "../core/layout.hpp"
+#include "../core/math.hpp"
+#include "additive.hpp"
+
+namespace ctml::trees {
+
+template <class Spec, class LayoutPolicy = layout::automatic>
+struct boosted_classifier {
+  using core = detail::additive<Spec, LayoutPolicy>;
+  using layout_type = typename core::layout_type;
+  using feature_type = typename core::feature_type;
+  using input_type = typename core::input_type;
+  using output_type = std::uint8_t;
+  static constexpr std::size_t n_features = core::n_features;
+  static constexpr std::size_t n_classes = Spec::n_classes;
+  static constexpr std::size_t n_trees = core::n_trees;
+  static constexpr std::size_t ram_bytes = core::ram_bytes;
+  static constexpr std::size_t flash_bytes = core::flash_bytes;
+  static_assert(n_classes >= 2 && n_classes <= 255, "ctml: a classifier needs 2..255 classes");
+  static_assert(Spec::n_outputs == (n_classes == 2 ? 1 : n_classes),
+                "ctml: a boosted classifier has one output when binary, else one per class");
+  using decision_type = std::array<float, Spec::n_outputs>;
+  using proba_type = std::array<float, n_classes>;
+
+  static constexpr output_type predict(const input_type& x) noexcept {
+    const auto r = core::raw(x);
+    if constexpr (n_classes == 2) {
+      return r[0] > 0 ? 1 : 0;
+    } else {
+      output_type best = 0;
+      for (std::size_t k = 1; k < n_classes; ++k)
+        if (r[k] > r[best]) best = static_cast<output_type>(k);
+      return best;
+    }
+  }
+
+  static constexpr decision_type decision_function(const input_type& x) noexcept {
+    const auto r = core::raw(x);
+    decision_type d{};
+    for (std::size_t k = 0; k < d.size(); ++k) d[k] = core::to_real(r[k]);
+    return d;
+  }
+
+  // The logistic of the score when binary, the softmax of the scores otherwise.
+  static constexpr proba_type predict_proba(const input_type& x) noexcept {
+    const auto d = decision_function(x);
+    proba_type p{};
+    if constexpr (n_classes == 2) {
+      p[1] = math::sigmoid(d[0]);
+      p[0] = 1.0f - p[1];
+    } else {
+      float top = d[0];
+      for (float v : d) top = v > top ? v : top;
+      float sum = 0.0f;
+      for (std::size_t k = 0; k < n_classes; ++k) sum += (p[k] = math::exp(d[k] - top));
+      for (auto& v : p) v /= sum;
+    }
+    return p;
+  }
+};
+
+}  // namespace ctml::trees

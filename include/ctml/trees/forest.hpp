@@ -1,0 +1,68 @@
+// What every tree ensemble shares: the spec checks, the chosen layout, and a fold that walks
+// each tree of the list once and hands its leaf payload (with the tree's index) to a callback.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+#include "../core/layout.hpp"
+#include "../platform/target.hpp"
+#include "node.hpp"
+#include "walk.hpp"
+
+namespace ctml::trees::detail {
+
+template <class Spec>
+consteval bool spec_nan_aware() {
+  if constexpr (requires { Spec::nan_aware; }) return Spec::nan_aware;
+  else return false;
+}
+
+template <const auto& Nodes, class Values>
+consteval long long max_abs_leaf(const Values& values) {
+  using F = std::remove_cvref_t<decltype(Nodes[0].feature)>;
+  long long most = 0;
+  for (const auto& nd : Nodes) {
+    if (nd.feature != leaf_feature<F>) continue;
+    const long long v = values[nd.right];
+    most = (v < 0 ? -v : v) > most ? (v < 0 ? -v : v) : most;
+  }
+  return most;
+}
+
+template <class List>
+struct forest_ops;
+
+template <const auto&... Trees>
+struct forest_ops<tree_list<Trees...>> {
+  template <class Layout, bool NanAware, class Leaf, class Input, class Fn>
+  [[gnu::always_inline]] static constexpr void for_each(const Input& x, Fn&& fn) noexcept {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (fn(std::integral_constant<std::size_t, I>{}, walk<Layout, Trees, NanAware, Leaf>(x)), ...);
+    }(std::make_index_sequence<sizeof...(Trees)>{});
+  }
+  // Sum over the trees of each tree's largest |leaf value| (the bound of any leaf sum).
+  template <class Values>
+  static consteval long long abs_leaf_sum(const Values& values) {
+    return (max_abs_leaf<Trees>(values) + ... + 0LL);
+  }
+  static consteval bool all_well_formed(std::size_t n_features, std::size_t n_codes, bool nan_aware) {
+    return (well_formed<Trees>(n_features, n_codes, nan_aware) && ...);
+  }
+};
+
+// Shared compile-time facts of an ensemble spec.
+template <class Spec, class LayoutPolicy>
+struct ensemble_traits {
+  using trees = typename Spec::trees;
+  static constexpr bool nan_aware = spec_nan_aware<Spec>();
+  static constexpr std::size_t code_estimate = trees::node_count * platform::unrolled_bytes_per_node;
+  using layout = layout::resolve_t<LayoutPolicy, code_estimate>;
+  static constexpr bool unrolled = std::is_same_v<layout, ::ctml::layout::unrolled>;
+  // Node arrays are only in flash when the table layout walks them.
+  static constexpr std::size_t node_bytes = unrolled ? 0 : trees::bytes;
+};
+
+}  // namespace ctml::trees::detail

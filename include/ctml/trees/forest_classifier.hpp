@@ -1,0 +1,127 @@
+// Decision trees and forests that classify by voting (DecisionTreeClassifier, RandomForest-
+// and ExtraTreesClassifier). Like scikit-learn, the forest averages the trees' class
+// probabilities and predicts the first class with the highest mean.
+//
+// Each leaf's probabilities are stored as integer votes summing to vote_scale (largest-
+// remainder rounding in codegen). A leaf code below n_classes is a pure leaf of that class;
+// code n_classes + d is distribution d, stored sparsely (class, votes) in flash.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include "../core/layout.hpp"
+#include "../platform/flash.hpp"
+#include "forest.hpp"
+
+namespace ctml::trees {
+
+template <class Votes>
+struct vote_entry {
+  std::uint8_t cls;
+  Votes votes;
+};
+
+template <class Spec, class LayoutPolicy = layout::automatic>
+struct forest_classifier {
+  static_assert(layout::is_layout<LayoutPolicy>,
+                "ctml: the layout must be ctml::layout::unrolled, ::table or ::automatic");
+  using traits = detail::ensemble_traits<Spec, LayoutPolicy>;
+  using layout_type = typename traits::layout;
+  using feature_type = typename Spec::feature_type;
+  using vote_type = typename Spec::vote_type;
+  using input_type = std::array<feature_type, Spec::n_features>;
+  using output_type = std::conditional_t<(Spec::n_classes <= 256), std::uint8_t, std::uint16_t>;
+  using proba_type = std::array<float, Spec::n_classes>;
+
+  static constexpr std::size_t n_features = Spec::n_features;
+  static constexpr std::size_t n_classes = Spec::n_classes;
+  static constexpr std::size_t n_trees = Spec::trees::size;
+  static constexpr std::size_t n_dists = sizeof(Spec::dist_start) / sizeof(Spec::dist_start[0]) - 1;
+  static constexpr std::size_t n_codes = n_classes + n_dists;
+
+  static_assert(n_classes >= 2 && n_classes <= 255, "ctml: a classifier needs 2..255 classes");
+  static_assert(std::is_unsigned_v<vote_type>, "ctml: votes must be an unsigned integer type");
+  static_assert(n_trees * static_cast<unsigned long long>(Spec::vote_scale) <= std::numeric_limits<vote_type>::max(),
+                "ctml: the trees' votes would overflow vote_type; regenerate with a smaller vote scale");
+  static_assert(detail::forest_ops<typename Spec::trees>::all_well_formed(n_features, n_codes, traits::nan_aware),
+                "ctml: malformed tree (child, feature or leaf index out of range); regenerate the model header");
+
+  // RAM: the vote accumulator (the single-tree path needs none) plus one call frame.
+  static constexpr std::size_t ram_bytes =
+      (n_trees == 1 ? 0 : sizeof(vote_type) * n_classes) + platform::call_frame_bytes;
+  static constexpr std::size_t flash_bytes =
+      traits::node_bytes + (n_dists ? sizeof(Spec::dist_start) + sizeof(Spec::dist_entries) : 0);
+
+  // The leaf payload is the code itself: distributions are too large to be immediates.
+  struct leaf {
+    template <auto Code>
+    static constexpr auto at() noexcept { return Code; }
+    static constexpr auto load(auto code) noexcept { return code; }
+  };
+
+  static constexpr output_type predict(const input_type& x) noexcept {
+    if constexpr (n_trees == 1) {
+      output_type best = 0;
+      forest_ops::template for_each<layout_type, traits::nan_aware, leaf>(x, [&](auto, auto code) {
+        best = code < n_classes ? static_cast<output_type>(code) : dist_argmax(code - n_classes);
+      });
+      return best;
+    } else {
+      std::array<vote_type, n_classes> votes{};
+      accumulate(x, votes);
+      output_type best = 0;
+      for (std::size_t k = 1; k < n_classes; ++k)
+        if (votes[k] > votes[best]) best = static_cast<output_type>(k);  // ties: lowest class
+      return best;
+    }
+  }
+
+  // Mean class probabilities over the trees, as scikit-learn's predict_proba (to vote precision).
+  static constexpr proba_type predict_proba(const input_type& x) noexcept {
+    std::array<vote_type, n_classes> votes{};
+    accumulate(x, votes);
+    proba_type p{};
+    constexpr float total = static_cast<float>(n_trees) * static_cast<float>(Spec::vote_scale);
+    for (std::size_t k = 0; k < n_classes; ++k) p[k] = static_cast<float>(votes[k]) / total;
+    return p;
+  }
+
+  // The raw integer votes (each tree contributes vote_scale in all).
+  static constexpr void accumulate(const input_type& x, std::array<vote_type, n_classes>& votes) noexcept {
+    forest_ops::template for_each<layout_type, traits::nan_aware, leaf>(x, [&](auto, auto code) {
+      if (code < n_classes) {
+        votes[code] = static_cast<vote_type>(votes[code] + Spec::vote_scale);
+        return;
+      }
+      const std::size_t d = code - n_classes;
+      const std::size_t end = platform::flash_read(&Spec::dist_start[d + 1]);
+      for (std::size_t k = platform::flash_read(&Spec::dist_start[d]); k < end; ++k) {
+        const auto e = platform::flash_read(&Spec::dist_entries[k]);
+        votes[e.cls] = static_cast<vote_type>(votes[e.cls] + e.votes);
+      }
+    });
+  }
+
+ private:
+  using forest_ops = detail::forest_ops<typename Spec::trees>;
+
+  // Entries are sorted by class, so a strict comparison keeps the lowest class on ties.
+  static constexpr output_type dist_argmax(std::size_t d) noexcept {
+    const std::size_t end = platform::flash_read(&Spec::dist_start[d + 1]);
+    output_type best = 0;
+    vote_type most = 0;
+    for (std::size_t k = platform::flash_read(&Spec::dist_start[d]); k < end; ++k) {
+      const auto e = platform::flash_read(&Spec::dist_entries[k]);
+      if (e.votes > most) {
+        most = e.votes;
+        best = e.cls;
+      }
+    }
+    return best;
+  }
+};
+
+}  // namespace ctml::trees

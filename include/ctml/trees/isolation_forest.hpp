@@ -1,0 +1,42 @@
+// IsolationForest (Liu, Ting and Zhou 2008, as scikit-learn implements it). Each leaf holds its
+// depth plus the average path length c(n) of the samples left in it, so the forest sums path
+// lengths. predict compares that sum with a threshold codegen derives from offset_, with no
+// exponential; score_samples is -2^(-mean path / c(max_samples)) through ctml::math::exp2.
+#pragma once
+#include <cstdint>
+
+#include "../core/layout.hpp"
+#include "../core/math.hpp"
+#include "additive.hpp"
+
+namespace ctml::trees {
+
+template <class Spec, class LayoutPolicy = layout::automatic>
+struct isolation_forest {
+  using core = detail::additive<Spec, LayoutPolicy>;
+  static_assert(Spec::n_outputs == 1, "ctml: an isolation forest has one output");
+  using layout_type = typename core::layout_type;
+  using feature_type = typename core::feature_type;
+  using input_type = typename core::input_type;
+  using output_type = std::int8_t;  // 1 inlier, -1 outlier, as scikit-learn
+  static constexpr std::size_t n_features = core::n_features;
+  static constexpr std::size_t n_trees = core::n_trees;
+  static constexpr std::size_t ram_bytes = core::ram_bytes;
+  static constexpr std::size_t flash_bytes = core::flash_bytes;
+
+  // Inlier when the summed path length reaches Spec::inlier_min_sum (scaled like the leaves).
+  static constexpr output_type predict(const input_type& x) noexcept {
+    return core::raw(x)[0] >= Spec::inlier_min_sum ? 1 : -1;
+  }
+
+  static constexpr float score_samples(const input_type& x) noexcept {
+    const float mean = core::to_real(core::raw(x)[0]) / static_cast<float>(n_trees);
+    return -math::exp2(-mean / Spec::average_path_length);
+  }
+
+  static constexpr float decision_function(const input_type& x) noexcept {
+    return score_samples(x) - Spec::offset;
+  }
+};
+
+}  // namespace ctml::trees

@@ -1,0 +1,30 @@
+// Regression trees and ensembles: DecisionTreeRegressor, RandomForest- and ExtraTreesRegressor
+// (the mean of the trees, Spec::average = true) and GradientBoostingRegressor / XGBRegressor
+// (init + the sum of the trees, average = false). Single-output regression.
+#pragma once
+#include "../core/layout.hpp"
+#include "additive.hpp"
+
+namespace ctml::trees {
+
+template <class Spec, class LayoutPolicy = layout::automatic>
+struct tree_regressor {
+  using core = detail::additive<Spec, LayoutPolicy>;
+  static_assert(Spec::n_outputs == 1, "ctml: tree_regressor predicts one output");
+  using layout_type = typename core::layout_type;
+  using feature_type = typename core::feature_type;
+  using input_type = typename core::input_type;
+  using output_type = float;
+  static constexpr std::size_t n_features = core::n_features;
+  static constexpr std::size_t n_trees = core::n_trees;
+  static constexpr std::size_t ram_bytes = core::ram_bytes;
+  static constexpr std::size_t flash_bytes = core::flash_bytes;
+
+  static constexpr output_type predict(const input_type& x) noexcept {
+    const float sum = core::to_real(core::raw(x)[0]);
+    if constexpr (Spec::average) return sum / static_cast<float>(n_trees);
+    else return sum;
+  }
+};
+
+}  // namespace ctml::trees
