@@ -30,9 +30,18 @@ def regression_split():
     return train_test_split(X, y, test_size=0.25, random_state=0)
 
 
+def with_missing(X, fraction=0.1):
+    """A copy of X with a fixed pattern of NaN cells, to test XGBoost's default directions."""
+    X = np.array(X, dtype=np.float64)
+    mask = np.random.RandomState(0).rand(*X.shape) < fraction
+    X[mask] = np.nan
+    return X
+
+
 def xgb_models():
     import xgboost as xgb
     Xtr, Xte, ytr, yte = split(datasets.load_breast_cancer)
+    Xte = with_missing(Xte)
     yield ("breast_cancer_xgb", xgb.XGBClassifier(n_estimators=20, max_depth=3, random_state=0, n_jobs=1),
            (Xtr, Xte, ytr, yte), {"feature_bits": 0})
     Xtr, Xte, ytr, yte = split(datasets.load_iris)

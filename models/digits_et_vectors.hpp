@@ -3,6 +3,7 @@
 // exactly those inputs (dequantized for integer models). Do not edit, regenerate.
 #pragma once
 #include <cstdint>
+#include <limits>
 
 #include <ctml/platform/flash.hpp>
 

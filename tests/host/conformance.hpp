@@ -11,7 +11,7 @@
 namespace ctml_test {
 
 template <class M, class Row>
-typename M::input_type row(const Row& r) {
+constexpr typename M::input_type row(const Row& r) {
   typename M::input_type x{};
   for (std::size_t j = 0; j < M::n_features; ++j) x[j] = r[j];
   return x;

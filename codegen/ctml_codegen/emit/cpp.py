@@ -8,7 +8,7 @@ def f32(x: float) -> str:
     """A float literal that parses to exactly float32(x)."""
     v = np.float32(x)
     if np.isnan(v):
-        raise ValueError("NaN cannot be emitted")
+        return "std::numeric_limits<float>::quiet_NaN()"   # only test inputs; models reject NaN
     if np.isinf(v):
         return "std::numeric_limits<float>::infinity()" if v > 0 else "-std::numeric_limits<float>::infinity()"
     text = np.format_float_scientific(v, unique=True, trim="-")

@@ -4,7 +4,9 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <type_traits>
 
+#include "../core/input.hpp"
 #include "../core/layout.hpp"
 #include "../core/math.hpp"
 #include "additive.hpp"
@@ -28,6 +30,14 @@ struct boosted_classifier {
                 "ctml: a boosted classifier has one output when binary, else one per class");
   using decision_type = std::array<float, Spec::n_outputs>;
   using proba_type = std::array<float, n_classes>;
+
+  // Any other array is a mistake: say which one at compile time.
+  template <class T, std::size_t N>
+    requires(!std::is_same_v<std::array<T, N>, input_type>)
+  static constexpr output_type predict(const std::array<T, N>&) noexcept {
+    static_assert(::ctml::detail::check_input<feature_type, n_features, T, N>());
+    return output_type{};
+  }
 
   static constexpr output_type predict(const input_type& x) noexcept {
     const auto r = core::raw(x);

@@ -12,6 +12,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "../core/input.hpp"
 #include "../core/layout.hpp"
 #include "../platform/flash.hpp"
 #include "forest.hpp"
@@ -61,6 +62,14 @@ struct forest_classifier {
     static constexpr auto at() noexcept { return Code; }
     static constexpr auto load(auto code) noexcept { return code; }
   };
+
+  // Any other array is a mistake: say which one at compile time.
+  template <class T, std::size_t N>
+    requires(!std::is_same_v<std::array<T, N>, input_type>)
+  static constexpr output_type predict(const std::array<T, N>&) noexcept {
+    static_assert(::ctml::detail::check_input<feature_type, n_features, T, N>());
+    return output_type{};
+  }
 
   static constexpr output_type predict(const input_type& x) noexcept {
     if constexpr (n_trees == 1) {

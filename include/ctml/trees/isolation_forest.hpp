@@ -3,8 +3,11 @@
 // lengths. predict compares that sum with a threshold codegen derives from offset_, with no
 // exponential; score_samples is -2^(-mean path / c(max_samples)) through ctml::math::exp2.
 #pragma once
+#include <array>
 #include <cstdint>
+#include <type_traits>
 
+#include "../core/input.hpp"
 #include "../core/layout.hpp"
 #include "../core/math.hpp"
 #include "additive.hpp"
@@ -25,6 +28,14 @@ struct isolation_forest {
   static constexpr std::size_t flash_bytes = core::flash_bytes;
 
   // Inlier when the summed path length reaches Spec::inlier_min_sum (scaled like the leaves).
+  // Any other array is a mistake: say which one at compile time.
+  template <class T, std::size_t N>
+    requires(!std::is_same_v<std::array<T, N>, input_type>)
+  static constexpr output_type predict(const std::array<T, N>&) noexcept {
+    static_assert(::ctml::detail::check_input<feature_type, n_features, T, N>());
+    return output_type{};
+  }
+
   static constexpr output_type predict(const input_type& x) noexcept {
     return core::raw(x)[0] >= Spec::inlier_min_sum ? 1 : -1;
   }

@@ -2,6 +2,10 @@
 // (the mean of the trees, Spec::average = true) and GradientBoostingRegressor / XGBRegressor
 // (init + the sum of the trees, average = false). Single-output regression.
 #pragma once
+#include <array>
+#include <type_traits>
+
+#include "../core/input.hpp"
 #include "../core/layout.hpp"
 #include "additive.hpp"
 
@@ -19,6 +23,14 @@ struct tree_regressor {
   static constexpr std::size_t n_trees = core::n_trees;
   static constexpr std::size_t ram_bytes = core::ram_bytes;
   static constexpr std::size_t flash_bytes = core::flash_bytes;
+
+  // Any other array is a mistake: say which one at compile time.
+  template <class T, std::size_t N>
+    requires(!std::is_same_v<std::array<T, N>, input_type>)
+  static constexpr output_type predict(const std::array<T, N>&) noexcept {
+    static_assert(::ctml::detail::check_input<feature_type, n_features, T, N>());
+    return output_type{};
+  }
 
   static constexpr output_type predict(const input_type& x) noexcept {
     const float sum = core::to_real(core::raw(x)[0]);

@@ -1,0 +1,34 @@
+# ctml_add_model(<target> NAME <name> SOURCE <model file> [ALLOW_PICKLE] [OUTPUT_DIR <dir>]
+#                [ARGS <extra codegen arguments>...])
+# Runs codegen at build time, so the header is regenerated whenever the trained model changes.
+# <target> becomes an INTERFACE library whose include path holds <name>.hpp.
+if(NOT DEFINED CTML_CODEGEN_DIR)
+  set(CTML_CODEGEN_DIR "${CMAKE_CURRENT_LIST_DIR}/../codegen")
+endif()
+
+function(ctml_add_model target)
+  cmake_parse_arguments(M "ALLOW_PICKLE" "NAME;SOURCE;OUTPUT_DIR" "ARGS" ${ARGN})
+  if(NOT M_NAME OR NOT M_SOURCE)
+    message(FATAL_ERROR "ctml_add_model(${target}): NAME and SOURCE are required")
+  endif()
+  if(NOT M_OUTPUT_DIR)
+    set(M_OUTPUT_DIR "${CMAKE_CURRENT_BINARY_DIR}/ctml_models")
+  endif()
+  set(extra ${M_ARGS})
+  if(M_ALLOW_PICKLE)
+    list(APPEND extra --allow-pickle)
+  endif()
+  get_filename_component(src "${M_SOURCE}" ABSOLUTE)
+  set(header "${M_OUTPUT_DIR}/${M_NAME}.hpp")
+  add_custom_command(OUTPUT "${header}"
+    COMMAND ${CMAKE_COMMAND} -E env "PYTHONPATH=${CTML_CODEGEN_DIR}"
+            ${CTML_PYTHON} -m ctml_codegen convert "${src}" --name ${M_NAME} --out "${M_OUTPUT_DIR}" ${extra}
+    DEPENDS "${src}"
+    COMMENT "ctml: converting ${M_SOURCE} into ${M_NAME}.hpp"
+    VERBATIM)
+  add_custom_target(${target}_codegen DEPENDS "${header}")
+  add_library(${target} INTERFACE)
+  add_dependencies(${target} ${target}_codegen)
+  target_include_directories(${target} INTERFACE "${M_OUTPUT_DIR}")
+  target_link_libraries(${target} INTERFACE ctml::ctml)
+endfunction()

@@ -1,0 +1,18 @@
+# Compiles SRC with CXX and FLAGS; succeeds only if compilation fails and the first line that
+# reports an error contains EXPECT.
+execute_process(COMMAND ${CXX} ${FLAGS} ${SRC} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
+if(rc EQUAL 0)
+  message(FATAL_ERROR "${SRC} compiled, but it must not")
+endif()
+string(REPLACE "\n" ";" lines "${err}")
+foreach(line IN LISTS lines)
+  if(line MATCHES "error")
+    string(FIND "${line}" "${EXPECT}" pos)
+    if(pos EQUAL -1)
+      message(FATAL_ERROR "first error line lacks '${EXPECT}':\n${line}")
+    endif()
+    message(STATUS "ok: ${line}")
+    return()
+  endif()
+endforeach()
+message(FATAL_ERROR "no error line in the compiler output:\n${err}")
