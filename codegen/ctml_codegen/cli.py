@@ -1,0 +1,85 @@
+"""Command line: `python3 -m ctml_codegen convert MODEL --name NAME [options]`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .api import TARGETS, convert
+from .errors import ConversionError
+
+PICKLE_WARNING = ("Loading a pickle (.pkl/.joblib) runs code stored in the file: only load files you trust. "
+                  "Pickles are refused unless --allow-pickle is given. XGBoost .json/.ubj models load without running code.")
+
+
+def load_model(path: Path, allow_pickle: bool):
+    if not path.exists():
+        raise ConversionError(f"model file {path} does not exist")
+    suffix = path.suffix.lower()
+    if suffix in (".json", ".ubj"):
+        import xgboost as xgb
+        booster = xgb.Booster()
+        try:
+            booster.load_model(str(path))
+        except Exception as e:  # xgboost raises XGBoostError with a long native message
+            raise ConversionError(f"{path} is not a valid XGBoost model file: {str(e).splitlines()[0]}") from e
+        return booster
+    if suffix in (".pkl", ".pickle", ".joblib"):
+        if not allow_pickle:
+            raise ConversionError(f"{path} is a pickle; loading it runs code from the file. "
+                                  "Pass --allow-pickle if you trust it.")
+        import pickle
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except Exception as e:
+            raise ConversionError(f"{path} is not a readable pickle: {e}") from e
+    raise ConversionError(f"unknown model file type {suffix!r}; use .pkl/.joblib (scikit-learn, with --allow-pickle) "
+                          "or .json/.ubj (XGBoost)")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python3 -m ctml_codegen",
+                                 description="Convert a trained model into a ctml C++20 header.",
+                                 epilog=PICKLE_WARNING)
+    sub = ap.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("convert", help="convert a model file", epilog=PICKLE_WARNING)
+    c.add_argument("model", type=Path, help="model file: .pkl/.joblib (scikit-learn) or .json/.ubj (XGBoost)")
+    c.add_argument("--name", required=True, help="C++ name of the model (lower-case identifier)")
+    c.add_argument("--out", type=Path, default=Path("models"), help="output directory (default: models)")
+    c.add_argument("--allow-pickle", action="store_true", help="allow loading a pickle (runs code from the file)")
+    c.add_argument("--feature-bits", type=int, choices=(0, 8, 16), default=None,
+                   help="input type: 0 float, 8/16 integer codes (default: integer when --sample is integer-valued)")
+    c.add_argument("--sample", type=Path, help=".npy or .npz (array X) of typical inputs, to choose the input codes")
+    c.add_argument("--vectors", type=Path, help=".npz with X (and y) held-out data: also write <name>_vectors.hpp")
+    c.add_argument("--target", choices=sorted(TARGETS), default="host", help="target whose budgets apply")
+    c.add_argument("--layout", choices=("automatic", "unrolled", "table"), default="automatic")
+    c.add_argument("--flash-budget", type=int, help="bytes of flash the model may use")
+    c.add_argument("--ram-budget", type=int, help="bytes of RAM the model may use")
+    args = ap.parse_args(argv)
+    try:
+        est = load_model(args.model, args.allow_pickle)
+        sample = _array(args.sample, "X") if args.sample else None
+        X_test = y_test = None
+        if args.vectors:
+            data = np.load(args.vectors, allow_pickle=False)
+            X_test, y_test = data["X"], (data["y"] if "y" in data else None)
+        r = convert(est, args.name, args.out, X_sample=sample, feature_bits=args.feature_bits, target=args.target,
+                    layout=args.layout, flash_budget=args.flash_budget, ram_budget=args.ram_budget,
+                    X_test=X_test, y_test=y_test)
+    except ConversionError as e:
+        print(f"ctml codegen: error: {e}", file=sys.stderr)
+        return 2
+    print(f"wrote {r.header} ({r.nodes} nodes, {r.layout} layout on {args.target}, "
+          f"about {r.flash_estimate} B flash, {r.ram_bytes} B RAM)")
+    return 0
+
+
+def _array(path: Path, key: str):
+    try:
+        data = np.load(path, allow_pickle=False)
+    except Exception as e:
+        raise ConversionError(f"cannot read {path}: {e}") from e
+    return data[key] if hasattr(data, "files") else data
