@@ -1,0 +1,76 @@
+// One measurement firmware per model and layout, the same source for host, AVR and Cortex-M.
+// For every test vector it times predict() between target_begin/target_end, prints the answer
+// ("p <i> <answer>"), and counts exact agreement with the reference framework's answer.
+// Exit status: 1 when a voting classifier disagrees on any sample, else 0 (boosted sums and
+// real values have a tolerance, checked on the host in tests/host/test_trees.cpp, and their
+// printed answers are compared across targets by bench/harness.py).
+//
+// Built with -DCTML_MODEL=<name> -DCTML_LAYOUT=<unrolled|table> -DCTML_VECTORS=<struct name>.
+#include <bit>
+#include <cstdint>
+#include <type_traits>
+
+#include "target.h"
+
+#define CTML_STR2(x) #x
+#define CTML_STR(x) CTML_STR2(x)
+#define CTML_CAT2(a, b) a##b
+#define CTML_CAT(a, b) CTML_CAT2(a, b)
+#include CTML_STR(CTML_MODEL.hpp)
+#include CTML_STR(CTML_CAT(CTML_MODEL, _vectors).hpp)
+
+#include <ctml/platform/flash.hpp>
+
+using model = ctml_models::CTML_CAT(CTML_MODEL, _t)<ctml::layout::CTML_LAYOUT>;
+using vectors = ctml_models::CTML_VECTORS;
+
+namespace {
+
+// The answer as an integer to print: a class index, or a float's bit pattern, so that the
+// runs on different targets can be compared exactly.
+template <class T>
+long printable(T v) {
+  if constexpr (std::is_floating_point_v<T>) return static_cast<long>(std::bit_cast<std::int32_t>(v));
+  else return static_cast<long>(v);
+}
+
+template <class V>
+constexpr bool has_classes = requires { V::expected_class[0]; };
+
+}  // namespace
+
+int main() {
+  target_init();
+  unsigned long agree = 0;
+  for (std::size_t i = 0; i < vectors::n_samples; ++i) {
+    typename model::input_type x{};
+    for (std::size_t j = 0; j < model::n_features; ++j) x[j] = ctml::platform::flash_read(&vectors::inputs[i][j]);
+    target_begin();
+    asm volatile("" : : "r"(x.data()) : "memory");  // inputs are (re)read inside the region
+    const auto answer = model::predict(x);
+    asm volatile("" : : "g"(answer) : "memory");    // and the answer is complete before it ends
+    target_end();
+    target_puts("p ");
+    target_put_int(static_cast<long>(i));
+    target_putc(' ');
+    target_put_int(printable(answer));
+    target_putc('\n');
+    if constexpr (has_classes<vectors>) {
+      agree += static_cast<long>(answer) == static_cast<long>(ctml::platform::flash_read(&vectors::expected_class[i]));
+    }
+  }
+  target_puts("agree ");
+  target_put_int(static_cast<long>(agree));
+  target_putc('/');
+  target_put_int(static_cast<long>(vectors::n_samples));
+  target_puts("\nram_bytes ");
+  target_put_int(static_cast<long>(model::ram_bytes));
+  target_puts("\nflash_bytes ");
+  target_put_int(static_cast<long>(model::flash_bytes));
+  target_puts("\nstack_peak ");
+  target_put_int(static_cast<long>(target_stack_peak()));
+  target_putc('\n');
+  // Voting classifiers must agree on every sample; boosted sums may differ within a tolerance.
+  constexpr bool must_agree = requires { typename model::vote_type; };
+  target_exit(!must_agree || agree == vectors::n_samples ? 0 : 1);
+}
