@@ -37,6 +37,15 @@ long printable(T v) {
 template <class V>
 constexpr bool has_classes = requires { V::expected_class[0]; };
 
+template <class V, class A>
+bool agrees(std::size_t i, A answer) {
+  if constexpr (has_classes<V>) return static_cast<long>(answer) == static_cast<long>(ctml::platform::flash_read(&V::expected_class[i]));
+  else return false;
+}
+
+template <class M>
+constexpr bool votes = requires { typename M::vote_type; };
+
 }  // namespace
 
 int main() {
@@ -55,9 +64,7 @@ int main() {
     target_putc(' ');
     target_put_int(printable(answer));
     target_putc('\n');
-    if constexpr (has_classes<vectors>) {
-      agree += static_cast<long>(answer) == static_cast<long>(ctml::platform::flash_read(&vectors::expected_class[i]));
-    }
+    agree += agrees<vectors>(i, answer);
   }
   target_puts("agree ");
   target_put_int(static_cast<long>(agree));
@@ -71,6 +78,6 @@ int main() {
   target_put_int(static_cast<long>(target_stack_peak()));
   target_putc('\n');
   // Voting classifiers must agree on every sample; boosted sums may differ within a tolerance.
-  constexpr bool must_agree = requires { typename model::vote_type; };
+  constexpr bool must_agree = votes<model>;
   target_exit(!must_agree || agree == vectors::n_samples ? 0 : 1);
 }
