@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+"""The target harness: collects the runs CTest made (build/<preset>/runs) into a table.
+
+For each model x layout x target: agreement with the reference framework, accuracy, cycles (AVR,
+simavr) or instructions (Cortex-M, qemu) per inference over the first 30 held-out samples, model
+flash (the inference function + the model's constant data, from nm), whole-firmware flash and
+static RAM (from size), and the peak stack during inference (from the simulator).
+--check also fails when targets disagree with each other, or a footprint constant is wrong.
+Writes bench/results/results.md, results.json and targets.png.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = {"avr": "avr-", "cortex-m": "arm-none-eabi-", "cortex-m3": "arm-none-eabi-", "host": ""}
+UNIT = {"avr": "cycles", "cortex-m": "instructions", "cortex-m3": "instructions", "host": None}
+HEAD = 30
+
+
+def parse_out(path: Path) -> dict:
+    text = path.read_text()
+    answers = {int(m.group(1)): int(m.group(2)) for m in re.finditer(r"^p (\d+) (-?\d+)$", text, re.M)}
+    agree = re.search(r"^agree (\d+)/(\d+)$", text, re.M)
+    val = lambda k: int(re.search(rf"^{k} (\d+)$", text, re.M).group(1))
+    return {"answers": answers, "agree": int(agree.group(1)), "n": int(agree.group(2)),
+            "correct": val("correct"), "ram_bytes": val("ram_bytes"), "flash_bytes": val("flash_bytes")}
+
+
+def symbol_sizes(tool: str, elf: Path, model: str) -> tuple[int, int]:
+    """(inference code bytes, model constant bytes) from nm."""
+    out = subprocess.run([tool + "nm", "-C", "-S", "--size-sort", str(elf)], capture_output=True, text=True, check=True).stdout
+    code = data = 0
+    for line in out.splitlines():
+        parts = line.split(maxsplit=3)
+        if len(parts) < 4:
+            continue
+        size, name = int(parts[1], 16), parts[3]
+        if name == "ctml_infer":
+            code += size
+        elif name.startswith(f"ctml_models::{model}_data::"):
+            data += size
+    return code, data
+
+
+def image_sizes(tool: str, elf: Path) -> tuple[int, int]:
+    """(flash, static RAM) = (text + data, data + bss), Berkeley format."""
+    out = subprocess.run([tool + "size", "-B", str(elf)], capture_output=True, text=True, check=True).stdout
+    text, data, bss = (int(v) for v in out.splitlines()[1].split()[:3])
+    return text + data, data + bss
+
+
+def collect(presets: list[str], models: list[str] | None) -> list[dict]:
+    rows = []
+    for preset in presets:
+        runs = ROOT / "build" / preset / "runs"
+        for out in sorted(runs.glob("fw_*.out")):
+            m = re.fullmatch(r"fw_(.+)_(unrolled|table)", out.stem)
+            model, layout = m.group(1), m.group(2)
+            if models and model not in models:
+                continue
+            r = parse_out(out)
+            elf = ROOT / "build" / preset / "tests" / "target" / out.stem
+            code, data = symbol_sizes(TOOLS[preset], elf, model)
+            flash, sram = image_sizes(TOOLS[preset], elf)
+            row = {"model": model, "layout": layout, "target": preset, **r, "code_bytes": code,
+                   "data_bytes": data, "model_flash": code + data, "firmware_flash": flash, "static_ram": sram}
+            js = out.with_suffix(".json")
+            if js.exists() and UNIT[preset]:
+                j = json.loads(js.read_text())
+                counts = j.get("cycles") or j.get("instructions") or []
+                head = counts[:HEAD]
+                row["per_inference"] = sum(head) / len(head) if head else None
+                row["max_per_inference"] = max(head) if head else None
+                row["stack_peak"] = j.get("region_stack_peak", j.get("stack_peak"))
+            rows.append(row)
+    return rows
+
+
+def check(rows: list[dict]) -> list[str]:
+    problems = []
+    by_key: dict = {}
+    for r in rows:
+        by_key.setdefault((r["model"], r["layout"]), []).append(r)
+        # flash_bytes is exact on AVR (every read is an lpm the compiler cannot fold) and an upper
+        # bound elsewhere (a compiler may fold a small constant table into code).
+        exact = r["target"] == "avr"
+        if (r["data_bytes"] != r["flash_bytes"]) if exact else (r["data_bytes"] > r["flash_bytes"]):
+            problems.append(f"{r['target']} {r['model']}/{r['layout']}: flash_bytes {r['flash_bytes']} but the "
+                            f"linker placed {r['data_bytes']} B of model data")
+        sp = r.get("stack_peak")
+        if sp is not None and sp > r["ram_bytes"]:
+            problems.append(f"{r['target']} {r['model']}/{r['layout']}: ram_bytes {r['ram_bytes']} but inference "
+                            f"used {sp} B of stack")
+    for (model, layout), group in by_key.items():
+        for r in group[1:]:
+            common = set(r["answers"]) & set(group[0]["answers"])
+            diff = [i for i in sorted(common) if r["answers"][i] != group[0]["answers"][i]]
+            if diff:
+                problems.append(f"{model}/{layout}: {r['target']} and {group[0]['target']} differ on samples {diff[:10]}")
+    return problems
+
+
+def table(rows: list[dict]) -> str:
+    head = ("| model | layout | target | agreement | accuracy | per inference (mean of first 30) | max | "
+            "model flash B (code + data) | firmware flash B | static RAM B | stack peak B | ram_bytes |")
+    lines = [head, "|" + "---|" * 12]
+    for r in sorted(rows, key=lambda r: (r["model"], r["layout"], r["target"])):
+        unit = UNIT[r["target"]]
+        per = f"{r['per_inference']:.1f} {unit}" if r.get("per_inference") is not None else "(host: see bench_host)"
+        mx = str(r.get("max_per_inference", "")) if r.get("max_per_inference") is not None else ""
+        acc = f"{r['correct'] / r['n']:.3f}" if r["correct"] else "n/a"
+        sp = r.get("stack_peak")
+        lines.append(f"| {r['model']} | {r['layout']} | {r['target']} | {r['agree']}/{r['n']} | {acc} | {per} | {mx} | "
+                     f"{r['model_flash']} ({r['code_bytes']} + {r['data_bytes']}) | {r['firmware_flash']} | "
+                     f"{r['static_ram']} | {'' if sp is None else sp} | {r['ram_bytes']} |")
+    return "\n".join(lines)
+
+
+def plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    targets = [t for t in ("avr", "cortex-m", "cortex-m3") if any(r["target"] == t and r.get("per_inference") for r in rows)]
+    if not targets:
+        return
+    fig, axes = plt.subplots(1, len(targets), figsize=(6 * len(targets), 4.5), squeeze=False)
+    for ax, t in zip(axes[0], targets):
+        sel = sorted((r for r in rows if r["target"] == t and r.get("per_inference")), key=lambda r: (r["model"], r["layout"]))
+        ax.barh([f"{r['model']}/{r['layout']}" for r in sel], [r["per_inference"] for r in sel],
+                color=["tab:blue" if r["layout"] == "unrolled" else "tab:orange" for r in sel])
+        ax.set_xlabel(f"{UNIT[t]} per inference (mean, first 30 held-out samples)")
+        ax.set_title(t)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--presets", nargs="*", default=["host", "avr", "cortex-m", "cortex-m3"])
+    ap.add_argument("--models", nargs="*")
+    ap.add_argument("--check", action="store_true", help="fail on cross-target or footprint mismatches")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = ap.parse_args()
+    presets = [p for p in args.presets if (ROOT / "build" / p / "runs").exists()]
+    rows = collect(presets, args.models)
+    if not rows:
+        print("harness: no runs found; build and run a preset first (scripts/test.sh)", file=sys.stderr)
+        return 1
+    md = table(rows)
+    print(md)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.md").write_text("# Target results\n\nGenerated by bench/harness.py.\n\n" + md + "\n")
+    (args.out / "results.json").write_text(json.dumps([{k: v for k, v in r.items() if k != "answers"} for r in rows], indent=1))
+    plot(rows, args.out / "targets.png")
+    problems = check(rows)
+    for p in problems:
+        print("harness: " + p, file=sys.stderr)
+    return 1 if (problems and args.check) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
