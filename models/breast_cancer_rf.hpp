@@ -37,7 +37,7 @@ CTML_FLASH inline constexpr node tree_1[] = {
 };
 CTML_FLASH inline constexpr node tree_2[] = {
     {13, 20050, 16}, {6, 32765, 11}, {2, 32765, 10}, {28, 4964, 9}, {26, 7092, 6}, {leaf, 0, 1},
-    {16, -32766, 8}, {leaf, 0, 0}, {leaf, 0, 3}, {leaf, 0, 0}, {leaf, 0, 0}, {21, -15254, 13},
+    {16, -32766, 8}, {leaf, 0, 0}, {leaf, 0, 2}, {leaf, 0, 0}, {leaf, 0, 0}, {21, -15254, 13},
     {leaf, 0, 1}, {20, -32766, 15}, {leaf, 0, 1}, {leaf, 0, 0}, {2, -5058, 26}, {22, 10644, 25},
     {18, 32765, 24}, {17, 25126, 23}, {20, 28828, 22}, {leaf, 0, 0}, {leaf, 0, 1}, {leaf, 0, 1},
     {leaf, 0, 1}, {leaf, 0, 0}, {19, -32766, 28}, {leaf, 0, 1}, {leaf, 0, 0}
@@ -61,20 +61,20 @@ CTML_FLASH inline constexpr node tree_5[] = {
     {leaf, 0, 1}, {20, 6015, 8}, {leaf, 0, 0}, {leaf, 0, 1}, {26, 32765, 11}, {leaf, 0, 0},
     {18, -32766, 13}, {leaf, 0, 0}, {leaf, 0, 1}, {29, 32765, 18}, {14, 0, 17}, {leaf, 0, 0},
     {leaf, 0, 1}, {leaf, 0, 0}, {22, 22746, 29}, {3, -5181, 22}, {leaf, 0, 0}, {27, 8415, 26},
-    {16, -13137, 25}, {leaf, 0, 4}, {leaf, 0, 0}, {18, -32079, 28}, {leaf, 0, 1}, {leaf, 0, 0},
+    {16, -13137, 25}, {leaf, 0, 2}, {leaf, 0, 0}, {18, -32079, 28}, {leaf, 0, 1}, {leaf, 0, 0},
     {leaf, 0, 0}, {2, -28469, 36}, {19, 32765, 35}, {21, -24163, 34}, {leaf, 0, 1}, {leaf, 0, 0},
     {leaf, 0, 1}, {19, -32766, 38}, {leaf, 0, 1}, {leaf, 0, 0}
 };
 CTML_FLASH inline constexpr node tree_6[] = {
     {3, 23029, 22}, {29, 2790, 17}, {7, -4455, 12}, {20, 32765, 9}, {12, -32766, 8},
-    {21, 32765, 7}, {leaf, 0, 1}, {leaf, 0, 5}, {leaf, 0, 1}, {5, -21703, 11}, {leaf, 0, 0},
+    {21, 32765, 7}, {leaf, 0, 1}, {leaf, 0, 2}, {leaf, 0, 1}, {5, -21703, 11}, {leaf, 0, 0},
     {leaf, 0, 1}, {28, -32766, 16}, {22, 8957, 15}, {leaf, 0, 1}, {leaf, 0, 0}, {leaf, 0, 0},
     {27, 3650, 19}, {leaf, 0, 1}, {15, 32765, 21}, {leaf, 0, 0}, {leaf, 0, 1}, {11, -32766, 24},
     {leaf, 0, 1}, {27, -32766, 28}, {29, -32766, 27}, {leaf, 0, 0}, {leaf, 0, 1}, {leaf, 0, 0}
 };
 CTML_FLASH inline constexpr node tree_7[] = {
     {10, -3952, 20}, {23, 29605, 19}, {25, 32765, 12}, {26, 28134, 11}, {21, 23932, 8},
-    {3, 32765, 7}, {leaf, 0, 1}, {leaf, 0, 6}, {23, -1225, 10}, {leaf, 0, 1}, {leaf, 0, 0},
+    {3, 32765, 7}, {leaf, 0, 1}, {leaf, 0, 2}, {23, -1225, 10}, {leaf, 0, 1}, {leaf, 0, 0},
     {leaf, 0, 0}, {27, 32765, 18}, {17, -32766, 15}, {leaf, 0, 0}, {22, 23143, 17}, {leaf, 0, 1},
     {leaf, 0, 0}, {leaf, 0, 0}, {leaf, 0, 0}, {7, -32766, 26}, {21, 28272, 23}, {leaf, 0, 1},
     {1, 32765, 25}, {leaf, 0, 0}, {leaf, 0, 1}, {3, -32766, 28}, {leaf, 0, 1}, {22, 1319, 30},
@@ -82,7 +82,7 @@ CTML_FLASH inline constexpr node tree_7[] = {
 };
 CTML_FLASH inline constexpr node tree_8[] = {
     {23, 14125, 20}, {27, 15619, 15}, {12, 32765, 14}, {4, 28459, 11}, {20, 21648, 8},
-    {1, 13203, 7}, {leaf, 0, 7}, {leaf, 0, 8}, {2, -32766, 10}, {leaf, 0, 9}, {leaf, 0, 10},
+    {1, 13203, 7}, {leaf, 0, 2}, {leaf, 0, 3}, {2, -32766, 10}, {leaf, 0, 4}, {leaf, 0, 5},
     {26, 13489, 13}, {leaf, 0, 1}, {leaf, 0, 0}, {leaf, 0, 0}, {13, -32766, 17}, {leaf, 0, 1},
     {1, -32766, 19}, {leaf, 0, 1}, {leaf, 0, 0}, {6, -7419, 28}, {22, 24333, 25}, {23, 32765, 24},
     {leaf, 0, 1}, {leaf, 0, 0}, {8, 0, 27}, {leaf, 0, 1}, {leaf, 0, 0}, {leaf, 0, 0}
@@ -98,10 +98,15 @@ CTML_FLASH inline constexpr node tree_9[] = {
 CTML_FLASH inline constexpr std::uint16_t dist_start[] = {
     0, 2, 4, 6, 8, 10, 12, 14, 16, 18
 };
-CTML_FLASH inline constexpr ctml::trees::vote_entry<std::uint16_t> dist_entries[] = {
-    {0, 3277}, {1, 3276}, {0, 205}, {1, 6348}, {0, 234}, {1, 6319}, {0, 2184}, {1, 4369},
-    {0, 1638}, {1, 4915}, {0, 30}, {1, 6523}, {0, 437}, {1, 6116}, {0, 4369}, {1, 2184}, {0, 504},
-    {1, 6049}
+// Entries of the leaf distributions (class << 12 | votes).
+CTML_FLASH inline constexpr ctml::trees::packed_vote dist_entries[] = {
+    {0x0800}, {0x17ff}, {0x0080}, {0x1f7f}, {0x0092}, {0x1f6d}, {0x0555}, {0x1aaa}, {0x0400},
+    {0x1bff}, {0x0012}, {0x1fed}, {0x0111}, {0x1eee}, {0x0aaa}, {0x1555}, {0x013b}, {0x1ec4}
+};
+// The first distribution of each tree (a leaf code c >= n_classes is distribution
+// dist_base[tree] + c - n_classes); only read at compile time.
+inline constexpr std::uint16_t dist_base[] = {
+    0, 0, 1, 2, 2, 2, 3, 4, 5, 9, 9
 };
 
 }  // namespace ctml_models::breast_cancer_rf_data
@@ -113,9 +118,10 @@ struct breast_cancer_rf_spec {
   using feature_type = std::int16_t;
   static constexpr std::size_t n_classes = 2;
   using vote_type = std::uint16_t;
-  static constexpr std::uint16_t vote_scale = 6553;
+  static constexpr std::uint16_t vote_scale = 4095;
   static constexpr const auto& dist_start = breast_cancer_rf_data::dist_start;
   static constexpr const auto& dist_entries = breast_cancer_rf_data::dist_entries;
+  static constexpr const auto& dist_base = breast_cancer_rf_data::dist_base;
   using trees = ctml::trees::tree_list<
       breast_cancer_rf_data::tree_0, breast_cancer_rf_data::tree_1, breast_cancer_rf_data::tree_2,
       breast_cancer_rf_data::tree_3, breast_cancer_rf_data::tree_4, breast_cancer_rf_data::tree_5,

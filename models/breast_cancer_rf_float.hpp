@@ -40,7 +40,7 @@ CTML_FLASH inline constexpr node tree_1[] = {
 };
 CTML_FLASH inline constexpr node tree_2[] = {
     {13, 3.4824997e+01f, 16}, {6, 1.1745e-01f, 11}, {2, 1.1245e+02f, 10}, {28, 3.71e-01f, 9},
-    {26, 2.7685e-01f, 6}, {leaf, 0, 1}, {16, 1.8184999e-02f, 8}, {leaf, 0, 0}, {leaf, 0, 3},
+    {26, 2.7685e-01f, 6}, {leaf, 0, 1}, {16, 1.8184999e-02f, 8}, {leaf, 0, 0}, {leaf, 0, 2},
     {leaf, 0, 0}, {leaf, 0, 0}, {21, 2.2935e+01f, 13}, {leaf, 0, 1}, {20, 1.1165999e+01f, 15},
     {leaf, 0, 1}, {leaf, 0, 0}, {2, 1.0039e+02f, 26}, {22, 1.08549995e+02f, 25},
     {18, 2.5435e-02f, 24}, {17, 2.0095e-02f, 23}, {20, 1.6484999e+01f, 22}, {leaf, 0, 0},
@@ -69,14 +69,14 @@ CTML_FLASH inline constexpr node tree_5[] = {
     {26, 4.2875e-01f, 11}, {leaf, 0, 0}, {18, 1.4465e-02f, 13}, {leaf, 0, 0}, {leaf, 0, 1},
     {29, 1.3835e-01f, 18}, {14, 9.997e-03f, 17}, {leaf, 0, 0}, {leaf, 0, 1}, {leaf, 0, 0},
     {22, 1.1465e+02f, 29}, {3, 5.994e+02f, 22}, {leaf, 0, 0}, {27, 1.4639999e-01f, 26},
-    {16, 5.337e-02f, 25}, {leaf, 0, 4}, {leaf, 0, 0}, {18, 1.4579999e-02f, 28}, {leaf, 0, 1},
+    {16, 5.337e-02f, 25}, {leaf, 0, 2}, {leaf, 0, 0}, {18, 1.4579999e-02f, 28}, {leaf, 0, 1},
     {leaf, 0, 0}, {leaf, 0, 0}, {2, 9.2924995e+01f, 36}, {19, 5.47e-03f, 35},
     {21, 2.1189999e+01f, 34}, {leaf, 0, 1}, {leaf, 0, 0}, {leaf, 0, 1}, {19, 1.4434999e-03f, 38},
     {leaf, 0, 1}, {leaf, 0, 0}
 };
 CTML_FLASH inline constexpr node tree_6[] = {
     {3, 6.9414996e+02f, 22}, {29, 1.0245e-01f, 17}, {7, 4.8785e-02f, 12}, {20, 1.6824999e+01f, 9},
-    {12, 1.4614999e+00f, 8}, {21, 3.2339996e+01f, 7}, {leaf, 0, 1}, {leaf, 0, 5}, {leaf, 0, 1},
+    {12, 1.4614999e+00f, 8}, {21, 3.2339996e+01f, 7}, {leaf, 0, 1}, {leaf, 0, 2}, {leaf, 0, 1},
     {5, 8.2055e-02f, 11}, {leaf, 0, 0}, {leaf, 0, 1}, {28, 2.9595e-01f, 16}, {22, 1.077e+02f, 15},
     {leaf, 0, 1}, {leaf, 0, 0}, {leaf, 0, 0}, {27, 1.4005e-01f, 19}, {leaf, 0, 1},
     {15, 8.032e-02f, 21}, {leaf, 0, 0}, {leaf, 0, 1}, {11, 4.9229997e-01f, 24}, {leaf, 0, 1},
@@ -84,7 +84,7 @@ CTML_FLASH inline constexpr node tree_6[] = {
 };
 CTML_FLASH inline constexpr node tree_7[] = {
     {10, 3.9665e-01f, 20}, {23, 9.362e+02f, 19}, {25, 3.498e-01f, 12}, {26, 4.0135e-01f, 11},
-    {21, 3.061e+01f, 8}, {3, 7.2685e+02f, 7}, {leaf, 0, 1}, {leaf, 0, 6}, {23, 7.952e+02f, 10},
+    {21, 3.061e+01f, 8}, {3, 7.2685e+02f, 7}, {leaf, 0, 1}, {leaf, 0, 2}, {23, 7.952e+02f, 10},
     {leaf, 0, 1}, {leaf, 0, 0}, {leaf, 0, 0}, {27, 1.7885e-01f, 18}, {17, 9.94e-03f, 15},
     {leaf, 0, 0}, {22, 1.1485e+02f, 17}, {leaf, 0, 1}, {leaf, 0, 0}, {leaf, 0, 0}, {leaf, 0, 0},
     {7, 4.3335e-02f, 26}, {21, 3.146e+01f, 23}, {leaf, 0, 1}, {1, 2.547e+01f, 25}, {leaf, 0, 0},
@@ -93,11 +93,11 @@ CTML_FLASH inline constexpr node tree_7[] = {
 };
 CTML_FLASH inline constexpr node tree_8[] = {
     {23, 8.6539996e+02f, 20}, {27, 1.5599999e-01f, 15}, {12, 6.5975e+00f, 14}, {4, 1.16e-01f, 11},
-    {20, 1.5865e+01f, 8}, {1, 2.2455e+01f, 7}, {leaf, 0, 7}, {leaf, 0, 8}, {2, 9.1555e+01f, 10},
-    {leaf, 0, 9}, {leaf, 0, 10}, {26, 3.1469998e-01f, 13}, {leaf, 0, 1}, {leaf, 0, 0},
-    {leaf, 0, 0}, {13, 1.3474999e+01f, 17}, {leaf, 0, 1}, {1, 1.537e+01f, 19}, {leaf, 0, 1},
-    {leaf, 0, 0}, {6, 7.214e-02f, 28}, {22, 1.1545e+02f, 25}, {23, 9.5064996e+02f, 24},
-    {leaf, 0, 1}, {leaf, 0, 0}, {8, 1.5165e-01f, 27}, {leaf, 0, 1}, {leaf, 0, 0}, {leaf, 0, 0}
+    {20, 1.5865e+01f, 8}, {1, 2.2455e+01f, 7}, {leaf, 0, 2}, {leaf, 0, 3}, {2, 9.1555e+01f, 10},
+    {leaf, 0, 4}, {leaf, 0, 5}, {26, 3.1469998e-01f, 13}, {leaf, 0, 1}, {leaf, 0, 0}, {leaf, 0, 0},
+    {13, 1.3474999e+01f, 17}, {leaf, 0, 1}, {1, 1.537e+01f, 19}, {leaf, 0, 1}, {leaf, 0, 0},
+    {6, 7.214e-02f, 28}, {22, 1.1545e+02f, 25}, {23, 9.5064996e+02f, 24}, {leaf, 0, 1},
+    {leaf, 0, 0}, {8, 1.5165e-01f, 27}, {leaf, 0, 1}, {leaf, 0, 0}, {leaf, 0, 0}
 };
 CTML_FLASH inline constexpr node tree_9[] = {
     {7, 5.5949997e-02f, 18}, {1, 2.0074999e+01f, 5}, {10, 5.7645e-01f, 4}, {leaf, 0, 1},
@@ -111,10 +111,15 @@ CTML_FLASH inline constexpr node tree_9[] = {
 CTML_FLASH inline constexpr std::uint16_t dist_start[] = {
     0, 2, 4, 6, 8, 10, 12, 14, 16, 18
 };
-CTML_FLASH inline constexpr ctml::trees::vote_entry<std::uint16_t> dist_entries[] = {
-    {0, 3277}, {1, 3276}, {0, 205}, {1, 6348}, {0, 234}, {1, 6319}, {0, 2184}, {1, 4369},
-    {0, 1638}, {1, 4915}, {0, 30}, {1, 6523}, {0, 437}, {1, 6116}, {0, 4369}, {1, 2184}, {0, 504},
-    {1, 6049}
+// Entries of the leaf distributions (class << 12 | votes).
+CTML_FLASH inline constexpr ctml::trees::packed_vote dist_entries[] = {
+    {0x0800}, {0x17ff}, {0x0080}, {0x1f7f}, {0x0092}, {0x1f6d}, {0x0555}, {0x1aaa}, {0x0400},
+    {0x1bff}, {0x0012}, {0x1fed}, {0x0111}, {0x1eee}, {0x0aaa}, {0x1555}, {0x013b}, {0x1ec4}
+};
+// The first distribution of each tree (a leaf code c >= n_classes is distribution
+// dist_base[tree] + c - n_classes); only read at compile time.
+inline constexpr std::uint16_t dist_base[] = {
+    0, 0, 1, 2, 2, 2, 3, 4, 5, 9, 9
 };
 
 }  // namespace ctml_models::breast_cancer_rf_float_data
@@ -126,9 +131,10 @@ struct breast_cancer_rf_float_spec {
   using feature_type = float;
   static constexpr std::size_t n_classes = 2;
   using vote_type = std::uint16_t;
-  static constexpr std::uint16_t vote_scale = 6553;
+  static constexpr std::uint16_t vote_scale = 4095;
   static constexpr const auto& dist_start = breast_cancer_rf_float_data::dist_start;
   static constexpr const auto& dist_entries = breast_cancer_rf_float_data::dist_entries;
+  static constexpr const auto& dist_base = breast_cancer_rf_float_data::dist_base;
   using trees = ctml::trees::tree_list<
       breast_cancer_rf_float_data::tree_0, breast_cancer_rf_float_data::tree_1,
       breast_cancer_rf_float_data::tree_2, breast_cancer_rf_float_data::tree_3,

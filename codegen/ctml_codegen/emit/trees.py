@@ -12,6 +12,7 @@ from ..quantize import FeatureMap, map_threshold
 from .cpp import comment_block, f32, int_type, wrap
 
 VOTE_MAX = 0xFFFF
+PACKED_VOTES_MAX = 0x0FFF   # 12 bits of votes beside a 4-bit class in ctml::trees::packed_vote
 
 
 @dataclass
@@ -70,17 +71,28 @@ def lower(forest: Forest, fmap: FeatureMap, vote_bits: int = 16) -> Lowered:
     if forest.kind == "classifier":
         n_classes = len(forest.classes)
         limit = VOTE_MAX if vote_bits == 16 else 0x7FFFFFFF
+        packed = n_classes <= 16 and vote_bits == 16
         scale = limit // len(forest.trees)
-        dists: dict[tuple, int] = {}
+        if packed:
+            scale = min(scale, PACKED_VOTES_MAX)
+        dists: list[tuple] = []      # every tree's distributions, tree after tree
+        bases: list[int] = []
+        trees = []
+        for tree in forest.trees:
+            local: dict[tuple, int] = {}
 
-        def code(value) -> int:
-            v = _votes(np.asarray(value, dtype=np.float64), scale)
-            nz = [k for k, c in enumerate(v) if c]
-            if len(nz) == 1:
-                return nz[0]
-            return n_classes + dists.setdefault(v, len(dists))
-        trees = [_lower_tree(t, fmap, code) for t in forest.trees]
-        return Lowered(forest, fmap, trees, {"scale": scale, "dists": list(dists), "bits": vote_bits}, False)
+            def code(value, local=local) -> int:
+                v = _votes(np.asarray(value, dtype=np.float64), scale)
+                nz = [k for k, c in enumerate(v) if c]
+                if len(nz) == 1:
+                    return nz[0]
+                return n_classes + local.setdefault(v, len(local))
+            bases.append(len(dists))
+            trees.append(_lower_tree(tree, fmap, code))
+            dists.extend(local)
+        bases.append(len(dists))
+        return Lowered(forest, fmap, trees, {"scale": scale, "dists": dists, "bases": bases, "bits": vote_bits,
+                                             "packed": packed}, False)
 
     value_int = not fmap.is_float
     frac = 0
@@ -115,8 +127,8 @@ def footprint(lw: Lowered) -> dict:
     node_size = _node_size(lw)
     if lw.forest.kind == "classifier":
         n_entries = sum(sum(1 for c in d if c) for d in lw.codes["dists"])
-        vote = 2 if lw.codes["bits"] == 16 else 4
-        extra = (2 * (len(lw.codes["dists"]) + 1) + n_entries * (1 + vote)) if lw.codes["dists"] else 0
+        entry = 2 if lw.codes["packed"] else (4 if lw.codes["bits"] == 16 else 8)
+        extra = (2 * (len(lw.codes["dists"]) + 1) + n_entries * entry) if lw.codes["dists"] else 0
     else:
         extra = 4 * len(lw.codes["values"])
     return {"nodes": lw.n_nodes, "node_bytes": lw.n_nodes * node_size, "leaf_bytes": extra}
@@ -180,20 +192,27 @@ def header(lw: Lowered, name: str) -> str:
         vtype = "std::uint16_t" if lw.codes["bits"] == 16 else "std::uint32_t"
         dists = lw.codes["dists"]
         starts, entries = [0], []
+        packed = lw.codes["packed"]
         for d in dists:
             for k, c in enumerate(d):
                 if c:
-                    entries.append(f"{{{k}, {c}}}")
+                    entries.append(f"{{{(k << 12) | c:#06x}}}" if packed else f"{{{k}, {c}}}")
             starts.append(len(entries))
         if not entries:
-            entries = ["{0, 0}"]
+            entries = ["{0}"] if packed else ["{0, 0}"]
+        etype = "ctml::trees::packed_vote" if packed else f"ctml::trees::vote_entry<{vtype}>"
         lines += [f"CTML_FLASH inline constexpr std::uint16_t dist_start[] = {{", wrap([str(s) for s in starts]), "};",
-                  f"CTML_FLASH inline constexpr ctml::trees::vote_entry<{vtype}> dist_entries[] = {{", wrap(entries), "};", ""]
+                  "// Entries of the leaf distributions" + (" (class << 12 | votes)." if packed else "."),
+                  f"CTML_FLASH inline constexpr {etype} dist_entries[] = {{", wrap(entries), "};",
+                  "// The first distribution of each tree (a leaf code c >= n_classes is distribution",
+                  "// dist_base[tree] + c - n_classes); only read at compile time.",
+                  "inline constexpr std::uint16_t dist_base[] = {", wrap([str(b) for b in lw.codes["bases"]]), "};", ""]
         spec += [f"  static constexpr std::size_t n_classes = {len(fo.classes)};",
                  f"  using vote_type = {vtype};",
                  f"  static constexpr {vtype} vote_scale = {lw.codes['scale']};",
                  f"  static constexpr const auto& dist_start = {data_ns}::dist_start;",
-                 f"  static constexpr const auto& dist_entries = {data_ns}::dist_entries;"]
+                 f"  static constexpr const auto& dist_entries = {data_ns}::dist_entries;",
+                 f"  static constexpr const auto& dist_base = {data_ns}::dist_base;"]
     else:
         vals = lw.codes["values"]
         vtype = "std::int32_t" if lw.value_int else "float"

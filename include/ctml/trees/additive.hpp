@@ -57,6 +57,7 @@ struct additive {
   static constexpr std::size_t flash_bytes = traits::node_bytes + (traits::unrolled ? 0 : sizeof(Spec::values));
 
   struct leaf {
+    static constexpr bool is_code = false;
     template <auto Code>
     static constexpr value_type at() noexcept { return Spec::values[Code]; }
     static constexpr value_type load(auto code) noexcept { return platform::flash_read(&Spec::values[code]); }

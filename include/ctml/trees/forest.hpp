@@ -51,6 +51,16 @@ struct forest_ops<tree_list<Trees...>> {
   static consteval bool all_well_formed(std::size_t n_features, std::size_t n_codes, bool nan_aware) {
     return (well_formed<Trees>(n_features, n_codes, nan_aware) && ...);
   }
+  // The same with a code limit per tree: codes_of(t) is tree t's number of leaf codes.
+  template <class CodesOf>
+  static consteval bool all_well_formed_each(std::size_t n_features, CodesOf codes_of, bool nan_aware) {
+    return each_well_formed(n_features, codes_of, nan_aware, std::make_index_sequence<sizeof...(Trees)>{});
+  }
+  template <class CodesOf, std::size_t... I>
+  static consteval bool each_well_formed(std::size_t n_features, CodesOf codes_of, bool nan_aware,
+                                         std::index_sequence<I...>) {
+    return (well_formed<Trees>(n_features, codes_of(I), nan_aware) && ...);
+  }
 };
 
 // Shared compile-time facts of an ensemble spec.

@@ -19,11 +19,22 @@
 
 namespace ctml::trees {
 
+// One class's votes in a leaf distribution: a class byte and the votes, or, for up to 16
+// classes and 4095 votes, both packed into 16 bits (class in the top 4).
 template <class Votes>
 struct vote_entry {
   std::uint8_t cls;
   Votes votes;
 };
+struct packed_vote {
+  std::uint16_t bits;
+};
+template <class Votes>
+constexpr std::uint8_t entry_class(vote_entry<Votes> e) noexcept { return e.cls; }
+template <class Votes>
+constexpr Votes entry_votes(vote_entry<Votes> e) noexcept { return e.votes; }
+constexpr std::uint8_t entry_class(packed_vote e) noexcept { return static_cast<std::uint8_t>(e.bits >> 12); }
+constexpr std::uint16_t entry_votes(packed_vote e) noexcept { return e.bits & 0x0FFFu; }
 
 template <class Spec, class LayoutPolicy = layout::automatic>
 struct forest_classifier {
@@ -41,23 +52,34 @@ struct forest_classifier {
   static constexpr std::size_t n_classes = Spec::n_classes;
   static constexpr std::size_t n_trees = Spec::trees::size;
   static constexpr std::size_t n_dists = sizeof(Spec::dist_start) / sizeof(Spec::dist_start[0]) - 1;
+  // Leaf codes are per tree: below n_classes a pure leaf, else the tree's own distributions,
+  // which start at Spec::dist_base[tree] in the model's distribution table.
   static constexpr std::size_t n_codes = n_classes + n_dists;
+  using code_type = std::conditional_t<(n_codes <= 0xFF), std::uint8_t, std::uint16_t>;
 
   static_assert(n_classes >= 2 && n_classes <= 255, "ctml: a classifier needs 2..255 classes");
   static_assert(std::is_unsigned_v<vote_type>, "ctml: votes must be an unsigned integer type");
   static_assert(n_trees * static_cast<unsigned long long>(Spec::vote_scale) <= std::numeric_limits<vote_type>::max(),
                 "ctml: the trees' votes would overflow vote_type; regenerate with a smaller vote scale");
-  static_assert(detail::forest_ops<typename Spec::trees>::all_well_formed(n_features, n_codes, traits::nan_aware),
+  static_assert(sizeof(Spec::dist_base) / sizeof(Spec::dist_base[0]) == n_trees + 1 &&
+                    Spec::dist_base[n_trees] == n_dists,
+                "ctml: dist_base must give each tree's first distribution and end with the distribution count");
+  static_assert(detail::forest_ops<typename Spec::trees>::all_well_formed_each(
+                    n_features,
+                    [](std::size_t t) { return n_classes + Spec::dist_base[t + 1] - Spec::dist_base[t]; },
+                    traits::nan_aware),
                 "ctml: malformed tree (child, feature or leaf index out of range); regenerate the model header");
 
-  // RAM: the vote accumulator (the single-tree path needs none) plus one call frame.
+  // RAM: the vote accumulator and the trees' leaf codes (the single-tree path needs neither),
+  // plus one call frame.
   static constexpr std::size_t ram_bytes =
-      (n_trees == 1 ? 0 : sizeof(vote_type) * n_classes) + platform::call_frame_bytes;
+      (n_trees == 1 ? 0 : sizeof(vote_type) * n_classes + sizeof(code_type) * n_trees) + platform::call_frame_bytes;
   static constexpr std::size_t flash_bytes =
       traits::node_bytes + (n_dists ? sizeof(Spec::dist_start) + sizeof(Spec::dist_entries) : 0);
 
   // The leaf payload is the code itself: distributions are too large to be immediates.
   struct leaf {
+    static constexpr bool is_code = true;
     template <auto Code>
     static constexpr auto at() noexcept { return Code; }
     static constexpr auto load(auto code) noexcept { return code; }
@@ -98,20 +120,28 @@ struct forest_classifier {
     return p;
   }
 
-  // The raw integer votes (each tree contributes vote_scale in all).
+  // The raw integer votes (each tree contributes vote_scale in all). The trees are walked first
+  // and their leaf codes kept, then one loop adds the votes: one copy of the vote code instead of
+  // one per tree.
   static constexpr void accumulate(const input_type& x, std::array<vote_type, n_classes>& votes) noexcept {
-    forest_ops::template for_each<layout_type, traits::nan_aware, leaf>(x, [&](auto, auto code) {
+    std::array<code_type, n_trees> codes{};
+    forest_ops::template for_each<layout_type, traits::nan_aware, leaf>(x, [&](auto t, auto code) {
+      constexpr std::size_t base = Spec::dist_base[decltype(t)::value];  // the tree's first distribution
+      codes[decltype(t)::value] = static_cast<code_type>(code < n_classes ? code : code + base);
+    });
+    for (const code_type code : codes) {
       if (code < n_classes) {
         votes[code] = static_cast<vote_type>(votes[code] + Spec::vote_scale);
-        return;
+        continue;
       }
       const std::size_t d = code - n_classes;
       const std::size_t end = platform::flash_read(&Spec::dist_start[d + 1]);
       for (std::size_t k = platform::flash_read(&Spec::dist_start[d]); k < end; ++k) {
         const auto e = platform::flash_read(&Spec::dist_entries[k]);
-        votes[e.cls] = static_cast<vote_type>(votes[e.cls] + e.votes);
+        const auto c = entry_class(e);
+        votes[c] = static_cast<vote_type>(votes[c] + entry_votes(e));
       }
-    });
+    }
   }
 
  private:
@@ -124,9 +154,9 @@ struct forest_classifier {
     vote_type most = 0;
     for (std::size_t k = platform::flash_read(&Spec::dist_start[d]); k < end; ++k) {
       const auto e = platform::flash_read(&Spec::dist_entries[k]);
-      if (e.votes > most) {
-        most = e.votes;
-        best = e.cls;
+      if (entry_votes(e) > most) {
+        most = entry_votes(e);
+        best = entry_class(e);
       }
     }
     return best;

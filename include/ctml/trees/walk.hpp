@@ -3,7 +3,10 @@
 // Both take the same decisions: x <= threshold goes left; NaN goes right unless the node's
 // default-left bit is set in a nan_aware model.
 #pragma once
+#include <array>
 #include <cstddef>
+#include <cstdint>
+#include <type_traits>
 
 #include "../platform/flash.hpp"
 #include "../core/layout.hpp"
@@ -21,20 +24,54 @@ template <bool NanAware, class X, class T>
   }
 }
 
-// Recursion is as deep as the tree, one instantiation per node.
-// Leaf is the model's leaf policy: Leaf::at<Code>() gives a leaf's payload as a constant (an
-// immediate in unrolled code), Leaf::load(code) reads it at run time (from flash in table code).
+// Node counts of every subtree (children follow their parent in preorder, so one backward pass).
+template <const auto& Nodes>
+inline constexpr auto subtree_sizes = [] {
+  constexpr std::size_t n = size_of<Nodes>;
+  using F = std::remove_cvref_t<decltype(Nodes[0].feature)>;
+  std::array<std::size_t, n> size{};
+  for (std::size_t i = n; i-- > 0;)
+    size[i] = Nodes[i].feature == leaf_feature<F> ? 1 : 1 + size[i + 1] + size[Nodes[i].right];
+  return size;
+}();
+
+// The narrowest unsigned type holding every leaf code of a tree: a leaf then costs one
+// load-immediate on 8-bit targets.
+template <const auto& Nodes>
+consteval std::size_t max_leaf_code() {
+  using F = std::remove_cvref_t<decltype(Nodes[0].feature)>;
+  std::size_t most = 0;
+  for (const auto& nd : Nodes)
+    if (nd.feature == leaf_feature<F> && static_cast<std::size_t>(nd.right) > most) most = nd.right;
+  return most;
+}
+template <const auto& Nodes>
+using leaf_code_t = std::conditional_t<(max_leaf_code<Nodes>() <= 0xFF), std::uint8_t, std::uint16_t>;
+
+// Recursion is as deep as the tree, one instantiation per node. Leaf is the model's leaf policy:
+// Leaf::at<Code>() gives a leaf's payload as a constant (an immediate in unrolled code),
+// Leaf::load(code) reads it at run time (from flash in table code). The branch into the smaller
+// subtree is marked likely, so the compiler lays that subtree out as the fall-through and the
+// jump over it stays short (on AVR a conditional branch reaches only 64 words).
 template <const auto& Nodes, std::size_t I, bool NanAware, class Leaf, class Input>
 [[gnu::always_inline]] constexpr auto walk_unrolled(const Input& x) noexcept {
   constexpr auto nd = Nodes[I];
   using F = decltype(nd.feature);
   if constexpr (nd.feature == leaf_feature<F>) {
-    return Leaf::template at<nd.right>();
+    if constexpr (Leaf::is_code) return static_cast<leaf_code_t<Nodes>>(Leaf::template at<nd.right>());
+    else return Leaf::template at<nd.right>();
   } else {
     constexpr F f = feature_index(nd.feature, NanAware);
     constexpr bool dl = NanAware && (nd.feature & default_left_bit<F>) != 0;
-    if (goes_left<NanAware>(x[f], nd.threshold, dl)) return walk_unrolled<Nodes, I + 1, NanAware, Leaf>(x);
-    return walk_unrolled<Nodes, nd.right, NanAware, Leaf>(x);
+    if constexpr (subtree_sizes<Nodes>[I + 1] <= subtree_sizes<Nodes>[nd.right]) {
+      if (goes_left<NanAware>(x[f], nd.threshold, dl)) [[likely]]
+        return walk_unrolled<Nodes, I + 1, NanAware, Leaf>(x);
+      return walk_unrolled<Nodes, nd.right, NanAware, Leaf>(x);
+    } else {
+      if (goes_left<NanAware>(x[f], nd.threshold, dl)) [[unlikely]]
+        return walk_unrolled<Nodes, I + 1, NanAware, Leaf>(x);
+      return walk_unrolled<Nodes, nd.right, NanAware, Leaf>(x);
+    }
   }
 }
 
@@ -54,10 +91,24 @@ constexpr auto walk_table(const Input& x) noexcept {
   }
 }
 
+// A large unrolled tree is a function of its own: its branches stay local (short jumps on AVR,
+// where one function holding a whole forest needs 4-byte far jumps and the block placement
+// scatters the trees), and the input pointer stays in one register for the whole walk.
+inline constexpr std::size_t inline_tree_nodes = 31;
+
+template <const auto& Nodes, bool NanAware, class Leaf, class Input>
+[[gnu::noinline]] constexpr auto walk_unrolled_call(const Input& x) noexcept {
+  return walk_unrolled<Nodes, 0, NanAware, Leaf>(x);
+}
+
 template <class Layout, const auto& Nodes, bool NanAware, class Leaf, class Input>
 [[gnu::always_inline]] constexpr auto walk(const Input& x) noexcept {
-  if constexpr (std::is_same_v<Layout, layout::unrolled>) return walk_unrolled<Nodes, 0, NanAware, Leaf>(x);
-  else return walk_table<Nodes, NanAware, Leaf>(x);
+  if constexpr (std::is_same_v<Layout, layout::unrolled>) {
+    if constexpr (size_of<Nodes> > inline_tree_nodes) return walk_unrolled_call<Nodes, NanAware, Leaf>(x);
+    else return walk_unrolled<Nodes, 0, NanAware, Leaf>(x);
+  } else {
+    return walk_table<Nodes, NanAware, Leaf>(x);
+  }
 }
 
 }  // namespace ctml::trees::detail
