@@ -75,20 +75,25 @@ template <const auto& Nodes, std::size_t I, bool NanAware, class Leaf, class Inp
   }
 }
 
-template <const auto& Nodes, bool NanAware, class Leaf, class Input>
-constexpr auto walk_table(const Input& x) noexcept {
+// The table walk is one function per node type, shared by every tree of a model: the trees
+// differ only in the array it is given.
+template <bool NanAware, class Leaf, class Node, class Input>
+[[gnu::noinline]] constexpr auto walk_nodes(const Node* nodes, const Input& x) noexcept {
   using platform::flash_read;
-  using C = decltype(Nodes[0].right);
-  using F = decltype(Nodes[0].feature);
-  C i = 0;
+  using F = typename Node::feature_type;
+  const Node* nd = nodes;
   for (;;) {
-    const F raw = flash_read(&Nodes[i].feature);
-    if (raw == leaf_feature<F>) return Leaf::load(flash_read(&Nodes[i].right));
+    const F raw = flash_read(&nd->feature);
+    if (raw == leaf_feature<F>) return Leaf::load(flash_read(&nd->right));
     const F f = feature_index(raw, NanAware);
     const bool dl = NanAware && (raw & default_left_bit<F>) != 0;
-    i = goes_left<NanAware>(x[f], flash_read(&Nodes[i].threshold), dl) ? static_cast<C>(i + 1)
-                                                                         : flash_read(&Nodes[i].right);
+    nd = goes_left<NanAware>(x[f], flash_read(&nd->threshold), dl) ? nd + 1 : nodes + flash_read(&nd->right);
   }
+}
+
+template <const auto& Nodes, bool NanAware, class Leaf, class Input>
+constexpr auto walk_table(const Input& x) noexcept {
+  return walk_nodes<NanAware, Leaf>(&Nodes[0], x);
 }
 
 // A large unrolled tree is a function of its own: its branches stay local (short jumps on AVR,
