@@ -1,4 +1,6 @@
-# Runs CMD, saves its stdout to OUT, and fails when CMD fails (the firmware's exit status).
+# Runs CMD ('|'-separated), saves its stdout to OUT, and fails when CMD fails (the firmware's
+# exit status, or the simulator's: 124 time-out, 125 crash).
+string(REPLACE "|" ";" CMD "${CMD}")
 execute_process(COMMAND ${CMD} OUTPUT_FILE ${OUT} RESULT_VARIABLE rc ERROR_VARIABLE err)
 file(READ ${OUT} text)
 string(REGEX MATCH "agree [0-9]+/[0-9]+" agree "${text}")
