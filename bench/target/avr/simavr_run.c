@@ -10,7 +10,9 @@
  * The stack pointer is read after every instruction: stack_peak is RAMEND - lowest SP over the
  * run, region_stack_peak the most stack any region used below the SP its caller had.
  * Exit status: the firmware's; 124 time-out; 125 crash (or ending without an exit status);
- * 126 the ELF cannot be loaded. Diagnostics go to stderr. */
+ * 126 the ELF cannot be loaded. Diagnostics go to stderr.
+ * --profile FILE writes, for the measured regions, the cycles spent at each program address
+ * ("address cycles" lines, byte addresses), to find where inference spends its time. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +39,7 @@ typedef struct {
 } state_t;
 
 static state_t st;
+static uint64_t* profile;  /* cycles per word address inside regions, when --profile is given */
 
 static uint16_t sp_of(avr_t* avr) { return (uint16_t)(avr->data[0x5D] | (avr->data[0x5E] << 8)); }
 
@@ -72,12 +75,14 @@ int main(int argc, char** argv) {
   unsigned long freq = 16000000;
   uint64_t timeout = 2000000000ull;
   const char* json = NULL;
+  const char* profile_path = NULL;
   const char* elf = NULL;
   for (int i = 1; i < argc; ++i) {
     if (!strcmp(argv[i], "--mcu") && i + 1 < argc) mcu = argv[++i];
     else if (!strcmp(argv[i], "--freq") && i + 1 < argc) freq = strtoul(argv[++i], NULL, 10);
     else if (!strcmp(argv[i], "--timeout-cycles") && i + 1 < argc) timeout = strtoull(argv[++i], NULL, 10);
     else if (!strcmp(argv[i], "--json") && i + 1 < argc) json = argv[++i];
+    else if (!strcmp(argv[i], "--profile") && i + 1 < argc) profile_path = argv[++i];
     else if (argv[i][0] == '-') { fprintf(stderr, "simavr_run: unknown option %s\n", argv[i]); return 126; }
     else elf = argv[i];
   }
@@ -108,8 +113,12 @@ int main(int argc, char** argv) {
   uint16_t sp_min = 0xFFFF;
   int state = cpu_Running;
   int rc;
+  if (profile_path) profile = calloc(avr->flashend + 1, sizeof *profile);
   for (;;) {
+    const avr_flashaddr_t pc = avr->pc;
+    const uint64_t before = avr->cycle;
     state = avr_run(avr);
+    if (profile && st.open && pc <= avr->flashend) profile[pc] += avr->cycle - before;
     uint16_t sp = sp_of(avr);
     if (sp < sp_min && sp != 0) sp_min = sp;
     if (st.open && sp < st.region_sp_min) st.region_sp_min = sp;
@@ -142,6 +151,14 @@ int main(int argc, char** argv) {
     fprintf(f, "], \"stack_peak\": %u, \"region_stack_peak\": %u, \"total_cycles\": %llu}\n",
             sp_min == 0xFFFF ? 0u : (unsigned)(ramend - sp_min), st.region_stack_peak, (unsigned long long)avr->cycle);
     fclose(f);
+  }
+  if (profile) {
+    FILE* f = fopen(profile_path, "w");
+    if (f) {
+      for (uint32_t a = 0; a <= avr->flashend; ++a)
+        if (profile[a]) fprintf(f, "%05x %llu\n", a, (unsigned long long)profile[a]);
+      fclose(f);
+    }
   }
   avr_terminate(avr);
   return rc;
