@@ -28,9 +28,9 @@ CTML_FLASH inline constexpr node tree_0[] = {
 CTML_FLASH inline constexpr std::uint16_t dist_start[] = {
     0
 };
-// Entries of the leaf distributions (class << 12 | votes).
-CTML_FLASH inline constexpr ctml::trees::packed_vote dist_entries[] = {
-    {0}
+// The leaf distributions: {class, votes} entries, distribution d at dist_start[d].
+CTML_FLASH inline constexpr ctml::trees::vote_entry<std::uint8_t> dist_entries[] = {
+    {0, 0}
 };
 // The first distribution of each tree (a leaf code c >= n_classes is distribution
 // dist_base[tree] + c - n_classes); only read at compile time.
@@ -47,7 +47,7 @@ struct breast_cancer_dt_spec {
   using feature_type = std::int16_t;
   static constexpr std::size_t n_classes = 2;
   using vote_type = std::uint16_t;
-  static constexpr std::uint16_t vote_scale = 4095;
+  static constexpr std::uint16_t vote_scale = 255;
   static constexpr const auto& dist_start = breast_cancer_dt_data::dist_start;
   static constexpr const auto& dist_entries = breast_cancer_dt_data::dist_entries;
   static constexpr const auto& dist_base = breast_cancer_dt_data::dist_base;

@@ -111,10 +111,10 @@ CTML_FLASH inline constexpr node tree_9[] = {
 CTML_FLASH inline constexpr std::uint16_t dist_start[] = {
     0, 2, 4, 6, 8, 10, 12, 14, 16, 18
 };
-// Entries of the leaf distributions (class << 12 | votes).
-CTML_FLASH inline constexpr ctml::trees::packed_vote dist_entries[] = {
-    {0x0800}, {0x17ff}, {0x0080}, {0x1f7f}, {0x0092}, {0x1f6d}, {0x0555}, {0x1aaa}, {0x0400},
-    {0x1bff}, {0x0012}, {0x1fed}, {0x0111}, {0x1eee}, {0x0aaa}, {0x1555}, {0x013b}, {0x1ec4}
+// The leaf distributions: {class, votes} entries, distribution d at dist_start[d].
+CTML_FLASH inline constexpr ctml::trees::vote_entry<std::uint8_t> dist_entries[] = {
+    {0, 128}, {1, 127}, {0, 8}, {1, 247}, {0, 9}, {1, 246}, {0, 85}, {1, 170}, {0, 64}, {1, 191},
+    {0, 1}, {1, 254}, {0, 17}, {1, 238}, {0, 170}, {1, 85}, {0, 20}, {1, 235}
 };
 // The first distribution of each tree (a leaf code c >= n_classes is distribution
 // dist_base[tree] + c - n_classes); only read at compile time.
@@ -131,7 +131,7 @@ struct breast_cancer_rf_float_spec {
   using feature_type = float;
   static constexpr std::size_t n_classes = 2;
   using vote_type = std::uint16_t;
-  static constexpr std::uint16_t vote_scale = 4095;
+  static constexpr std::uint16_t vote_scale = 255;
   static constexpr const auto& dist_start = breast_cancer_rf_float_data::dist_start;
   static constexpr const auto& dist_entries = breast_cancer_rf_float_data::dist_entries;
   static constexpr const auto& dist_base = breast_cancer_rf_float_data::dist_base;

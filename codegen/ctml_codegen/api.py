@@ -67,7 +67,9 @@ def estimate(lw: emit_trees.Lowered, target: str, layout: str = "automatic") -> 
     flash = fp["leaf_bytes"] + (code if chosen == "unrolled" else fp["node_bytes"] + TABLE_WALKER_BYTES)
     fo = lw.forest
     if fo.kind == "classifier":
-        scratch = 0 if len(fo.trees) == 1 else (2 if lw.codes["bits"] == 16 else 4) * len(fo.classes)
+        vote = 2 if lw.codes["scale"] * len(fo.trees) <= 0xFFFF else 4
+        code = 1 if len(fo.classes) + len(lw.codes["dists"]) <= 0xFF else 2
+        scratch = 0 if len(fo.trees) == 1 else vote * len(fo.classes) + code * len(fo.trees)
     else:
         scratch = 4 * fo.n_outputs
     return chosen, flash, scratch + tg["call_frame"]
@@ -93,7 +95,7 @@ def _write_atomic(files: dict[Path, str]) -> None:
 
 
 def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Optional[int] = None,
-            vote_bits: int = 16, target: str = "host", layout: str = "automatic",
+            vote_bits: int = 8, target: str = "host", layout: str = "automatic",
             flash_budget: Optional[int] = None, ram_budget: Optional[int] = None,
             X_test=None, y_test=None, n_vectors: Optional[int] = None) -> Result:
     """Converts a fitted estimator and writes models/<name>.hpp (and <name>_vectors.hpp with X_test).
@@ -114,6 +116,12 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
         raise ConversionError(f"the test inputs have {np.asarray(X_test).shape[-1]} features but the model expects {forest.n_features}")
     fmap = quantize.choose(_thresholds(forest), feature_bits, X_sample)
     lw = emit_trees.lower(forest, fmap, vote_bits)
+    if forest.kind == "classifier" and X_sample is not None and vote_bits == 8:
+        # One byte of votes per class and tree is exact in practice; if it changes any sample's
+        # class, use 16-bit votes (checked on the sample inputs at the model's input precision).
+        Xq = fmap.dequantize(fmap.quantize(np.asarray(X_sample)))
+        if emit_trees.vote_disagreements(forest, lw.codes["scale"], Xq):
+            lw = emit_trees.lower(forest, fmap, 16)
     chosen, flash, ram = estimate(lw, target, layout)
     flash_budget = flash_budget if flash_budget is not None else TARGETS[target]["flash"]
     ram_budget = ram_budget if ram_budget is not None else TARGETS[target]["ram"]

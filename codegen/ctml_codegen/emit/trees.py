@@ -12,7 +12,6 @@ from ..quantize import FeatureMap, map_threshold
 from .cpp import comment_block, f32, int_type, wrap
 
 VOTE_MAX = 0xFFFF
-PACKED_VOTES_MAX = 0x0FFF   # 12 bits of votes beside a 4-bit class in ctml::trees::packed_vote
 
 
 @dataclass
@@ -67,14 +66,12 @@ def _votes(p: np.ndarray, scale: int) -> tuple[int, ...]:
     return tuple(int(v) for v in base)
 
 
-def lower(forest: Forest, fmap: FeatureMap, vote_bits: int = 16) -> Lowered:
+def lower(forest: Forest, fmap: FeatureMap, vote_bits: int = 8) -> Lowered:
     if forest.kind == "classifier":
         n_classes = len(forest.classes)
-        limit = VOTE_MAX if vote_bits == 16 else 0x7FFFFFFF
-        packed = n_classes <= 16 and vote_bits == 16
-        scale = limit // len(forest.trees)
-        if packed:
-            scale = min(scale, PACKED_VOTES_MAX)
+        # Votes per tree: up to 255 in one byte per class entry (vote_bits 8), or up to 65535/T.
+        entry_max = 0xFF if vote_bits == 8 else 0xFFFF
+        scale = min(entry_max, VOTE_MAX // len(forest.trees)) if len(forest.trees) <= VOTE_MAX // 15 else entry_max
         dists: list[tuple] = []      # every tree's distributions, tree after tree
         bases: list[int] = []
         trees = []
@@ -91,8 +88,7 @@ def lower(forest: Forest, fmap: FeatureMap, vote_bits: int = 16) -> Lowered:
             trees.append(_lower_tree(tree, fmap, code))
             dists.extend(local)
         bases.append(len(dists))
-        return Lowered(forest, fmap, trees, {"scale": scale, "dists": dists, "bases": bases, "bits": vote_bits,
-                                             "packed": packed}, False)
+        return Lowered(forest, fmap, trees, {"scale": scale, "dists": dists, "bases": bases, "bits": vote_bits}, False)
 
     value_int = not fmap.is_float
     frac = 0
@@ -114,6 +110,33 @@ def lower(forest: Forest, fmap: FeatureMap, vote_bits: int = 16) -> Lowered:
     return Lowered(forest, fmap, trees, {"values": list(values)}, value_int, frac)
 
 
+def leaf_payloads(tree: Tree, X: np.ndarray) -> list:
+    """The IR tree's leaf payload for each row of float32 inputs X (x <= threshold goes left)."""
+    out = []
+    for row in np.asarray(X, dtype=np.float32):
+        i = 0
+        while tree.feature[i] >= 0:
+            i = i + 1 if row[tree.feature[i]] <= tree.threshold[i] else tree.right[i]
+        out.append(tree.value[i])
+    return out
+
+
+def vote_disagreements(forest: Forest, scale: int, X: np.ndarray) -> int:
+    """Samples of X where integer votes of `scale` per tree pick another class than the mean of
+    the trees' probabilities (what scikit-learn predicts)."""
+    n = len(forest.classes)
+    exact = np.zeros((len(X), n))
+    votes = np.zeros((len(X), n), dtype=np.int64)
+    cache: dict = {}
+    for tree in forest.trees:
+        for r, p in enumerate(leaf_payloads(tree, X)):
+            exact[r] += p
+            if p not in cache:
+                cache[p] = np.array(_votes(np.asarray(p), scale))
+            votes[r] += cache[p]
+    return int(np.sum(np.argmax(exact, 1) != np.argmax(votes, 1)))
+
+
 def _inlier_sum(forest: Forest) -> float:
     """The summed path length from which scikit-learn's IsolationForest calls a sample an inlier."""
     offset = forest.extra["offset"]
@@ -127,7 +150,7 @@ def footprint(lw: Lowered) -> dict:
     node_size = _node_size(lw)
     if lw.forest.kind == "classifier":
         n_entries = sum(sum(1 for c in d if c) for d in lw.codes["dists"])
-        entry = 2 if lw.codes["packed"] else (4 if lw.codes["bits"] == 16 else 8)
+        entry = 2 if lw.codes["bits"] == 8 else 3   # AVR packs {class, votes} without padding
         extra = (2 * (len(lw.codes["dists"]) + 1) + n_entries * entry) if lw.codes["dists"] else 0
     else:
         extra = 4 * len(lw.codes["values"])
@@ -189,20 +212,21 @@ def header(lw: Lowered, name: str) -> str:
     if fo.nan_aware:
         spec.append("  static constexpr bool nan_aware = true;")
     if fo.kind == "classifier":
-        vtype = "std::uint16_t" if lw.codes["bits"] == 16 else "std::uint32_t"
+        total = lw.codes["scale"] * len(fo.trees)
+        vtype = "std::uint16_t" if total <= 0xFFFF else "std::uint32_t"
+        etype = "std::uint8_t" if lw.codes["bits"] == 8 else "std::uint16_t"
         dists = lw.codes["dists"]
         starts, entries = [0], []
-        packed = lw.codes["packed"]
         for d in dists:
             for k, c in enumerate(d):
                 if c:
-                    entries.append(f"{{{(k << 12) | c:#06x}}}" if packed else f"{{{k}, {c}}}")
+                    entries.append(f"{{{k}, {c}}}")
             starts.append(len(entries))
         if not entries:
-            entries = ["{0}"] if packed else ["{0, 0}"]
-        etype = "ctml::trees::packed_vote" if packed else f"ctml::trees::vote_entry<{vtype}>"
+            entries = ["{0, 0}"]
+        etype = f"ctml::trees::vote_entry<{etype}>"
         lines += [f"CTML_FLASH inline constexpr std::uint16_t dist_start[] = {{", wrap([str(s) for s in starts]), "};",
-                  "// Entries of the leaf distributions" + (" (class << 12 | votes)." if packed else "."),
+                  "// The leaf distributions: {class, votes} entries, distribution d at dist_start[d].",
                   f"CTML_FLASH inline constexpr {etype} dist_entries[] = {{", wrap(entries), "};",
                   "// The first distribution of each tree (a leaf code c >= n_classes is distribution",
                   "// dist_base[tree] + c - n_classes); only read at compile time.",

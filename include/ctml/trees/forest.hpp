@@ -35,8 +35,12 @@ consteval long long max_abs_leaf(const Values& values) {
 template <class List>
 struct forest_ops;
 
+template <const auto& Tree0, const auto&... Trees>
+inline constexpr const auto& first_of = Tree0;
+
 template <const auto&... Trees>
 struct forest_ops<tree_list<Trees...>> {
+  static constexpr const auto& first_tree = first_of<Trees...>;
   template <class Layout, bool NanAware, class Leaf, class Input, class Fn>
   [[gnu::always_inline]] static constexpr void for_each(const Input& x, Fn&& fn) noexcept {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -47,6 +51,15 @@ struct forest_ops<tree_list<Trees...>> {
   template <class Values>
   static consteval long long abs_leaf_sum(const Values& values) {
     return (max_abs_leaf<Trees>(values) + ... + 0LL);
+  }
+  // Every tree's leaf payload, mapped by Map::apply<tree index>(payload), as one array. No
+  // closure: each tree's result goes straight to its slot.
+  template <class Layout, bool NanAware, class Leaf, class Map, class Input>
+  [[gnu::always_inline]] static constexpr auto collect(const Input& x) noexcept {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      using R = decltype(Map::template apply<0>(walk<Layout, first_tree, NanAware, Leaf>(x)));
+      return std::array<R, sizeof...(Trees)>{Map::template apply<I>(walk<Layout, Trees, NanAware, Leaf>(x))...};
+    }(std::make_index_sequence<sizeof...(Trees)>{});
   }
   static consteval bool all_well_formed(std::size_t n_features, std::size_t n_codes, bool nan_aware) {
     return (well_formed<Trees>(n_features, n_codes, nan_aware) && ...);

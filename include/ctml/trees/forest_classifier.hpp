@@ -19,23 +19,12 @@
 
 namespace ctml::trees {
 
-// One class's votes in a leaf distribution: a class byte and the votes, or, for up to 16
-// classes and 4095 votes, both packed into 16 bits (class in the top 4).
+// One class's votes in a leaf distribution.
 template <class Votes>
 struct vote_entry {
   std::uint8_t cls;
   Votes votes;
 };
-struct packed_vote {
-  std::uint16_t bits;
-};
-template <class Votes>
-constexpr std::uint8_t entry_class(vote_entry<Votes> e) noexcept { return e.cls; }
-template <class Votes>
-constexpr Votes entry_votes(vote_entry<Votes> e) noexcept { return e.votes; }
-constexpr std::uint8_t entry_class(packed_vote e) noexcept { return static_cast<std::uint8_t>(e.bits >> 12); }
-constexpr std::uint16_t entry_votes(packed_vote e) noexcept { return e.bits & 0x0FFFu; }
-
 template <class Spec, class LayoutPolicy = layout::automatic>
 struct forest_classifier {
   static_assert(layout::is_layout<LayoutPolicy>,
@@ -124,11 +113,7 @@ struct forest_classifier {
   // and their leaf codes kept, then one loop adds the votes: one copy of the vote code instead of
   // one per tree.
   static constexpr void accumulate(const input_type& x, std::array<vote_type, n_classes>& votes) noexcept {
-    std::array<code_type, n_trees> codes{};
-    forest_ops::template for_each<layout_type, traits::nan_aware, leaf>(x, [&](auto t, auto code) {
-      constexpr std::size_t base = Spec::dist_base[decltype(t)::value];  // the tree's first distribution
-      codes[decltype(t)::value] = static_cast<code_type>(code < n_classes ? code : code + base);
-    });
+    const auto codes = forest_ops::template collect<layout_type, traits::nan_aware, leaf, global_code>(x);
     for (const code_type code : codes) {
       if (code < n_classes) {
         votes[code] = static_cast<vote_type>(votes[code] + Spec::vote_scale);
@@ -138,11 +123,20 @@ struct forest_classifier {
       const std::size_t end = platform::flash_read(&Spec::dist_start[d + 1]);
       for (std::size_t k = platform::flash_read(&Spec::dist_start[d]); k < end; ++k) {
         const auto e = platform::flash_read(&Spec::dist_entries[k]);
-        const auto c = entry_class(e);
-        votes[c] = static_cast<vote_type>(votes[c] + entry_votes(e));
+        votes[e.cls] = static_cast<vote_type>(votes[e.cls] + e.votes);
       }
     }
   }
+
+  // A tree's leaf code as a model-wide code: pure classes stay, distributions move past the
+  // distributions of the trees before (Spec::dist_base, a compile-time constant per tree).
+  struct global_code {
+    template <std::size_t Tree, class C>
+    static constexpr code_type apply(C code) noexcept {
+      constexpr std::size_t base = Spec::dist_base[Tree];
+      return static_cast<code_type>(code < n_classes ? code : code + base);
+    }
+  };
 
  private:
   using forest_ops = detail::forest_ops<typename Spec::trees>;
@@ -154,9 +148,9 @@ struct forest_classifier {
     vote_type most = 0;
     for (std::size_t k = platform::flash_read(&Spec::dist_start[d]); k < end; ++k) {
       const auto e = platform::flash_read(&Spec::dist_entries[k]);
-      if (entry_votes(e) > most) {
-        most = entry_votes(e);
-        best = entry_class(e);
+      if (e.votes > most) {
+        most = e.votes;
+        best = e.cls;
       }
     }
     return best;
