@@ -13,6 +13,7 @@
  * 126 the ELF cannot be loaded. Diagnostics go to stderr.
  * --profile FILE writes, for the measured regions, the cycles spent at each program address
  * ("address cycles" lines, byte addresses), to find where inference spends its time. */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,12 @@ typedef struct {
 
 static state_t st;
 static uint64_t* profile;  /* cycles per word address inside regions, when --profile is given */
+
+/* simavr's own messages go to stderr, and only warnings and errors. */
+static void quiet_logger(avr_t* avr, const int level, const char* format, va_list ap) {
+  (void)avr;
+  if (level <= LOG_WARNING) vfprintf(stderr, format, ap);
+}
 
 static uint16_t sp_of(avr_t* avr) { return (uint16_t)(avr->data[0x5D] | (avr->data[0x5E] << 8)); }
 
@@ -90,6 +97,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: simavr_run [--mcu M] [--freq F] [--timeout-cycles N] [--json out.json] firmware.elf\n");
     return 126;
   }
+  avr_global_logger_set(quiet_logger);
   elf_firmware_t fw;
   memset(&fw, 0, sizeof fw);
   if (elf_read_firmware(elf, &fw) != 0) {

@@ -20,6 +20,7 @@ void target_init(void) {
   /* One empty region first: the runner subtracts it from every region (marker overhead). */
   target_begin();
   target_end();
+  __asm__ volatile("" ::: "memory"); /* keeps target_end a call, as in every measured region */
 }
 
 void target_putc(char c) { GPIOR0 = (uint8_t)c; }
