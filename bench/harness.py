@@ -32,27 +32,41 @@ def parse_out(path: Path) -> dict:
             "correct": val("correct"), "ram_bytes": val("ram_bytes"), "flash_bytes": val("flash_bytes")}
 
 
-def symbol_sizes(tool: str, elf: Path, model: str) -> tuple[int, int]:
-    """(inference code bytes, model constant bytes) from nm."""
+def symbol_sizes(tool: str, elf: Path, model: str) -> tuple[int, int, int]:
+    """(inference code bytes, model constant bytes) from nm: the code is ctml_infer and every
+    function of ctml's (walks, votes); the data are the model's arrays in <model>_data. The
+    third figure is model data the linker put in RAM (.data/.bss), which must be 0."""
     out = subprocess.run([tool + "nm", "-C", "-S", "--size-sort", str(elf)], capture_output=True, text=True, check=True).stdout
-    code = data = 0
+    code = data = in_ram = 0
     for line in out.splitlines():
         parts = line.split(maxsplit=3)
         if len(parts) < 4:
             continue
         size, name = int(parts[1], 16), parts[3]
-        if name == "ctml_infer":
+        if parts[2] in "TtWw" and (name == "ctml_infer" or "ctml::" in name or "4ctml" in name):
             code += size
         elif name.startswith(f"ctml_models::{model}_data::"):
             data += size
-    return code, data
+            if parts[2] in "DdBb":
+                in_ram += size
+    return code, data, in_ram
 
 
 def image_sizes(tool: str, elf: Path) -> tuple[int, int]:
-    """(flash, static RAM) = (text + data, data + bss), Berkeley format."""
-    out = subprocess.run([tool + "size", "-B", str(elf)], capture_output=True, text=True, check=True).stdout
-    text, data, bss = (int(v) for v in out.splitlines()[1].split()[:3])
-    return text + data, data + bss
+    """(flash, static RAM) from the section sizes: code and constants (and .data's initial
+    values) in flash; .data, .bss and .noinit in RAM. The stack block is not static RAM."""
+    out = subprocess.run([tool + "size", "-A", str(elf)], capture_output=True, text=True, check=True).stdout
+    flash = ram = 0
+    for line in out.splitlines():
+        p = line.split()
+        if len(p) < 2 or not p[0].startswith(".") or not p[1].isdigit():
+            continue
+        name, size = p[0], int(p[1])
+        if name in (".text", ".rodata", ".ARM.exidx", ".data", ".init_array", ".fini_array"):
+            flash += size
+        if name in (".data", ".bss", ".noinit"):
+            ram += size
+    return flash, ram
 
 
 def collect(presets: list[str], models: list[str] | None) -> list[dict]:
@@ -66,10 +80,10 @@ def collect(presets: list[str], models: list[str] | None) -> list[dict]:
                 continue
             r = parse_out(out)
             elf = ROOT / "build" / preset / "tests" / "target" / out.stem
-            code, data = symbol_sizes(TOOLS[preset], elf, model)
+            code, data, in_ram = symbol_sizes(TOOLS[preset], elf, model)
             flash, sram = image_sizes(TOOLS[preset], elf)
             row = {"model": model, "layout": layout, "target": preset, **r, "code_bytes": code,
-                   "data_bytes": data, "model_flash": code + data, "firmware_flash": flash, "static_ram": sram}
+                   "data_bytes": data, "model_data_in_ram": in_ram, "model_flash": code + data, "firmware_flash": flash, "static_ram": sram}
             js = out.with_suffix(".json")
             if js.exists() and UNIT[preset]:
                 j = json.loads(js.read_text())
@@ -77,7 +91,7 @@ def collect(presets: list[str], models: list[str] | None) -> list[dict]:
                 head = counts[:HEAD]
                 row["per_inference"] = sum(head) / len(head) if head else None
                 row["max_per_inference"] = max(head) if head else None
-                row["stack_peak"] = j.get("region_stack_peak", j.get("stack_peak"))
+                row["stack_peak"] = j.get("region_stack_peak")
             rows.append(row)
     return rows
 
@@ -93,6 +107,8 @@ def check(rows: list[dict]) -> list[str]:
         if (r["data_bytes"] != r["flash_bytes"]) if exact else (r["data_bytes"] > r["flash_bytes"]):
             problems.append(f"{r['target']} {r['model']}/{r['layout']}: flash_bytes {r['flash_bytes']} but the "
                             f"linker placed {r['data_bytes']} B of model data")
+        if r["model_data_in_ram"]:
+            problems.append(f"{r['target']} {r['model']}/{r['layout']}: {r['model_data_in_ram']} B of model constants in RAM")
         sp = r.get("stack_peak")
         if sp is not None and sp > r["ram_bytes"]:
             problems.append(f"{r['target']} {r['model']}/{r['layout']}: ram_bytes {r['ram_bytes']} but inference "
@@ -115,8 +131,9 @@ def table(rows: list[dict]) -> str:
         per = f"{r['per_inference']:.1f} {unit}" if r.get("per_inference") is not None else "(host: see bench_host)"
         mx = str(r.get("max_per_inference", "")) if r.get("max_per_inference") is not None else ""
         acc = f"{r['correct'] / r['n']:.3f}" if r["correct"] else "n/a"
+        agree = f"{r['agree']}/{r['n']}" if (r["agree"] or r["correct"]) else "n/a (real values)"
         sp = r.get("stack_peak")
-        lines.append(f"| {r['model']} | {r['layout']} | {r['target']} | {r['agree']}/{r['n']} | {acc} | {per} | {mx} | "
+        lines.append(f"| {r['model']} | {r['layout']} | {r['target']} | {agree} | {acc} | {per} | {mx} | "
                      f"{r['model_flash']} ({r['code_bytes']} + {r['data_bytes']}) | {r['firmware_flash']} | "
                      f"{r['static_ram']} | {'' if sp is None else sp} | {r['ram_bytes']} |")
     return "\n".join(lines)

@@ -18,9 +18,9 @@ from .ir import Forest, check_finite
 # Per-target figures used for budgets and the automatic layout (keep in step with
 # include/ctml/platform/target.hpp and core/layout.hpp).
 TARGETS = {
-    "host": {"bytes_per_node": 12, "call_frame": 128, "flash": None, "ram": None},
-    "avr": {"bytes_per_node": 10, "call_frame": 24, "flash": 32768, "ram": 2048},
-    "cortex-m": {"bytes_per_node": 8, "call_frame": 48, "flash": None, "ram": None},
+    "host": {"bytes_per_node": 12, "call_frame": 256, "flash": None, "ram": None},
+    "avr": {"bytes_per_node": 10, "call_frame": 72, "flash": 32768, "ram": 2048},
+    "cortex-m": {"bytes_per_node": 8, "call_frame": 64, "flash": None, "ram": None},
 }
 UNROLL_LIMIT = 24576
 TABLE_WALKER_BYTES = 256

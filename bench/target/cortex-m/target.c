@@ -46,7 +46,7 @@ __attribute__((noinline)) void target_begin(void) {
   region_base = sp;
   uint32_t* p = (uint32_t*)(sp - PAINT_DEPTH);
   if (p < &__stack_bottom) p = &__stack_bottom;
-  for (; (uint32_t)p < sp - 64; ++p) *p = PAINT;
+  for (; (uint32_t)p < sp - 8; ++p) *p = PAINT; /* all but target_begin's own frame */
 }
 
 __attribute__((noinline)) void target_end(void) {

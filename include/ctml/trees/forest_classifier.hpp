@@ -63,8 +63,10 @@ struct forest_classifier {
   // plus one call frame.
   static constexpr std::size_t ram_bytes =
       (n_trees == 1 ? 0 : sizeof(vote_type) * n_classes + sizeof(code_type) * n_trees) + platform::call_frame_bytes;
+  // The distribution tables are linked when a leaf can reach them: always in the table layout
+  // (codes are only known at run time), in the unrolled layout only if there are distributions.
   static constexpr std::size_t flash_bytes =
-      traits::node_bytes + (n_dists ? sizeof(Spec::dist_start) + sizeof(Spec::dist_entries) : 0);
+      traits::node_bytes + (n_dists || !traits::unrolled ? sizeof(Spec::dist_start) + sizeof(Spec::dist_entries) : 0);
 
   // The leaf payload is the code itself: distributions are too large to be immediates.
   struct leaf {
