@@ -7,9 +7,11 @@ namespace ctml {
 
 template <class M, std::size_t FlashBudget, std::size_t RamBudget>
 consteval bool fits() {
-  static_assert(M::flash_bytes <= FlashBudget,
+  constexpr bool flash_ok = M::flash_bytes <= FlashBudget;
+  constexpr bool ram_ok = M::ram_bytes <= RamBudget;
+  static_assert(flash_ok,
                 "ctml: the model's constant data exceeds the flash budget; use the table layout, a smaller model, or raise the budget");
-  static_assert(M::ram_bytes <= RamBudget,
+  static_assert(ram_ok,
                 "ctml: the model's inference RAM exceeds the RAM budget; use a smaller model or raise the budget");
   return true;
 }

@@ -9,8 +9,10 @@ namespace ctml::detail {
 
 template <class Expected, std::size_t ExpectedN, class T, std::size_t N>
 consteval bool check_input() {
-  static_assert(N == ExpectedN, "ctml: wrong feature count: the input array must have exactly the model's n_features elements");
-  static_assert(N != ExpectedN || std::is_same_v<T, Expected>,
+  constexpr bool count_ok = N == ExpectedN;
+  constexpr bool type_ok = N != ExpectedN || std::is_same_v<T, Expected>;
+  static_assert(count_ok, "ctml: wrong feature count: the input array must have exactly the model's n_features elements");
+  static_assert(type_ok,
                 "ctml: wrong input element type: pass the model's feature_type (quantize floats with <model>_info::quantize)");
   return false;
 }

@@ -35,8 +35,9 @@ struct additive {
   static constexpr std::size_t n_values = sizeof(Spec::values) / sizeof(Spec::values[0]);
   static_assert(n_outputs >= 1 && n_trees % n_outputs == 0,
                 "ctml: the tree count must be a multiple of the output count");
-  static_assert(forest_ops<typename Spec::trees>::all_well_formed(n_features, n_values, traits::nan_aware),
-                "ctml: malformed tree (child, feature or leaf index out of range); regenerate the model header");
+  static constexpr bool trees_well_formed =
+      forest_ops<typename Spec::trees>::all_well_formed(n_features, n_values, traits::nan_aware);
+  static_assert(trees_well_formed, "ctml: malformed tree (child, feature or leaf index out of range); regenerate the model header");
 
   static consteval bool sums_fit() {
     if constexpr (std::is_same_v<value_type, float>) {

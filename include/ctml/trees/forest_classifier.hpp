@@ -48,15 +48,16 @@ struct forest_classifier {
 
   static_assert(n_classes >= 2 && n_classes <= 255, "ctml: a classifier needs 2..255 classes");
   static_assert(std::is_unsigned_v<vote_type>, "ctml: votes must be an unsigned integer type");
-  static_assert(n_trees * static_cast<unsigned long long>(Spec::vote_scale) <= std::numeric_limits<vote_type>::max(),
-                "ctml: the trees' votes would overflow vote_type; regenerate with a smaller vote scale");
+  static constexpr bool votes_fit =
+      n_trees * static_cast<unsigned long long>(Spec::vote_scale) <= std::numeric_limits<vote_type>::max();
+  static_assert(votes_fit, "ctml: the trees' votes would overflow vote_type; regenerate with a smaller vote scale");
   static_assert(sizeof(Spec::dist_base) / sizeof(Spec::dist_base[0]) == n_trees + 1 &&
                     Spec::dist_base[n_trees] == n_dists,
                 "ctml: dist_base must give each tree's first distribution and end with the distribution count");
-  static_assert(detail::forest_ops<typename Spec::trees>::all_well_formed_each(
-                    n_features,
-                    [](std::size_t t) { return n_classes + Spec::dist_base[t + 1] - Spec::dist_base[t]; },
-                    traits::nan_aware),
+  static constexpr bool trees_well_formed = detail::forest_ops<typename Spec::trees>::all_well_formed_each(
+      n_features, [](std::size_t t) { return n_classes + Spec::dist_base[t + 1] - Spec::dist_base[t]; },
+      traits::nan_aware);
+  static_assert(trees_well_formed,
                 "ctml: malformed tree (child, feature or leaf index out of range); regenerate the model header");
 
   // RAM: the vote accumulator and the trees' leaf codes (the single-tree path needs neither),
