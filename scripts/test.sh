@@ -13,3 +13,5 @@ for preset in host host-clang host-sanitize avr cortex-m cortex-m3; do
   ctest --preset "$preset" -j "$jobs"
 done
 /usr/bin/python3 bench/harness.py --check
+# Compile time and compiler memory against forest size; fails over 60 s or 2 GB at 100 trees.
+/usr/bin/python3 bench/compile_time.py --check

@@ -20,7 +20,7 @@ from .ir import Forest, check_finite
 TARGETS = {
     "host": {"bytes_per_node": 12, "call_frame": 256, "flash": None, "ram": None},
     "avr": {"bytes_per_node": 10, "call_frame": 72, "flash": 32768, "ram": 2048},
-    "cortex-m": {"bytes_per_node": 8, "call_frame": 64, "flash": None, "ram": None},
+    "cortex-m": {"bytes_per_node": 8, "call_frame": 96, "flash": None, "ram": None},
 }
 UNROLL_LIMIT = 24576
 TABLE_WALKER_BYTES = 256
