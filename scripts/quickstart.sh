@@ -12,4 +12,4 @@ for preset in host avr cortex-m; do
   cmake --build --preset "$preset" -j "$jobs" >/dev/null
   ctest --preset "$preset" -j "$jobs" -L target -R 'breast_cancer_rf|digits_rf|breast_cancer_dt' >/dev/null
 done
-/usr/bin/python3 bench/harness.py --models breast_cancer_dt breast_cancer_rf digits_rf --presets host avr cortex-m
+/usr/bin/python3 bench/harness.py --models breast_cancer_dt breast_cancer_rf digits_rf --presets host avr cortex-m --out build/results
