@@ -54,6 +54,18 @@ class Forest:
     extra: dict = field(default_factory=dict)   # family-specific constants (isolation forest)
 
 
+def preorder(left, right) -> tuple[list[int], dict[int, int]]:
+    """Preorder of a tree given as child arrays (-1 = no child), and old index -> new index."""
+    order, stack = [], [0]
+    while stack:
+        n = stack.pop()
+        order.append(n)
+        if left[n] != -1:
+            stack.append(right[n])
+            stack.append(left[n])
+    return order, {old: i for i, old in enumerate(order)}
+
+
 def check_finite(forest: Forest) -> None:
     from .errors import ConversionError
     for t, tree in enumerate(forest.trees):

@@ -25,22 +25,6 @@ void target_init(void) {
 
 void target_putc(char c) { GPIOR0 = (uint8_t)c; }
 
-void target_puts(const char* s) {
-  while (*s) GPIOR0 = (uint8_t)*s++;
-}
-
-void target_put_int(long v) {
-  char buf[12];
-  int n = 0;
-  unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
-  if (v < 0) target_putc('-');
-  do {
-    buf[n++] = (char)('0' + u % 10);
-    u /= 10;
-  } while (u);
-  while (n) target_putc(buf[--n]);
-}
-
 __attribute__((noinline)) void target_begin(void) { GPIOR1 = 1; }
 __attribute__((noinline)) void target_end(void) { GPIOR1 = 2; }
 

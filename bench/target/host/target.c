@@ -7,8 +7,6 @@
 
 void target_init(void) {}
 void target_putc(char c) { putchar(c); }
-void target_puts(const char* s) { fputs(s, stdout); }
-void target_put_int(long v) { printf("%ld", v); }
 void target_begin(void) {}
 void target_end(void) {}
 unsigned long target_stack_peak(void) { return 0; }

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConversionError
-from ..ir import Forest, Source, Tree
+from ..ir import Forest, Source, Tree, preorder
 
 CLASSIFIERS = ("DecisionTreeClassifier", "ExtraTreeClassifier", "RandomForestClassifier", "ExtraTreesClassifier")
 REGRESSORS = ("DecisionTreeRegressor", "ExtraTreeRegressor", "RandomForestRegressor", "ExtraTreesRegressor")
@@ -23,15 +23,7 @@ def _source(est) -> Source:
 def _preorder(t, leaf_payload, feature_map=None) -> Tree:
     """Renumbers a fitted sklearn tree_ in preorder (left child = next node)."""
     left, right, feat, thr = t.children_left, t.children_right, t.feature, t.threshold
-    order: list[int] = []
-    stack = [0]
-    while stack:
-        n = stack.pop()
-        order.append(n)
-        if left[n] != -1:
-            stack.append(right[n])
-            stack.append(left[n])
-    new_index = {old: i for i, old in enumerate(order)}
+    order, new_index = preorder(left, right)
     features, thresholds, rights, values = [], [], [], []
     for old in order:
         if left[old] == -1:

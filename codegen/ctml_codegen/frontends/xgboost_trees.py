@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ..errors import ConversionError
-from ..ir import Forest, Source, Tree
+from ..ir import Forest, Source, Tree, preorder
 
 OBJECTIVES = ("binary:logistic", "multi:softprob", "multi:softmax", "reg:squarederror")
 
@@ -20,14 +20,7 @@ OBJECTIVES = ("binary:logistic", "multi:softprob", "multi:softmax", "reg:squared
 def _tree(t: dict) -> Tree:
     lc, rc = t["left_children"], t["right_children"]
     split, cond, dleft = t["split_indices"], t["split_conditions"], t["default_left"]
-    order, stack = [], [0]
-    while stack:
-        n = stack.pop()
-        order.append(n)
-        if lc[n] != -1:
-            stack.append(rc[n])
-            stack.append(lc[n])
-    idx = {old: i for i, old in enumerate(order)}
+    order, idx = preorder(lc, rc)
     feats, thr, right, dl, vals = [], [], [], [], []
     for n in order:
         if lc[n] == -1:

@@ -14,7 +14,9 @@
 namespace ctml::trees {
 
 template <class Spec, class LayoutPolicy = layout::automatic>
-struct boosted_classifier {
+struct boosted_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::uint8_t> {
+  using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::uint8_t>;
+  using guard::predict;  // any other input array: a readable compile error
   using core = detail::additive<Spec, LayoutPolicy>;
   using layout_type = typename core::layout_type;
   using feature_type = typename core::feature_type;
@@ -30,14 +32,6 @@ struct boosted_classifier {
                 "ctml: a boosted classifier has one output when binary, else one per class");
   using decision_type = std::array<float, Spec::n_outputs>;
   using proba_type = std::array<float, n_classes>;
-
-  // Any other array is a mistake: say which one at compile time.
-  template <class T, std::size_t N>
-    requires(!std::is_same_v<std::array<T, N>, input_type>)
-  static constexpr output_type predict(const std::array<T, N>&) noexcept {
-    static_assert(::ctml::detail::check_input<feature_type, n_features, T, N>());
-    return output_type{};
-  }
 
   static constexpr output_type predict(const input_type& x) noexcept {
     const auto r = core::raw(x);

@@ -26,7 +26,9 @@ struct vote_entry {
   Votes votes;
 };
 template <class Spec, class LayoutPolicy = layout::automatic>
-struct forest_classifier {
+struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::conditional_t<(Spec::n_classes <= 256), std::uint8_t, std::uint16_t>> {
+  using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::conditional_t<(Spec::n_classes <= 256), std::uint8_t, std::uint16_t>>;
+  using guard::predict;  // any other input array: a readable compile error
   static_assert(layout::is_layout<LayoutPolicy>,
                 "ctml: the layout must be ctml::layout::unrolled, ::table or ::automatic");
   using traits = detail::ensemble_traits<Spec, LayoutPolicy>;
@@ -76,14 +78,6 @@ struct forest_classifier {
     static constexpr auto at() noexcept { return Code; }
     static constexpr auto load(auto code) noexcept { return code; }
   };
-
-  // Any other array is a mistake: say which one at compile time.
-  template <class T, std::size_t N>
-    requires(!std::is_same_v<std::array<T, N>, input_type>)
-  static constexpr output_type predict(const std::array<T, N>&) noexcept {
-    static_assert(::ctml::detail::check_input<feature_type, n_features, T, N>());
-    return output_type{};
-  }
 
   static constexpr output_type predict(const input_type& x) noexcept {
     if constexpr (n_trees == 1) {

@@ -15,7 +15,9 @@
 namespace ctml::trees {
 
 template <class Spec, class LayoutPolicy = layout::automatic>
-struct isolation_forest {
+struct isolation_forest : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::int8_t> {
+  using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::int8_t>;
+  using guard::predict;  // any other input array: a readable compile error
   using core = detail::additive<Spec, LayoutPolicy>;
   static_assert(Spec::n_outputs == 1, "ctml: an isolation forest has one output");
   using layout_type = typename core::layout_type;
@@ -28,14 +30,6 @@ struct isolation_forest {
   static constexpr std::size_t flash_bytes = core::flash_bytes;
 
   // Inlier when the summed path length reaches Spec::inlier_min_sum (scaled like the leaves).
-  // Any other array is a mistake: say which one at compile time.
-  template <class T, std::size_t N>
-    requires(!std::is_same_v<std::array<T, N>, input_type>)
-  static constexpr output_type predict(const std::array<T, N>&) noexcept {
-    static_assert(::ctml::detail::check_input<feature_type, n_features, T, N>());
-    return output_type{};
-  }
-
   static constexpr output_type predict(const input_type& x) noexcept {
     return core::raw(x)[0] >= Spec::inlier_min_sum ? 1 : -1;
   }

@@ -12,7 +12,9 @@
 namespace ctml::trees {
 
 template <class Spec, class LayoutPolicy = layout::automatic>
-struct tree_regressor {
+struct tree_regressor : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, float> {
+  using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, float>;
+  using guard::predict;  // any other input array: a readable compile error
   using core = detail::additive<Spec, LayoutPolicy>;
   static_assert(Spec::n_outputs == 1, "ctml: tree_regressor predicts one output");
   using layout_type = typename core::layout_type;
@@ -23,14 +25,6 @@ struct tree_regressor {
   static constexpr std::size_t n_trees = core::n_trees;
   static constexpr std::size_t ram_bytes = core::ram_bytes;
   static constexpr std::size_t flash_bytes = core::flash_bytes;
-
-  // Any other array is a mistake: say which one at compile time.
-  template <class T, std::size_t N>
-    requires(!std::is_same_v<std::array<T, N>, input_type>)
-  static constexpr output_type predict(const std::array<T, N>&) noexcept {
-    static_assert(::ctml::detail::check_input<feature_type, n_features, T, N>());
-    return output_type{};
-  }
 
   static constexpr output_type predict(const input_type& x) noexcept {
     const float sum = core::to_real(core::raw(x)[0]);
