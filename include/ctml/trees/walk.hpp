@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "../platform/flash.hpp"
+#include "../platform/load.hpp"
 #include "../core/layout.hpp"
 #include "node.hpp"
 
@@ -53,7 +54,7 @@ using leaf_code_t = std::conditional_t<(max_leaf_code<Nodes>() <= 0xFF), std::ui
 // Leaf::load(code) reads it at run time (from flash in table code). The branch into the smaller
 // subtree is marked likely, so the compiler lays that subtree out as the fall-through and the
 // jump over it stays short (on AVR a conditional branch reaches only 64 words).
-template <const auto& Nodes, std::size_t I, bool NanAware, class Leaf, class Input>
+template <const auto& Nodes, std::size_t I, bool NanAware, class Leaf, bool OwnFunction = false, class Input>
 [[gnu::always_inline]] constexpr auto walk_unrolled(const Input& x) noexcept {
   constexpr auto nd = Nodes[I];
   using F = decltype(nd.feature);
@@ -63,14 +64,17 @@ template <const auto& Nodes, std::size_t I, bool NanAware, class Leaf, class Inp
   } else {
     constexpr F f = feature_index(nd.feature, NanAware);
     constexpr bool dl = NanAware && (nd.feature & default_left_bit<F>) != 0;
+    // In a tree's own function the input pointer can be pinned (platform::load_element); inlined
+    // into a caller, plain reads let the compiler share registers with the surrounding code.
+    const auto v = OwnFunction ? platform::load_element<f>(x) : x[f];
     if constexpr (subtree_sizes<Nodes>[I + 1] <= subtree_sizes<Nodes>[nd.right]) {
-      if (goes_left<NanAware>(x[f], nd.threshold, dl)) [[likely]]
-        return walk_unrolled<Nodes, I + 1, NanAware, Leaf>(x);
-      return walk_unrolled<Nodes, nd.right, NanAware, Leaf>(x);
+      if (goes_left<NanAware>(v, nd.threshold, dl)) [[likely]]
+        return walk_unrolled<Nodes, I + 1, NanAware, Leaf, OwnFunction>(x);
+      return walk_unrolled<Nodes, nd.right, NanAware, Leaf, OwnFunction>(x);
     } else {
-      if (goes_left<NanAware>(x[f], nd.threshold, dl)) [[unlikely]]
-        return walk_unrolled<Nodes, I + 1, NanAware, Leaf>(x);
-      return walk_unrolled<Nodes, nd.right, NanAware, Leaf>(x);
+      if (goes_left<NanAware>(v, nd.threshold, dl)) [[unlikely]]
+        return walk_unrolled<Nodes, I + 1, NanAware, Leaf, OwnFunction>(x);
+      return walk_unrolled<Nodes, nd.right, NanAware, Leaf, OwnFunction>(x);
     }
   }
 }
@@ -103,7 +107,7 @@ inline constexpr std::size_t inline_tree_nodes = 31;
 
 template <const auto& Nodes, bool NanAware, class Leaf, class Input>
 [[gnu::noinline]] constexpr auto walk_unrolled_call(const Input& x) noexcept {
-  return walk_unrolled<Nodes, 0, NanAware, Leaf>(x);
+  return walk_unrolled<Nodes, 0, NanAware, Leaf, true>(x);
 }
 
 template <class Layout, const auto& Nodes, bool NanAware, class Leaf, class Input>
