@@ -32,6 +32,10 @@ CTML_FLASH inline constexpr std::uint16_t dist_start[] = {
 CTML_FLASH inline constexpr ctml::trees::vote_entry<std::uint8_t> dist_entries[] = {
     {0, 0}
 };
+// Each distribution's leading class and the votes of all other classes (the fast path).
+CTML_FLASH inline constexpr ctml::trees::vote_entry<std::uint8_t> dist_lead[] = {
+    {0, 0}
+};
 // The first distribution of each tree (a leaf code c >= n_classes is distribution
 // dist_base[tree] + c - n_classes); only read at compile time.
 inline constexpr std::uint16_t dist_base[] = {
@@ -51,6 +55,7 @@ struct breast_cancer_dt_spec {
   static constexpr const auto& dist_start = breast_cancer_dt_data::dist_start;
   static constexpr const auto& dist_entries = breast_cancer_dt_data::dist_entries;
   static constexpr const auto& dist_base = breast_cancer_dt_data::dist_base;
+  static constexpr const auto& dist_lead = breast_cancer_dt_data::dist_lead;
   using trees = ctml::trees::tree_list<
       breast_cancer_dt_data::tree_0>;
 };

@@ -116,6 +116,10 @@ CTML_FLASH inline constexpr ctml::trees::vote_entry<std::uint8_t> dist_entries[]
     {0, 128}, {1, 127}, {0, 8}, {1, 247}, {0, 9}, {1, 246}, {0, 85}, {1, 170}, {0, 64}, {1, 191},
     {0, 1}, {1, 254}, {0, 17}, {1, 238}, {0, 170}, {1, 85}, {0, 20}, {1, 235}
 };
+// Each distribution's leading class and the votes of all other classes (the fast path).
+CTML_FLASH inline constexpr ctml::trees::vote_entry<std::uint8_t> dist_lead[] = {
+    {0, 127}, {1, 8}, {1, 9}, {1, 85}, {1, 64}, {1, 1}, {1, 17}, {0, 85}, {1, 20}
+};
 // The first distribution of each tree (a leaf code c >= n_classes is distribution
 // dist_base[tree] + c - n_classes); only read at compile time.
 inline constexpr std::uint16_t dist_base[] = {
@@ -135,6 +139,7 @@ struct breast_cancer_rf_float_spec {
   static constexpr const auto& dist_start = breast_cancer_rf_float_data::dist_start;
   static constexpr const auto& dist_entries = breast_cancer_rf_float_data::dist_entries;
   static constexpr const auto& dist_base = breast_cancer_rf_float_data::dist_base;
+  static constexpr const auto& dist_lead = breast_cancer_rf_float_data::dist_lead;
   using trees = ctml::trees::tree_list<
       breast_cancer_rf_float_data::tree_0, breast_cancer_rf_float_data::tree_1,
       breast_cancer_rf_float_data::tree_2, breast_cancer_rf_float_data::tree_3,

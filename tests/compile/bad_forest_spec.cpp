@@ -16,6 +16,7 @@ inline constexpr node tree_0[] = {{CTML_FEATURE, 3, 2}, {leaf, 0, 0}, {leaf, 0, 
 inline constexpr std::uint16_t dist_start[] = {0};
 inline constexpr ctml::trees::vote_entry<std::uint16_t> dist_entries[] = {{0, 0}};
 inline constexpr std::uint16_t dist_base[] = {0, 0, 0};
+inline constexpr ctml::trees::vote_entry<std::uint16_t> dist_lead[] = {{0, 0}};
 struct spec {
   static constexpr std::size_t n_features = 2, n_classes = 2;
   using feature_type = std::int8_t;
@@ -24,6 +25,7 @@ struct spec {
   static constexpr const auto& dist_start = ::dist_start;
   static constexpr const auto& dist_entries = ::dist_entries;
   static constexpr const auto& dist_base = ::dist_base;
+  static constexpr const auto& dist_lead = ::dist_lead;
   using trees = ctml::trees::tree_list<tree_0, tree_0>;
 };
 int main() { return ctml::trees::forest_classifier<spec>::predict({1, 2}); }

@@ -151,7 +151,8 @@ def footprint(lw: Lowered) -> dict:
     if lw.forest.kind == "classifier":
         n_entries = sum(sum(1 for c in d if c) for d in lw.codes["dists"])
         entry = 2 if lw.codes["bits"] == 8 else 3   # AVR packs {class, votes} without padding
-        extra = (2 * (len(lw.codes["dists"]) + 1) + n_entries * entry) if lw.codes["dists"] else 0
+        extra = (2 * (len(lw.codes["dists"]) + 1) + n_entries * entry + entry * len(lw.codes["dists"])) \
+            if lw.codes["dists"] else 0
     else:
         extra = 4 * len(lw.codes["values"])
     return {"nodes": lw.n_nodes, "node_bytes": lw.n_nodes * node_size, "leaf_bytes": extra}
@@ -172,6 +173,15 @@ def _node_size(lw: Lowered) -> int:
     sizes = {"std::uint8_t": 1, "std::uint16_t": 2, "std::uint32_t": 4, "std::int8_t": 1, "std::int16_t": 2, "float": 4}
     f, t, c = (sizes[x] for x in _types(lw))
     return f + t + c   # AVR packs fields without padding
+
+
+def _leads(dists: list[tuple]) -> list[str]:
+    """{leading class, votes of the other classes} per distribution (first class on ties)."""
+    out = []
+    for d in dists:
+        k = max(range(len(d)), key=lambda c: (d[c], -c))
+        out.append(f"{{{k}, {sum(d) - d[k]}}}")
+    return out or ["{0, 0}"]
 
 
 def _node_text(n: tuple, fmap: FeatureMap, nan_aware: bool, ftype: str) -> str:
@@ -228,6 +238,8 @@ def header(lw: Lowered, name: str) -> str:
         lines += [f"CTML_FLASH inline constexpr std::uint16_t dist_start[] = {{", wrap([str(s) for s in starts]), "};",
                   "// The leaf distributions: {class, votes} entries, distribution d at dist_start[d].",
                   f"CTML_FLASH inline constexpr {etype} dist_entries[] = {{", wrap(entries), "};",
+                  "// Each distribution's leading class and the votes of all other classes (the fast path).",
+                  f"CTML_FLASH inline constexpr {etype} dist_lead[] = {{", wrap(_leads(dists)), "};",
                   "// The first distribution of each tree (a leaf code c >= n_classes is distribution",
                   "// dist_base[tree] + c - n_classes); only read at compile time.",
                   "inline constexpr std::uint16_t dist_base[] = {", wrap([str(b) for b in lw.codes["bases"]]), "};", ""]
@@ -236,7 +248,8 @@ def header(lw: Lowered, name: str) -> str:
                  f"  static constexpr {vtype} vote_scale = {lw.codes['scale']};",
                  f"  static constexpr const auto& dist_start = {data_ns}::dist_start;",
                  f"  static constexpr const auto& dist_entries = {data_ns}::dist_entries;",
-                 f"  static constexpr const auto& dist_base = {data_ns}::dist_base;"]
+                 f"  static constexpr const auto& dist_base = {data_ns}::dist_base;",
+                 f"  static constexpr const auto& dist_lead = {data_ns}::dist_lead;"]
     else:
         vals = lw.codes["values"]
         vtype = "std::int32_t" if lw.value_int else "float"

@@ -54,11 +54,21 @@ struct forest_ops<tree_list<Trees...>> {
   }
   // Every tree's leaf payload, mapped by Map::apply<tree index>(payload), as one array. No
   // closure: each tree's result goes straight to its slot.
-  template <class Layout, bool NanAware, class Leaf, class Map, class Input>
+  template <class Layout, bool NanAware, class Leaf, class Map, bool OutOfLine = false, class Input>
   [[gnu::always_inline]] static constexpr auto collect(const Input& x) noexcept {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       using R = decltype(Map::template apply<0>(walk<Layout, first_tree, NanAware, Leaf>(x)));
-      return std::array<R, sizeof...(Trees)>{Map::template apply<I>(walk<Layout, Trees, NanAware, Leaf>(x))...};
+      return std::array<R, sizeof...(Trees)>{Map::template apply<I>(walk<Layout, Trees, NanAware, Leaf, OutOfLine>(x))...};
+    }(std::make_index_sequence<sizeof...(Trees)>{});
+  }
+  // Walks every tree and hands its payload to Step::apply<tree index>(state, payload): a static
+  // function, so the state stays in the caller's frame and nothing goes through a closure.
+  // OutOfLine: every unrolled tree is its own function, even a small one (for callers that walk
+  // the trees twice).
+  template <class Layout, bool NanAware, class Leaf, class Step, bool OutOfLine = false, class Input, class State>
+  [[gnu::always_inline]] static constexpr void visit(const Input& x, State& state) noexcept {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (Step::template apply<I>(state, walk<Layout, Trees, NanAware, Leaf, OutOfLine>(x)), ...);
     }(std::make_index_sequence<sizeof...(Trees)>{});
   }
   static consteval bool all_well_formed(std::size_t n_features, std::size_t n_codes, bool nan_aware) {

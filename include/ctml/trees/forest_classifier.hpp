@@ -4,7 +4,8 @@
 //
 // Each leaf's probabilities are stored as integer votes summing to vote_scale (largest-
 // remainder rounding in codegen). A leaf code below n_classes is a pure leaf of that class;
-// code n_classes + d is distribution d, stored sparsely (class, votes) in flash.
+// code n_classes + d is distribution d, stored sparsely (class, votes) in flash, with its
+// leading class and the votes of the others in dist_lead for predict's fast path.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -62,14 +63,17 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
   static_assert(trees_well_formed,
                 "ctml: malformed tree (child, feature or leaf index out of range); regenerate the model header");
 
-  // RAM: the vote accumulator and the trees' leaf codes (the single-tree path needs neither),
-  // plus one call frame.
+  // RAM: the leading-class counts and rest, the exact votes and the trees' leaf codes for the
+  // slow path (the single-tree path needs none of them), plus one call frame.
   static constexpr std::size_t ram_bytes =
-      (n_trees == 1 ? 0 : sizeof(vote_type) * n_classes + sizeof(code_type) * n_trees) + platform::call_frame_bytes;
+      (n_trees == 1 ? 0 : (sizeof(vote_type) + (n_trees <= 0xFF ? 1 : 2)) * n_classes + sizeof(vote_type) +
+                              sizeof(code_type) * n_trees) +
+      platform::call_frame_bytes;
   // The distribution tables are linked when a leaf can reach them: always in the table layout
   // (codes are only known at run time), in the unrolled layout only if there are distributions.
   static constexpr std::size_t flash_bytes =
-      traits::node_bytes + (n_dists || !traits::unrolled ? sizeof(Spec::dist_start) + sizeof(Spec::dist_entries) : 0);
+      traits::node_bytes + (n_dists || !traits::unrolled ? sizeof(Spec::dist_start) + sizeof(Spec::dist_entries) : 0) +
+      (n_trees > 1 && (n_dists || !traits::unrolled) ? sizeof(Spec::dist_lead) : 0);
 
   // The leaf payload is the code itself: distributions are too large to be immediates.
   struct leaf {
@@ -87,12 +91,31 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
       });
       return best;
     } else {
+      // Fast path: each tree gives all its votes to its leaf's leading class; `rest` sums what
+      // that moved away from the other classes. When the leader's margin exceeds twice the rest,
+      // the exact votes have the same unique winner (no class moves by more than the rest).
+      // Otherwise the trees are walked again for the exact votes (rare: 1 of the first 30 digits
+      // samples; keeping the codes instead costs every sample more than re-walking costs these).
+      // Both walks call the same out-of-line tree functions, so the trees' code is not doubled.
+      fast_state st{};
+      forest_ops::template visit<layout_type, traits::nan_aware, leaf, fast_step, true>(x, st);
+      std::size_t best = 0, second = n_classes;
+      for (std::size_t k = 1; k < n_classes; ++k) {
+        if (st.count[k] > st.count[best]) {
+          second = best;
+          best = k;
+        } else if (second == n_classes || st.count[k] > st.count[second]) {
+          second = k;
+        }
+      }
+      const unsigned long margin = static_cast<unsigned long>(st.count[best] - st.count[second]) * Spec::vote_scale;
+      if (margin > 2ul * st.rest) return static_cast<output_type>(best);
       std::array<vote_type, n_classes> votes{};
       accumulate(x, votes);
-      output_type best = 0;
+      output_type top = 0;
       for (std::size_t k = 1; k < n_classes; ++k)
-        if (votes[k] > votes[best]) best = static_cast<output_type>(k);  // ties: lowest class
-      return best;
+        if (votes[k] > votes[top]) top = static_cast<output_type>(k);  // ties: lowest class
+      return top;
     }
   }
 
@@ -110,7 +133,11 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
   // and their leaf codes kept, then one loop adds the votes: one copy of the vote code instead of
   // one per tree.
   static constexpr void accumulate(const input_type& x, std::array<vote_type, n_classes>& votes) noexcept {
-    const auto codes = forest_ops::template collect<layout_type, traits::nan_aware, leaf, global_code>(x);
+    add_votes(forest_ops::template collect<layout_type, traits::nan_aware, leaf, global_code, n_trees != 1>(x), votes);
+  }
+
+  static constexpr void add_votes(const std::array<code_type, n_trees>& codes,
+                                  std::array<vote_type, n_classes>& votes) noexcept {
     for (const code_type code : codes) {
       if (code < n_classes) {
         votes[code] = static_cast<vote_type>(votes[code] + Spec::vote_scale);
@@ -124,6 +151,27 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
       }
     }
   }
+
+  using count_type = std::conditional_t<(n_trees <= 0xFF), std::uint8_t, std::uint16_t>;
+  struct fast_state {
+    std::array<count_type, n_classes> count;
+    vote_type rest;
+  };
+  struct fast_step {
+    template <std::size_t Tree, class C>
+    [[gnu::always_inline]] static constexpr void apply(fast_state& st, C code) noexcept {
+      constexpr std::size_t base = Spec::dist_base[Tree];
+      if constexpr (Spec::dist_base[Tree + 1] == base) {  // only pure leaves in this tree
+        ++st.count[code];
+      } else if (code < n_classes) {
+        ++st.count[code];
+      } else {
+        const auto lead = platform::flash_read(&Spec::dist_lead[code - n_classes + base]);
+        ++st.count[lead.cls];
+        st.rest = static_cast<vote_type>(st.rest + lead.votes);
+      }
+    }
+  };
 
   // A tree's leaf code as a model-wide code: pure classes stay, distributions move past the
   // distributions of the trees before (Spec::dist_base, a compile-time constant per tree).

@@ -110,10 +110,10 @@ template <const auto& Nodes, bool NanAware, class Leaf, class Input>
   return walk_unrolled<Nodes, 0, NanAware, Leaf, true>(x);
 }
 
-template <class Layout, const auto& Nodes, bool NanAware, class Leaf, class Input>
+template <class Layout, const auto& Nodes, bool NanAware, class Leaf, bool OutOfLine = false, class Input>
 [[gnu::always_inline]] constexpr auto walk(const Input& x) noexcept {
   if constexpr (std::is_same_v<Layout, layout::unrolled>) {
-    if constexpr (size_of<Nodes> > inline_tree_nodes) return walk_unrolled_call<Nodes, NanAware, Leaf>(x);
+    if constexpr (OutOfLine || size_of<Nodes> > inline_tree_nodes) return walk_unrolled_call<Nodes, NanAware, Leaf>(x);
     else return walk_unrolled<Nodes, 0, NanAware, Leaf>(x);
   } else {
     return walk_table<Nodes, NanAware, Leaf>(x);
