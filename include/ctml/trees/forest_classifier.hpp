@@ -108,8 +108,9 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
           second = k;
         }
       }
-      const unsigned long margin = static_cast<unsigned long>(st.count[best] - st.count[second]) * Spec::vote_scale;
-      if (margin > 2ul * st.rest) return static_cast<output_type>(best);
+      // In vote_type: the margin is at most n_trees * vote_scale, which fits (static_assert above).
+      const auto margin = static_cast<vote_type>(static_cast<vote_type>(st.count[best] - st.count[second]) * Spec::vote_scale);
+      if (margin > st.rest && static_cast<vote_type>(margin - st.rest) > st.rest) return static_cast<output_type>(best);
       std::array<vote_type, n_classes> votes{};
       accumulate(x, votes);
       output_type top = 0;
