@@ -99,18 +99,22 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
       // Both walks call the same out-of-line tree functions, so the trees' code is not doubled.
       fast_state st{};
       forest_ops::template visit<layout_type, traits::nan_aware, leaf, fast_step, true>(x, st);
-      std::size_t best = 0, second = n_classes;
-      for (std::size_t k = 1; k < n_classes; ++k) {
-        if (st.count[k] > st.count[best]) {
-          second = best;
+      // The leader (first on ties) and the largest count among the others; on a tie they are equal.
+      output_type best = 0;
+      count_type lead = st.count[0], next = 0;
+      for (output_type k = 1; k < n_classes; ++k) {
+        const count_type v = st.count[k];
+        if (v > lead) {
+          next = lead;
+          lead = v;
           best = k;
-        } else if (second == n_classes || st.count[k] > st.count[second]) {
-          second = k;
+        } else if (v > next) {
+          next = v;
         }
       }
       // In vote_type: the margin is at most n_trees * vote_scale, which fits (static_assert above).
-      const auto margin = static_cast<vote_type>(static_cast<vote_type>(st.count[best] - st.count[second]) * Spec::vote_scale);
-      if (margin > st.rest && static_cast<vote_type>(margin - st.rest) > st.rest) return static_cast<output_type>(best);
+      const auto margin = static_cast<vote_type>(static_cast<vote_type>(lead - next) * Spec::vote_scale);
+      if (margin > st.rest && static_cast<vote_type>(margin - st.rest) > st.rest) return best;
       std::array<vote_type, n_classes> votes{};
       accumulate(x, votes);
       output_type top = 0;
