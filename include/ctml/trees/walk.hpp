@@ -39,43 +39,58 @@ inline constexpr auto subtree_sizes = [] {
 // The narrowest unsigned type holding every leaf code of a tree: a leaf then costs one
 // load-immediate on 8-bit targets.
 template <const auto& Nodes>
-consteval std::size_t max_leaf_code() {
+inline constexpr std::size_t max_leaf_code = [] {  // a variable, so it is computed once per tree
   using F = std::remove_cvref_t<decltype(Nodes[0].feature)>;
   std::size_t most = 0;
   for (const auto& nd : Nodes)
     if (nd.feature == leaf_feature<F> && static_cast<std::size_t>(nd.right) > most) most = nd.right;
   return most;
-}
+}();
 template <const auto& Nodes>
-using leaf_code_t = std::conditional_t<(max_leaf_code<Nodes>() <= 0xFF), std::uint8_t, std::uint16_t>;
+using leaf_code_t = std::conditional_t<(max_leaf_code<Nodes> <= 0xFF), std::uint8_t, std::uint16_t>;
 
-// Recursion is as deep as the tree, one instantiation per node. Leaf is the model's leaf policy:
-// Leaf::at<Code>() gives a leaf's payload as a constant (an immediate in unrolled code),
-// Leaf::load(code) reads it at run time (from flash in table code). The branch into the smaller
-// subtree is marked likely, so the compiler lays that subtree out as the fall-through and the
-// jump over it stays short (on AVR a conditional branch reaches only 64 words).
+// The type a walk returns: a leaf code in the tree's narrowest type, or a leaf value.
+template <const auto& Nodes, class Leaf>
+using walk_result_t = std::conditional_t<Leaf::is_code, leaf_code_t<Nodes>, decltype(Leaf::template at<0>())>;
+
+// Recursion is as deep as the tree, one instantiation per internal node: a leaf child's payload
+// is returned in place (compile time is part of performance; helper templates per node would
+// cost more than they save). Leaf is the model's leaf policy: Leaf::at<Code>() gives a leaf's
+// payload as a constant (an immediate in unrolled code), Leaf::load(code) reads it at run time
+// (from flash in table code). The branch into the smaller subtree is marked likely, so the
+// compiler lays that subtree out as the fall-through and the jump over it stays short (on AVR a
+// conditional branch reaches only 64 words).
 template <const auto& Nodes, std::size_t I, bool NanAware, class Leaf, bool OwnFunction = false, class Input>
-[[gnu::always_inline]] constexpr auto walk_unrolled(const Input& x) noexcept {
+[[gnu::always_inline]] constexpr walk_result_t<Nodes, Leaf> walk_unrolled(const Input& x) noexcept {
+  using R = walk_result_t<Nodes, Leaf>;
+  using F = std::remove_cvref_t<decltype(Nodes[0].feature)>;
   constexpr auto nd = Nodes[I];
-  using F = decltype(nd.feature);
   if constexpr (nd.feature == leaf_feature<F>) {
-    if constexpr (Leaf::is_code) return static_cast<leaf_code_t<Nodes>>(Leaf::template at<nd.right>());
-    else return Leaf::template at<nd.right>();
+    return static_cast<R>(Leaf::template at<nd.right>());
   } else {
     constexpr F f = feature_index(nd.feature, NanAware);
     constexpr bool dl = NanAware && (nd.feature & default_left_bit<F>) != 0;
+    constexpr std::size_t l = I + 1, r = nd.right;
+    constexpr bool l_leaf = Nodes[l].feature == leaf_feature<F>, r_leaf = Nodes[r].feature == leaf_feature<F>;
     // In a tree's own function the input pointer can be pinned (platform::load_element); inlined
     // into a caller, plain reads let the compiler share registers with the surrounding code.
-    const auto v = OwnFunction ? platform::load_element<f>(x) : x[f];
-    if constexpr (subtree_sizes<Nodes>[I + 1] <= subtree_sizes<Nodes>[nd.right]) {
-      if (goes_left<NanAware>(v, nd.threshold, dl)) [[likely]]
-        return walk_unrolled<Nodes, I + 1, NanAware, Leaf, OwnFunction>(x);
-      return walk_unrolled<Nodes, nd.right, NanAware, Leaf, OwnFunction>(x);
+    std::remove_cvref_t<decltype(x[0])> v;
+    if constexpr (OwnFunction) v = platform::load_element<f>(x);
+    else v = x[f];
+    const bool left = goes_left<NanAware>(v, nd.threshold, dl);
+    if constexpr (subtree_sizes<Nodes>[l] <= subtree_sizes<Nodes>[r]) {
+      if (left) [[likely]] {
+        if constexpr (l_leaf) return static_cast<R>(Leaf::template at<Nodes[l].right>());
+        else return walk_unrolled<Nodes, l, NanAware, Leaf, OwnFunction>(x);
+      }
     } else {
-      if (goes_left<NanAware>(v, nd.threshold, dl)) [[unlikely]]
-        return walk_unrolled<Nodes, I + 1, NanAware, Leaf, OwnFunction>(x);
-      return walk_unrolled<Nodes, nd.right, NanAware, Leaf, OwnFunction>(x);
+      if (left) [[unlikely]] {
+        if constexpr (l_leaf) return static_cast<R>(Leaf::template at<Nodes[l].right>());
+        else return walk_unrolled<Nodes, l, NanAware, Leaf, OwnFunction>(x);
+      }
     }
+    if constexpr (r_leaf) return static_cast<R>(Leaf::template at<Nodes[r].right>());
+    else return walk_unrolled<Nodes, r, NanAware, Leaf, OwnFunction>(x);
   }
 }
 
