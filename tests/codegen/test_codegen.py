@@ -133,12 +133,19 @@ def test_cli_reports_a_malformed_model_file(tmp_path):
 
 
 def test_forest_votes_reproduce_scikit_learn_argmax_on_held_out_data():
-    """The integer votes codegen stores give scikit-learn's class on every held-out sample."""
+    """One byte of votes per class and tree gives scikit-learn's class on every held-out sample,
+    and the IR walk itself reproduces scikit-learn's probabilities."""
     from ctml_codegen.api import to_ir
-    from ctml_codegen.emit.trees import lower
+    from ctml_codegen.emit.trees import leaf_payloads, lower, vote_disagreements
     X, y = datasets.load_digits(return_X_y=True)
     Xtr, Xte, ytr, _ = train_test_split(X, y, test_size=0.25, random_state=0)
     est = ensemble.RandomForestClassifier(n_estimators=20, max_depth=8, random_state=0).fit(Xtr, ytr)
-    lw = lower(to_ir(est), choose([[]] * 64, None, Xtr))
-    assert lw.codes["scale"] * 20 <= 0xFFFF
-    assert len(lw.codes["dists"]) > 0
+    forest = to_ir(est)
+    lw = lower(forest, choose([[]] * 64, None, Xtr))
+    assert lw.codes["scale"] == 255 and lw.codes["dists"]
+    Xte32 = Xte.astype(np.float32)
+    mean = np.mean([np.array(leaf_payloads(t, Xte32)) for t in forest.trees], axis=0)
+    assert np.allclose(mean, est.predict_proba(Xte32))
+    assert vote_disagreements(forest, lw.codes["scale"], Xte32) == 0
+    # A coarse scale is caught: with 3 votes per tree some samples change class.
+    assert vote_disagreements(forest, 3, Xte32) > 0
