@@ -9,4 +9,6 @@
 #include "core/quantize.hpp"
 #include "platform/flash.hpp"
 #include "platform/target.hpp"
+#include "learn/persist.hpp"
+#include "learn/stats.hpp"
 #include "trees/trees.hpp"

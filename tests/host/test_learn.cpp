@@ -1,0 +1,144 @@
+// Streaming statistics and persistence (include/ctml/learn). References are computed here in
+// long double, two-pass, over the same samples.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include <ctml/learn/persist.hpp>
+#include <ctml/learn/stats.hpp>
+
+namespace {
+
+// A deterministic stream: an offset plus noise, the hard case for naive sum-of-squares.
+std::vector<std::int16_t> adc_stream(std::size_t n, int offset, int spread) {
+  std::vector<std::int16_t> v(n);
+  std::uint32_t s = 12345;
+  for (auto& x : v) {
+    s = s * 1664525u + 1013904223u;
+    x = static_cast<std::int16_t>(offset + static_cast<int>((s >> 8) % (2u * spread + 1)) - spread);
+  }
+  return v;
+}
+
+template <class T>
+void reference(const std::vector<T>& v, long double& mean, long double& var) {
+  mean = 0;
+  for (T x : v) mean += x;
+  mean /= v.size();
+  var = 0;
+  for (T x : v) var += (x - mean) * (x - mean);
+  var /= (v.size() - 1);
+}
+
+}  // namespace
+
+TEST_CASE("float Welford stays accurate over 10^6 samples with a large offset", "[learn]") {
+  const auto v = adc_stream(1000000, 20000, 50);
+  long double mean, var;
+  reference(v, mean, var);
+  ctml::learn::running_stats s;
+  float naive_sum = 0, naive_sq = 0;
+  for (auto x : v) {
+    s.update(x);
+    naive_sum += x;
+    naive_sq += static_cast<float>(x) * x;
+  }
+  CHECK(s.n == v.size());
+  CHECK(std::fabs(s.mean() - mean) < 0.01);
+  CHECK(std::fabs(s.variance() - var) / var < 0.01);
+  // The naive formula is the failure Welford avoids: it is off by far more.
+  const long double naive_var = (naive_sq - naive_sum * naive_sum / v.size()) / (v.size() - 1);
+  CHECK(std::fabs(naive_var - var) / var > 0.1);
+}
+
+TEST_CASE("fixed-point Welford stays within a fraction of an input step over 10^6 samples", "[learn]") {
+  const auto v = adc_stream(1000000, -3000, 700);
+  long double mean, var;
+  reference(v, mean, var);
+  ctml::learn::running_stats_q<> s;
+  for (auto x : v) s.update(x);
+  CHECK(std::fabs(s.mean_value() - mean) < 0.01);
+  CHECK(std::fabs(s.variance() - var) / var < 1e-3);
+}
+
+TEST_CASE("fixed-point Welford saturates instead of overflowing on full-scale input", "[learn]") {
+  ctml::learn::running_stats_q<15> s;
+  for (int i = 0; i < 100000; ++i) s.update(i % 2 ? std::int16_t{32767} : std::int16_t{-32768});
+  CHECK(s.variance() > 1e9f);
+  CHECK(std::fabs(s.mean_value()) < 1.0f);
+}
+
+TEST_CASE("EWMA in float and fixed point follow the recurrence", "[learn]") {
+  const auto v = adc_stream(5000, 100, 40);
+  ctml::learn::ewma f{0.125f};
+  ctml::learn::ewma_q<3> q;
+  long double ref = v[0];
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) ref += (v[i] - ref) / 8.0L;
+    f.update(v[i]);
+    q.update(v[i]);
+  }
+  CHECK(std::fabs(f.value - ref) < 1e-3);
+  CHECK(std::fabs(q.average() - ref) < 1.0);
+}
+
+TEST_CASE("NaN and infinities are ignored by the statistics and flagged by the detector", "[learn]") {
+  ctml::learn::running_stats s;
+  ctml::learn::extremes<float> e;
+  for (float x : {1.0f, std::numeric_limits<float>::quiet_NaN(), 3.0f, std::numeric_limits<float>::infinity()}) {
+    s.update(x);
+    e.update(x);
+  }
+  CHECK(s.n == 2);
+  CHECK(s.ignored == 2);
+  CHECK(s.mean() == 2.0f);
+  CHECK(e.min == 1.0f);
+  ctml::learn::zscore_detector d;
+  CHECK(d.check(std::numeric_limits<float>::quiet_NaN()));
+}
+
+TEST_CASE("the z-score detector flags injected spikes and few normal samples", "[learn]") {
+  const auto v = adc_stream(20000, 500, 30);
+  ctml::learn::zscore_detector d{4.0f, 64};
+  std::size_t spikes = 0, caught = 0, false_alarms = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const bool spike = i > 1000 && i % 997 == 0;
+    const float x = spike ? 500.0f + 400.0f : static_cast<float>(v[i]);
+    const bool flagged = d.check(x);
+    spikes += spike;
+    caught += spike && flagged;
+    false_alarms += !spike && flagged;
+  }
+  CHECK(caught == spikes);
+  CHECK(false_alarms == 0);  // uniform noise never reaches 4 standard deviations
+}
+
+TEST_CASE("a saved state restores exactly; short, foreign and corrupt records are rejected", "[learn][persist]") {
+  ctml::learn::running_stats s;
+  for (auto x : adc_stream(1000, 10, 5)) s.update(x);
+  std::uint8_t buf[ctml::learn::record_size<ctml::learn::running_stats>];
+  ctml::learn::save<7>(s, buf);
+
+  ctml::learn::running_stats r;
+  CHECK(ctml::learn::restore<7>(r, buf, sizeof buf) == ctml::learn::restore_status::ok);
+  CHECK(r.n == s.n);
+  CHECK(r.mean_shifted == s.mean_shifted);
+  CHECK(r.m2 == s.m2);
+
+  ctml::learn::running_stats untouched;
+  untouched.n = 42;
+  CHECK(ctml::learn::restore<7>(untouched, buf, sizeof buf - 1) == ctml::learn::restore_status::too_short);
+  CHECK(ctml::learn::restore<8>(untouched, buf, sizeof buf) == ctml::learn::restore_status::foreign);
+  buf[12] ^= 0x10;  // one flipped bit in the state
+  CHECK(ctml::learn::restore<7>(untouched, buf, sizeof buf) == ctml::learn::restore_status::corrupt);
+  CHECK(untouched.n == 42);
+}
+
+TEST_CASE("CRC-32 matches the standard check value", "[learn][persist]") {
+  static constexpr std::uint8_t text[] = {'1', '2', '3', '4', '5', '6', '7', '8', '9'};
+  static_assert(ctml::learn::crc32(text, 9) == 0xCBF43926u);
+  CHECK(ctml::learn::crc32(text, 9) == 0xCBF43926u);
+}
