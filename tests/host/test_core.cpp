@@ -51,6 +51,16 @@ TEST_CASE("fixed-point helpers saturate and round to nearest", "[core][fixed]") 
   CHECK(rounding_shift_right(5, 1) == 3);    // 2.5 -> 3
   CHECK(rounding_shift_right(-5, 1) == -3);  // -2.5 -> -3
   CHECK(rounding_shift_right(4, 2) == 1);
+  CHECK(rounding_shift_right(-3, 1) == -2);  // -1.5 -> -2
+  CHECK(rounding_shift_right(-1, 1) == -1);  // -0.5 -> -1
+  CHECK(rounding_shift_right(-1, 2) == 0);   // -0.25 -> 0
+  CHECK(rounding_shift_right(std::numeric_limits<std::int32_t>::min(), 4) == -(1 << 27));
+  CHECK(rounding_shift_right(std::numeric_limits<std::int32_t>::max(), 4) == (1 << 27));
+  for (int v = -1000; v <= 1000; ++v)
+    for (unsigned s = 1; s < 6; ++s) {
+      const double exact = v / static_cast<double>(1 << s);
+      CHECK(rounding_shift_right(v, s) == static_cast<int>(exact >= 0 ? std::floor(exact + 0.5) : -std::floor(-exact + 0.5)));
+    }
   CHECK(ctml::fixed::saturating_add<std::int16_t>(32000, 1000) == 32767);
   CHECK(ctml::fixed::saturating_add<std::int16_t>(-32000, -1000) == -32768);
   CHECK(ctml::fixed::widening_mul(std::int8_t{-128}, std::int8_t{-128}) == 16384);

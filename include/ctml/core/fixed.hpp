@@ -21,8 +21,11 @@ template <class W>
 constexpr W rounding_shift_right(W v, unsigned shift) noexcept {
   static_assert(std::is_signed_v<W>, "ctml: rounding_shift_right needs a signed type");
   if (shift == 0) return v;
-  const W half = W{1} << (shift - 1);
-  return v >= 0 ? static_cast<W>((v + half) >> shift) : static_cast<W>(-((-v + half) >> shift));
+  // Floor, then round on the remainder: no intermediate can overflow, even at W's limits.
+  const W floor = static_cast<W>(v >> shift);  // arithmetic shift (defined in C++20)
+  const W rem = static_cast<W>(v & static_cast<W>((W{1} << shift) - 1));  // v - floor * 2^shift, in [0, 2^shift)
+  const W half = static_cast<W>(W{1} << (shift - 1));
+  return static_cast<W>(floor + (v >= 0 ? (rem >= half) : (rem > half)));
 }
 
 // The product of two narrow values in a type wide enough to hold it exactly.
