@@ -8,20 +8,10 @@
 #include <cstdint>
 
 #include "../core/fixed.hpp"
+#include "sgd.hpp"
 
 namespace ctml::learn {
 
-namespace detail {
-// bias + w . x in Q16 (x in real * 2^InputShift), floor-divided back to Q16 and saturated.
-template <unsigned InputShift, std::size_t N>
-constexpr std::int32_t dot_q16(const std::array<std::int32_t, N>& w, std::int32_t bias,
-                               const std::array<std::int8_t, N>& x) noexcept {
-  std::int64_t acc = 0;
-  for (std::size_t i = 0; i < N; ++i) acc += static_cast<std::int64_t>(w[i]) * x[i];
-  acc = (acc >= 0 ? acc : acc - ((std::int64_t{1} << InputShift) - 1)) >> InputShift;
-  return ctml::fixed::saturate<std::int32_t>(acc + bias);
-}
-}  // namespace detail
 
 template <std::size_t N, unsigned InputShift = 5, unsigned LrShift = 6, unsigned MomentumShift = 2,
           std::uint32_t Decay = 1024>
@@ -35,7 +25,7 @@ struct online_linear_regression {
 
   // The prediction in Q16.
   constexpr std::int32_t predict(const std::array<std::int8_t, N>& x) const noexcept {
-    return detail::dot_q16<InputShift>(w, bias, x);
+    return sgd::dot_q16<InputShift>(w, bias, x);
   }
 
   // One SGD step on the squared error for target y (Q16).
@@ -45,16 +35,12 @@ struct online_linear_regression {
     constexpr std::int64_t clip = std::int64_t{1} << 24;
     const std::int64_t e = static_cast<std::int64_t>(predict(x)) - y;
     const auto err = static_cast<std::int32_t>(e < -clip ? -clip : (e > clip ? clip : e));
-    unsigned lr = LrShift;
-    for (std::uint32_t k = t / Decay + 1; k > 1; k >>= 1) ++lr;
+    const unsigned lr = sgd::rate_shift<LrShift, Decay>(t);
     for (std::size_t i = 0; i <= N; ++i) {
       const std::int32_t xi = i < N ? x[i] : std::int32_t{1} << InputShift;
       const std::int32_t g = ctml::fixed::saturate<std::int32_t>(
           ctml::fixed::rounding_shift_right(static_cast<std::int64_t>(err) * xi, InputShift));
-      v[i] = ctml::fixed::saturating_add(v[i] - ctml::fixed::rounding_shift_right(v[i], MomentumShift), g);
-      const std::int32_t step = ctml::fixed::rounding_shift_right(v[i], lr);
-      if (i < N) w[i] = ctml::fixed::saturating_add(w[i], -step);
-      else bias = ctml::fixed::saturating_add(bias, -step);
+      sgd::step<MomentumShift>(i < N ? w[i] : bias, v[i], g, lr);
     }
     ++t;
   }
@@ -70,7 +56,7 @@ struct online_perceptron {
   static constexpr std::size_t ram_bytes = sizeof(std::int32_t) * (N + 1) + sizeof(std::uint32_t);
 
   constexpr std::uint8_t predict(const std::array<std::int8_t, N>& x) const noexcept {
-    return detail::dot_q16<0>(w, bias, x) > 0 ? 1 : 0;
+    return sgd::dot_q16<0>(w, bias, x) > 0 ? 1 : 0;
   }
   constexpr void update(const std::array<std::int8_t, N>& x, std::uint8_t y) noexcept {
     if (predict(x) == (y ? 1 : 0)) return;

@@ -12,6 +12,7 @@
 #include <limits>
 
 #include "../core/fixed.hpp"
+#include "sgd.hpp"
 
 namespace ctml::learn {
 
@@ -40,11 +41,7 @@ struct online_logistic {
 
   // The decision value z = bias + w . x in Q16, saturated to int32.
   constexpr std::int32_t decision(const std::array<std::int8_t, N>& x) const noexcept {
-    std::int64_t acc = 0;
-    for (std::size_t i = 0; i < N; ++i) acc += static_cast<std::int64_t>(w[i]) * x[i];
-    acc = (acc >= 0 ? acc : acc - ((std::int64_t{1} << InputShift) - 1)) >> InputShift;  // floor division
-    acc += bias;
-    return ctml::fixed::saturate<std::int32_t>(acc);
+    return sgd::dot_q16<InputShift>(w, bias, x);
   }
 
   constexpr std::uint8_t predict(const std::array<std::int8_t, N>& x) const noexcept {
@@ -54,16 +51,12 @@ struct online_logistic {
   // One SGD step on the log loss for the sample (x, y), y in {0, 1}.
   constexpr void update(const std::array<std::int8_t, N>& x, std::uint8_t y) noexcept {
     const std::int32_t err = plan_sigmoid_q15(decision(x)) - (y ? std::int32_t{1} << 15 : 0);  // Q15
-    unsigned lr = LrShift;
-    for (std::uint32_t k = t / Decay + 1; k > 1; k >>= 1) ++lr;  // + floor(log2(1 + t/Decay))
+    const unsigned lr = sgd::rate_shift<LrShift, Decay>(t);
     for (std::size_t i = 0; i <= N; ++i) {
       // gradient in Q16: err (Q15) * x (value * 2^InputShift) -> shift by InputShift - 1.
       const std::int32_t xi = i < N ? x[i] : std::int32_t{1} << InputShift;  // the bias sees a constant 1
       const std::int32_t g = ctml::fixed::rounding_shift_right(err * xi, InputShift - 1);
-      v[i] = ctml::fixed::saturating_add(v[i] - ctml::fixed::rounding_shift_right(v[i], MomentumShift), g);
-      const std::int32_t step = ctml::fixed::rounding_shift_right(v[i], lr);
-      if (i < N) w[i] = ctml::fixed::saturating_add(w[i], -step);
-      else bias = ctml::fixed::saturating_add(bias, -step);
+      sgd::step<MomentumShift>(i < N ? w[i] : bias, v[i], g, lr);
     }
     ++t;
   }
