@@ -12,8 +12,8 @@ packages=(
   gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
   qemu-system-arm
   # codegen and the reference frameworks (Debian's /usr/bin/python3 only)
+  # (PyTorch and ONNX join this list with the neural-network frontends that need them.)
   python3 python3-numpy python3-sklearn python3-xgboost python3-matplotlib python3-pytest
-  python3-torch python3-onnx
 )
 
 missing=()
