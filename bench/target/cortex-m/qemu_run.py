@@ -3,12 +3,34 @@
 
   qemu_run.py [--machine mps2-an386] [--timeout S] [--json out.json] [--no-count] firmware.elf
 
-The firmware's output goes to stdout and its exit status becomes ours (124 time-out, 125 fault,
-126 cannot start). Counting is exact: qemu runs one instruction per translation block
-(-singlestep) and logs each executed block (-d exec,nochain), so every "Trace" line is one
-instruction. A region's count is the number of lines after target_begin returns and before
-target_end is entered, less the branch into target_end, so an empty region reports 0. (qemu's -icount with a timer resolves only the timer's tick:
-40 instructions at the board's 25 MHz.)
+Output and status: the firmware's semihosting output is streamed to stdout; the exit status is the
+firmware's (target_exit / SYS_EXIT_EXTENDED), 124 on a time-out (wall clock, --timeout, default
+600 s), 125 on a fault (the start-up code's fault handler prints "fault: ..." and exits with 125;
+qemu dying or reporting "qemu: fatal" is also 125), 126 if the firmware or qemu cannot be started.
+
+Counting (default): qemu runs one guest instruction per translation block (-singlestep) and logs
+every executed block (-d exec,nochain; nochain so that chained blocks still pass through the logging
+loop), so each "Trace" line is exactly one executed instruction (a conditional instruction whose
+condition fails counts too, as it takes a cycle on the core). A region is counted from the first
+line after the last line inside target_begin (target_begin is one `b` into ctml_region_open, which
+returns straight to the caller) up to, but not including, the branch that enters target_end: the
+lines strictly between target_begin's return and target_end's entry, less 1 for that branch. An
+empty region (`target_begin(); target_end();`) is 0. ctml_region_open/close and
+ctml_stack_paint_all (stack painting, bench/target/cortex-m/target.c) are excluded from the trace
+with -dfilter, so they neither cost log lines nor can be counted. The log is a FIFO in a temporary
+directory, parsed while qemu runs: nothing large is written to disk.
+
+--json writes {"exit_code", "machine", "instructions": [one count per closed region],
+"stack_peak", "region_stack_peak", "fault", "seconds"}. stack_peak (and region_stack_peak, the
+same value, the key bench/harness.py reads) is the number the firmware printed on a line
+"stack_peak N" (target_stack_peak(): the deepest stack a measured region used, from painting), or
+null if it printed none. With --no-count there is no tracing (several times faster) and
+"instructions" is null.
+
+Why not -icount: with -icount shift=0 qemu's virtual clock advances exactly 1 ns per instruction,
+so a timer read at target_begin/target_end would give instruction counts too, but the MPS2 timers
+(SysTick, CMSDK timers) tick at the board's 25 MHz, i.e. once per 40 instructions; the trace is
+exact to the instruction.
 """
 from __future__ import annotations
 
@@ -20,100 +42,187 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
+
+UNTRACED = ("ctml_stack_paint_all", "ctml_region_open", "ctml_region_close")
 
 
-def symbol_ranges(elf: str) -> dict[str, tuple[int, int]]:
+def symbols(elf: str) -> dict[str, tuple[int, int]]:
+    """name -> (start, end) of the functions that matter here (Thumb bit cleared)."""
     out = subprocess.run(["arm-none-eabi-nm", "-S", elf], capture_output=True, text=True, check=True).stdout
-    ranges = {}
+    syms = {}
     for line in out.splitlines():
         p = line.split()
-        if len(p) == 4 and p[3] in ("target_begin", "target_end"):
+        if len(p) == 4 and p[3] in ("target_begin", "target_end", *UNTRACED):
             start = int(p[0], 16) & ~1
-            ranges[p[3]] = (start, start + int(p[1], 16))
-    return ranges
+            syms[p[3]] = (start, start + int(p[1], 16))
+    return syms
 
 
-def count_regions(log_path: str, begin: tuple[int, int], end: tuple[int, int]) -> list[int]:
-    trace = re.compile(r"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
-    counts, counting, in_begin, n = [], False, False, 0
-    with open(log_path, errors="replace") as fh:
+def dfilter(excluded: list[tuple[int, int]]) -> str:
+    """A -dfilter value covering the whole address space except the given [start, end) ranges."""
+    ranges, lo = [], 0
+    for start, end in sorted(excluded):
+        if start > lo:
+            ranges.append(f"0x{lo:x}..0x{start - 1:x}")
+        lo = max(lo, end)
+    ranges.append(f"0x{lo:x}..0xffffffff")
+    return ",".join(ranges)
+
+
+class RegionCounter:
+    """Counts trace lines per region from a stream of qemu -d exec lines."""
+
+    def __init__(self, begin: tuple[int, int], end: tuple[int, int]):
+        # The PC is printed as 8 hex digits after the first '/': compare the bytes, no int().
+        self.begin = {f"{a:08x}".encode() for a in range(begin[0], begin[1], 2)}
+        self.end_entry = f"{end[0]:08x}".encode()
+        self.counts: list[int] = []
+        self.lines = 0
+
+    def feed(self, fh) -> None:
+        begin, end_entry, counts = self.begin, self.end_entry, self.counts
+        IDLE, IN_BEGIN, COUNTING = 0, 1, 2
+        state, n, lines = IDLE, 0, 0
         for line in fh:
-            m = trace.match(line)
-            if not m:
+            if not line.startswith(b"Trace"):
                 continue
-            pc = int(m.group(1), 16)
-            if begin[0] <= pc < begin[1]:
-                in_begin, counting = True, False
+            lines += 1
+            i = line.find(b"/")
+            pc = line[i + 1:i + 9]
+            if pc in begin:
+                state = IN_BEGIN
                 continue
-            if in_begin:          # first instruction after target_begin returned
-                in_begin, counting, n = False, True, 0
-            if counting and pc == end[0]:
-                counts.append(n - 1)   # the branch into target_end is not the region's
-                counting = False
-                continue
-            if counting:
-                n += 1
-    return counts
+            if state == IN_BEGIN:
+                state, n = COUNTING, 0
+            if state == COUNTING:
+                if pc == end_entry:
+                    counts.append(n - 1)  # the branch into target_end is not the region's
+                    state = IDLE
+                else:
+                    n += 1
+        self.lines = lines
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("elf")
     ap.add_argument("--machine", default="mps2-an386")
-    ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--timeout", type=float, default=600, help="wall-clock seconds (default 600)")
     ap.add_argument("--json")
-    ap.add_argument("--no-count", action="store_true")
+    ap.add_argument("--no-count", action="store_true", help="no trace: faster, no instruction counts")
     args = ap.parse_args()
-    if not os.path.exists(args.elf):
+    result: dict = {"exit_code": None, "machine": args.machine, "instructions": None, "stack_peak": None,
+                    "region_stack_peak": None, "fault": None, "seconds": None}
+
+    def finish(rc: int) -> int:
+        result["exit_code"] = rc
+        if args.json:
+            with open(args.json, "w") as fh:
+                json.dump(result, fh)
+        return rc
+
+    if not os.path.isfile(args.elf):
         print(f"qemu_run: no such file {args.elf}", file=sys.stderr)
-        return 126
-    with tempfile.TemporaryDirectory() as tmp:
-        log = os.path.join(tmp, "exec.log")
-        # Semihosting output goes to a stdio chardev (without one, qemu writes it to stderr).
+        return finish(126)
+    counter = None
+    if not args.no_count:
+        try:
+            syms = symbols(args.elf)
+        except (OSError, subprocess.CalledProcessError) as e:
+            print(f"qemu_run: arm-none-eabi-nm failed: {e}", file=sys.stderr)
+            return finish(126)
+        if "target_begin" in syms and "target_end" in syms:
+            counter = RegionCounter(syms["target_begin"], syms["target_end"])
+        else:
+            print("qemu_run: no target_begin/target_end in the firmware: no regions counted", file=sys.stderr)
+
+    with tempfile.TemporaryDirectory(prefix="qemu_run.") as tmp:
+        # Semihosting output goes to a stdio chardev: without one (e.g. plain -nographic) qemu 7.2
+        # writes it to stderr. stdin is /dev/null so qemu never reads the terminal.
         cmd = ["qemu-system-arm", "-M", args.machine, "-display", "none", "-monitor", "none", "-serial", "none",
                "-chardev", "stdio,id=ctml0", "-semihosting-config", "enable=on,target=native,chardev=ctml0",
                "-kernel", args.elf]
+        reader = None
+        log = os.path.join(tmp, "exec.fifo")
         if not args.no_count:
+            os.mkfifo(log)
             cmd += ["-singlestep", "-d", "exec,nochain", "-D", log]
+            excluded = [syms[s] for s in UNTRACED if s in syms]
+            if excluded:
+                cmd += ["-dfilter", dfilter(excluded)]
+
+            def parse() -> None:
+                with open(log, "rb", buffering=1 << 20) as fh:
+                    if counter:
+                        counter.feed(fh)
+                    else:
+                        for _ in fh:
+                            pass
+            reader = threading.Thread(target=parse, daemon=True)
+            reader.start()
+        t0 = time.monotonic()
         try:
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         except OSError as e:
             print(f"qemu_run: cannot start qemu: {e}", file=sys.stderr)
-            return 126
-        out_chunks: list[bytes] = []
+            if reader:
+                os.close(os.open(log, os.O_WRONLY | os.O_NONBLOCK))  # unblock the reader
+            return finish(126)
+        out: list[bytes] = []
+        err: list[bytes] = []
 
         def pump() -> None:
-            for chunk in iter(lambda: proc.stdout.read(4096), b""):
-                out_chunks.append(chunk)
+            for chunk in iter(lambda: os.read(proc.stdout.fileno(), 65536), b""):
+                out.append(chunk)
                 sys.stdout.buffer.write(chunk)
                 sys.stdout.flush()
-        t = threading.Thread(target=pump)
-        t.start()
+
+        def drain_err() -> None:
+            err.append(proc.stderr.read())
+        pumps = [threading.Thread(target=pump, daemon=True), threading.Thread(target=drain_err, daemon=True)]
+        for t in pumps:
+            t.start()
+        timed_out = False
         try:
             proc.wait(timeout=args.timeout)
         except subprocess.TimeoutExpired:
+            timed_out = True
             proc.kill()
+            proc.wait()
+        for t in pumps:
             t.join()
-            print("qemu_run: time-out", file=sys.stderr)
-            return 124
-        t.join()
-        err = proc.stderr.read().decode(errors="replace")
-        if err.strip():
-            print(err.strip(), file=sys.stderr)
-        rc = proc.returncode
-        if b"\nfault: " in b"".join(out_chunks):
-            rc = 125
-        if args.json:
-            result = {"exit_code": rc, "machine": args.machine}
-            if not args.no_count:
-                r = symbol_ranges(args.elf)
-                counts = count_regions(log, r["target_begin"], r["target_end"])
-                result["instructions"] = counts
-            m = re.search(rb"^stack_peak (\d+)$", b"".join(out_chunks), re.M)
-            result["region_stack_peak"] = int(m.group(1)) if m else None
-            with open(args.json, "w") as fh:
-                json.dump(result, fh)
-    return rc
+        if reader:
+            reader.join(timeout=0.5)
+            if reader.is_alive():  # qemu never opened the log (it failed early): give the reader EOF
+                try:
+                    os.close(os.open(log, os.O_WRONLY | os.O_NONBLOCK))
+                except OSError:
+                    pass
+                reader.join()
+        result["seconds"] = round(time.monotonic() - t0, 3)
+    text = b"".join(out).decode(errors="replace")
+    errtext = b"".join(err).decode(errors="replace").strip()
+    if errtext:
+        print(errtext, file=sys.stderr)
+    m = re.search(r"^stack_peak (\d+)$", text, re.M)
+    if m:
+        result["stack_peak"] = result["region_stack_peak"] = int(m.group(1))
+    m = re.search(r"^fault: .*$", text, re.M)
+    if m:
+        result["fault"] = m.group(0)
+    if counter:
+        result["instructions"] = counter.counts
+        result["traced_instructions"] = counter.lines
+    if timed_out:
+        print(f"qemu_run: time-out after {args.timeout:g} s", file=sys.stderr)
+        return finish(124)
+    rc = proc.returncode
+    if rc < 0 or "qemu: fatal" in errtext:
+        print(f"qemu_run: qemu failed (status {rc})", file=sys.stderr)
+        result["fault"] = result["fault"] or (errtext.splitlines()[0] if errtext else f"qemu status {rc}")
+        return finish(125)
+    return finish(rc)
 
 
 if __name__ == "__main__":
