@@ -32,6 +32,15 @@ def test_regenerating_the_checked_in_models_changes_no_byte(tmp_path):
         assert (tmp_path / name).read_bytes() == (ROOT / "models" / name).read_bytes(), f"{name} differs"
 
 
+def test_regenerating_the_learning_streams_changes_no_byte(tmp_path):
+    subprocess.run([PY, str(ROOT / "examples" / "make_streams.py"), "--out", str(tmp_path)], check=True,
+                   capture_output=True)
+    produced = sorted(p.name for p in tmp_path.glob("*.hpp"))
+    assert produced == ["breast_cancer_stream.hpp", "digits_stream.hpp"]
+    for name in produced:
+        assert (tmp_path / name).read_bytes() == (ROOT / "models" / name).read_bytes(), f"{name} differs"
+
+
 @pytest.mark.parametrize("bits", [8, 16])
 def test_integer_thresholds_decide_exactly_like_the_real_threshold(bits):
     rng = np.random.RandomState(0)

@@ -1,5 +1,5 @@
 // The integer SGD pieces the online linear learners share: the Q16 dot product, the halving
-// learning-rate schedule and the momentum step. Inputs are int8 codes (real * 2^InputShift).
+// learning-rate schedule and the momentum step. Inputs are integer codes (real * 2^InputShift).
 #pragma once
 #include <array>
 #include <cstddef>
@@ -10,9 +10,11 @@
 namespace ctml::learn::sgd {
 
 // bias + w . x in Q16, floor-divided back from the inputs' scale and saturated to int32.
-template <unsigned InputShift, std::size_t N>
+// X is the inputs' integer type (int8 codes, or uint8 activations of a frozen network).
+template <unsigned InputShift, std::size_t N, class X>
 constexpr std::int32_t dot_q16(const std::array<std::int32_t, N>& w, std::int32_t bias,
-                               const std::array<std::int8_t, N>& x) noexcept {
+                               const std::array<X, N>& x) noexcept {
+  static_assert(sizeof(X) <= 2, "ctml: SGD inputs are 8- or 16-bit integer codes");
   std::int64_t acc = 0;
   for (std::size_t i = 0; i < N; ++i) acc += static_cast<std::int64_t>(w[i]) * x[i];
   acc = (acc >= 0 ? acc : acc - ((std::int64_t{1} << InputShift) - 1)) >> InputShift;
