@@ -63,7 +63,7 @@ struct trainable_dense {
   // ignored (the state does not change).
   constexpr void update(const input_type& x, std::uint8_t y) noexcept {
     if (y >= K) return;
-    const unsigned lr = sgd::rate_shift<LrShift, Decay>(t);
+    const sgd::rate lr = sgd::rate_at<LrShift, Decay>(t);
     for (std::size_t k = 0; k < K; ++k) {
       const std::int32_t err = plan_sigmoid_q15(decision(k, x)) - (k == y ? std::int32_t{1} << 15 : 0);  // Q15
       for (std::size_t i = 0; i <= N; ++i) {
@@ -75,7 +75,7 @@ struct trainable_dense {
         if constexpr (MomentumShift > 0) {
           sgd::step<MomentumShift>(wi, v[k][i], g, lr);
         } else {
-          wi = ctml::fixed::saturating_add(wi, -ctml::fixed::rounding_shift_right(g, lr));
+          wi = ctml::fixed::saturating_add(wi, -lr.apply(g));
         }
       }
     }
