@@ -26,7 +26,7 @@ def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, featur
     lw = emit.lower(model, bits)
     n_s = len(model.X)
     esize = 4 if lw.fmap.is_float else lw.fmap.bits // 8
-    chosen = layout if layout != "automatic" else ("unrolled" if n_s * n * (14 if target == "avr" else 8)
+    chosen = layout if layout != "automatic" else ("unrolled" if n_s * n * (50 if target == "avr" else 12)
                                                    <= api.UNROLL_LIMIT else "table")
     flash = (0 if chosen == "unrolled" else n_s * n * esize) + n_s * (1 if model.kind == "classifier" else 4)
     dist = 4 if lw.fmap.is_float else {"std::uint16_t": 2, "std::uint32_t": 4, "std::uint64_t": 8}[lw.distance_type]

@@ -80,7 +80,7 @@ struct knn_core {
   static_assert(detail::distance_fits<Spec>(),
                 "ctml: k-NN's distance_type cannot hold the largest distance; regenerate the model");
 
-  static constexpr std::size_t code_estimate = n_samples * n_features * (platform::is_avr ? 14 : 8);
+  static constexpr std::size_t code_estimate = n_samples * n_features * (platform::is_avr ? 50 : 12);  // measured
   using layout_type = layout::resolve_t<LayoutPolicy, code_estimate>;
   static constexpr bool unrolled = std::is_same_v<layout_type, layout::unrolled>;
   static constexpr std::size_t train_bytes = unrolled ? 0 : sizeof(Spec::train);
