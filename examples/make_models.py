@@ -83,6 +83,13 @@ def linear_family_models():
     yield "iris_logit", logit, ir, {"feature_bits": 16}
     yield "iris_logit_float", pipeline.make_pipeline(preprocessing.StandardScaler(),
                                                      linear_model.LogisticRegression(random_state=0)), ir, {"feature_bits": 0}
+    # Probabilities as scikit-learn computes them: binary sigmoid, one-vs-rest normalised, modified Huber.
+    yield "breast_cancer_logit_float", pipeline.make_pipeline(
+        preprocessing.StandardScaler(), linear_model.LogisticRegression(random_state=0)), bc, {"feature_bits": 0}
+    yield "iris_logit_ovr_float", pipeline.make_pipeline(
+        preprocessing.StandardScaler(), linear_model.LogisticRegression(multi_class="ovr", random_state=0)), ir, {"feature_bits": 0}
+    yield "iris_sgd_huber_float", pipeline.make_pipeline(
+        preprocessing.MinMaxScaler(), linear_model.SGDClassifier(loss="modified_huber", random_state=0)), ir, {"feature_bits": 0}
     yield "diabetes_ridge", linear_model.Ridge(alpha=0.1), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
     yield "diabetes_ridge_float", linear_model.Ridge(alpha=0.1), (rg[0], rg[1], rg[2], None), {"feature_bits": 0}
     yield "iris_gnb", naive_bayes.GaussianNB(), ir, {"feature_bits": 16}

@@ -37,6 +37,7 @@ struct iris_gnb_spec {
   static constexpr const auto& center = iris_gnb_data::center;
   static constexpr const auto& weight = iris_gnb_data::weight;
   static constexpr const auto& base = iris_gnb_data::base;
+  static constexpr unsigned center_shift = 0;  // fractional bits of the centers
   static constexpr float jll_scale = 1.7763568e-15f;  // 2^-49
 };
 

@@ -3,6 +3,8 @@
 // The expected answers are scikit-learn's on the same (dequantized) inputs.
 #include <catch2/catch.hpp>
 
+#include "breast_cancer_logit_float.hpp"
+#include "breast_cancer_logit_float_vectors.hpp"
 #include "breast_cancer_svc.hpp"
 #include "breast_cancer_svc_float.hpp"
 #include "breast_cancer_svc_float_vectors.hpp"
@@ -24,6 +26,10 @@
 #include "iris_knn_float_vectors.hpp"
 #include "iris_knn_vectors.hpp"
 #include "iris_logit.hpp"
+#include "iris_logit_ovr_float.hpp"
+#include "iris_logit_ovr_float_vectors.hpp"
+#include "iris_sgd_huber_float.hpp"
+#include "iris_sgd_huber_float_vectors.hpp"
 #include "iris_logit_float.hpp"
 #include "iris_logit_float_vectors.hpp"
 #include "iris_logit_vectors.hpp"
@@ -61,6 +67,21 @@ TEST_CASE("multinomial LogisticRegression agrees with scikit-learn, probabilitie
   CHECK(q.worst_score < 1e-3);
   CHECK(q.worst_proba < 1e-4);
   CHECK(q.layouts_differ == 0);
+}
+
+TEST_CASE("binary, one-vs-rest and modified-Huber probabilities are scikit-learn's", "[linear][conformance]") {
+  const auto b = ctml_test::classify<m::breast_cancer_logit_float_t, m::breast_cancer_logit_float_vectors>();
+  CHECK(b.agree == b.total);
+  CHECK(b.worst_proba < 1e-5);
+  CHECK(b.layouts_differ == 0);
+  const auto o = ctml_test::classify<m::iris_logit_ovr_float_t, m::iris_logit_ovr_float_vectors>();
+  CHECK(o.agree == o.total);
+  CHECK(o.worst_proba < 1e-5);
+  CHECK(o.layouts_differ == 0);
+  const auto h = ctml_test::classify<m::iris_sgd_huber_float_t, m::iris_sgd_huber_float_vectors>();
+  CHECK(h.agree == h.total);
+  CHECK(h.worst_proba < 1e-5);
+  CHECK(h.layouts_differ == 0);
 }
 
 TEST_CASE("Ridge regression agrees with scikit-learn (float and int16)", "[linear][conformance]") {

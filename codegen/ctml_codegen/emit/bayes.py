@@ -25,6 +25,7 @@ class LoweredNB:
     weight: np.ndarray
     base: np.ndarray
     frac_bits: int = 0
+    center_shift: int = 0        # fractional bits of the centers, in input codes
 
     def jll(self, q: np.ndarray) -> np.ndarray:
         """What the C++ computes (raw units), in the same order."""
@@ -38,7 +39,7 @@ class LoweredNB:
                     s = (s + (d * d).astype(np.float32) * self.weight[c, j]).astype(np.float32)
                 out[:, c] = (self.base[c] - s).astype(np.float32)
             return out
-        d = q.astype(np.int64)[:, None, :] - self.center.astype(np.int64)[None, :, :]
+        d = (q.astype(np.int64) << self.center_shift)[:, None, :] - self.center.astype(np.int64)[None, :, :]
         return self.base.astype(np.int64)[None, :] - ((d * d) * self.weight.astype(np.int64)[None, :, :]).sum(2)
 
     def predict(self, q: np.ndarray) -> np.ndarray:
@@ -60,10 +61,11 @@ def lower(m: NaiveBayes, fmap: FeatureMap) -> LoweredNB:
     if fmap.is_float:
         return LoweredNB(m, fmap, theta.astype(np.float32), half.astype(np.float32), base.astype(np.float32))
     s, o = np.asarray(fmap.scale), np.asarray(fmap.offset)
-    C = np.clip(np.round((theta - o) / s), fmap.qmin, fmap.qmax).astype(np.int64)
-    w = half * s * s
+    shift = 8 if fmap.bits == 8 else 0       # |q * 2^shift - C| < 2^16 either way
+    C = np.clip(np.round((theta - o) / s * 2 ** shift), fmap.qmin << shift, fmap.qmax << shift).astype(np.int64)
+    w = half * s * s / 4.0 ** shift
     n = theta.shape[1]
-    span = fmap.qmax - fmap.qmin
+    span = (fmap.qmax - fmap.qmin) << shift
     wlimit = min(2.0 ** 62 / (n * float(span) ** 2), 2.0 ** 32 - 1)
     F = int(math.floor(math.log2(wlimit / w.max())))
     while F > -60 and np.abs(base).max() * 2.0 ** F >= 2.0 ** 61:
@@ -76,7 +78,7 @@ def lower(m: NaiveBayes, fmap: FeatureMap) -> LoweredNB:
         raise ConversionError("the GaussianNB's variances span too many orders of magnitude for int64 fixed point; "
                               "use feature_bits=0 (float inputs)")
     B = np.round(base * 2.0 ** F)
-    return LoweredNB(m, fmap, C, W.astype(np.int64), B.astype(np.int64), F)
+    return LoweredNB(m, fmap, C, W.astype(np.int64), B.astype(np.int64), F, shift)
 
 
 def header(lw: LoweredNB, name: str) -> str:
@@ -108,7 +110,8 @@ def header(lw: LoweredNB, name: str) -> str:
              f"  static constexpr const auto& weight = {data_ns}::weight;",
              f"  static constexpr const auto& base = {data_ns}::base;"]
     if not fl:
-        lines.append(f"  static constexpr float jll_scale = {f32(2.0 ** -lw.frac_bits)};  // 2^-{lw.frac_bits}")
+        lines += [f"  static constexpr unsigned center_shift = {lw.center_shift};  // fractional bits of the centers",
+                  f"  static constexpr float jll_scale = {f32(2.0 ** -lw.frac_bits)};  // 2^-{lw.frac_bits}"]
     lines += ["};", "", "// The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.",
               "template <class Layout = ctml::layout::automatic>",
               f"using {name}_t = ctml::bayes::gaussian_nb<{name}_spec, Layout>;", f"using {name} = {name}_t<>;", ""]

@@ -93,7 +93,7 @@ def lower(m: Neighbors, bits: int) -> LoweredKNN:
         train = fmap.quantize(Z)
     else:
         # Codes of the scaled training points on the same grid as the inputs' codes.
-        S = np.float64(fmap.scale[0]) * np.asarray(m.scaling.scale)
+        S = np.asarray(fmap.scale, np.float64) * np.asarray(m.scaling.scale)   # = the common scale, per feature
         zoff = (np.asarray(fmap.offset) - np.asarray(m.scaling.offset)) * np.asarray(m.scaling.scale)
         train = np.clip(np.round((Z - zoff) / S), fmap.qmin, fmap.qmax).astype(INT_TYPES[fmap.bits][0])
     span = fmap.qmax - fmap.qmin

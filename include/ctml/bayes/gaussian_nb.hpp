@@ -2,7 +2,8 @@
 //   jll_c = log prior_c - 1/2 sum_j log(2 pi var_cj) - 1/2 sum_j (x_j - theta_cj)^2 / var_cj
 // and predict = the first class with the largest jll (numpy's argmax).
 // Float path: the formula in float32 with 1/(2 var) precomputed. Integer path (AVR): on int8/int16
-// codes q, d = q - C_cj is exact in int32, d^2 fits uint32, and jll in units of 2^-F is
+// codes q, d = q * 2^center_shift - C_cj is exact in int32 (int8 codes keep 8 fractional bits of
+// the centers, int16 codes none), d^2 fits uint32, and jll in units of 2^-F is
 // base_c - sum d^2 * W_cj accumulated in int64; codegen picks F so the sum cannot overflow and a
 // static_assert rechecks it. Both layouts compute the same sums in the same order.
 #pragma once
@@ -30,14 +31,16 @@ consteval bool jll_fits() {
   if constexpr (std::is_floating_point_v<Q>) {
     return true;
   } else {
-  constexpr std::uint64_t qspan = static_cast<std::uint64_t>(std::int64_t{std::numeric_limits<Q>::max()} -
-                                                             std::int64_t{std::numeric_limits<Q>::min()});
+  constexpr std::int64_t lo = std::int64_t{std::numeric_limits<Q>::min()} * (std::int64_t{1} << Spec::center_shift);
+  constexpr std::int64_t hi = std::int64_t{std::numeric_limits<Q>::max()} * (std::int64_t{1} << Spec::center_shift);
+  constexpr std::uint64_t qspan = static_cast<std::uint64_t>(hi - lo);
+  if (qspan > 0xFFFF) return false;  // |d| must stay below 2^16 so that d^2 fits uint32
   std::uint64_t wmax = 0, bmax = 0;
   for (std::size_t i = 0; i < Spec::n_classes * Spec::n_features; ++i) {
     const std::uint64_t w = Spec::weight[i];
     wmax = w > wmax ? w : wmax;
     const std::int64_t c = Spec::center[i];
-    if (c < std::numeric_limits<Q>::min() || c > std::numeric_limits<Q>::max()) return false;
+    if (c < lo || c > hi) return false;
   }
   for (std::size_t c = 0; c < Spec::n_classes; ++c) {
     const std::int64_t b = Spec::base[c];
@@ -83,7 +86,7 @@ struct gaussian_nb
       const float d = x - center;
       return d * d * weight;
     } else {
-      const std::int32_t d = static_cast<std::int32_t>(x) - static_cast<std::int32_t>(center);
+      const std::int32_t d = static_cast<std::int32_t>(x) * (std::int32_t{1} << Spec::center_shift) - static_cast<std::int32_t>(center);
       const std::uint32_t m = static_cast<std::uint32_t>(d < 0 ? -d : d);  // < 2^16
       return static_cast<jll_type>(static_cast<std::uint64_t>(m * m) * weight);
     }

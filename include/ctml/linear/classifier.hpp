@@ -55,10 +55,12 @@ struct linear_classifier
     return r;
   }
 
-  static constexpr std::array<float, n_classes> predict_proba(const input_type& x) noexcept
-    requires(Spec::proba_kind != proba::none)
-  {
-    return detail::probabilities<Spec::proba_kind, n_classes>(decision_function(x));
+  static constexpr std::array<float, n_classes> predict_proba(const input_type& x) noexcept {
+    static_assert(Spec::proba_kind != proba::none,
+                  "ctml: this estimator has no predict_proba in scikit-learn (LinearSVC, Perceptron, RidgeClassifier, "
+                  "SGDClassifier with a hinge loss); use decision_function");
+    if constexpr (Spec::proba_kind == proba::none) return {};
+    else return detail::probabilities<Spec::proba_kind, n_classes>(decision_function(x));
   }
 };
 

@@ -92,8 +92,14 @@ struct knn_core {
       return Spec::p == 1 ? (d < 0 ? -d : d) : d * d;
     } else {
       const std::int32_t d = static_cast<std::int32_t>(a) - static_cast<std::int32_t>(b);
-      const auto m = static_cast<distance_type>(d < 0 ? -d : d);
-      return Spec::p == 1 ? m : static_cast<distance_type>(m * m);
+      if constexpr (sizeof(feature_type) == 1) {
+        // |d| < 2^8: the square is one 8 x 8 -> 16-bit multiply (AVR's mul), not a 32-bit one.
+        const auto m = static_cast<std::uint8_t>(d < 0 ? -d : d);
+        return static_cast<distance_type>(Spec::p == 1 ? unsigned{m} : unsigned{m} * m);
+      } else {
+        const auto m = static_cast<distance_type>(d < 0 ? -d : d);
+        return Spec::p == 1 ? m : static_cast<distance_type>(m * m);
+      }
     }
   }
 
