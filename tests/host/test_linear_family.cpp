@@ -17,6 +17,8 @@
 #include "diabetes_ridge_vectors.hpp"
 #include "family_conformance.hpp"
 #include <ctml/core/concepts.hpp>
+#include <iterator>
+#include <limits>
 #include "iris_gnb.hpp"
 #include "iris_gnb_float.hpp"
 #include "iris_gnb_float_vectors.hpp"
@@ -155,4 +157,40 @@ TEST_CASE("family models satisfy the model concept and report their footprint", 
   STATIC_REQUIRE(m::breast_cancer_svc_t<ctml::layout::table>::flash_bytes == 30 * 2 + 4);
   STATIC_REQUIRE(m::iris_knn_t<ctml::layout::table>::flash_bytes == 112 * 4 + 112);
   STATIC_REQUIRE(m::iris_gnb_t<ctml::layout::table>::flash_bytes == 3 * 4 * (4 + 4) + 3 * 8);
+}
+
+namespace {
+// Every model on the extreme inputs: the type's limits for integer codes (the accumulator bounds
+// must hold), NaN, infinities and huge values for floats. Both layouts must answer alike.
+template <template <class> class T>
+std::size_t extremes_differ() {
+  using U = T<ctml::layout::unrolled>;
+  using B = T<ctml::layout::table>;
+  using F = typename U::feature_type;
+  const F values[] = {std::numeric_limits<F>::lowest(), std::numeric_limits<F>::max(), F{0}, F{1},
+                      std::numeric_limits<F>::has_quiet_NaN ? std::numeric_limits<F>::quiet_NaN() : F{-1},
+                      std::numeric_limits<F>::has_infinity ? std::numeric_limits<F>::infinity() : F{2}};
+  std::size_t differ = 0;
+  for (std::size_t a = 0; a < std::size(values); ++a)
+    for (std::size_t b = 0; b < std::size(values); ++b) {
+      typename U::input_type x{};
+      for (std::size_t j = 0; j < x.size(); ++j) x[j] = j % 2 ? values[a] : values[b];
+      const auto pu = U::predict(x), pb = B::predict(x);
+      differ += !(pu == pb || (pu != pu && pb != pb));
+    }
+  return differ;
+}
+}  // namespace
+
+TEST_CASE("extreme and NaN inputs are defined behaviour and both layouts agree", "[linear][bayes][neighbors][edge]") {
+  CHECK(extremes_differ<m::breast_cancer_svc_t>() == 0);
+  CHECK(extremes_differ<m::breast_cancer_svc_int8_t>() == 0);
+  CHECK(extremes_differ<m::breast_cancer_svc_float_t>() == 0);
+  CHECK(extremes_differ<m::iris_logit_t>() == 0);
+  CHECK(extremes_differ<m::diabetes_ridge_t>() == 0);
+  CHECK(extremes_differ<m::diabetes_ridge_float_t>() == 0);
+  CHECK(extremes_differ<m::iris_gnb_t>() == 0);
+  CHECK(extremes_differ<m::iris_gnb_float_t>() == 0);
+  CHECK(extremes_differ<m::iris_knn_t>() == 0);
+  CHECK(extremes_differ<m::iris_knn_float_t>() == 0);
 }

@@ -13,6 +13,7 @@
 #include "../core/layout.hpp"
 #include "../platform/flash.hpp"
 #include "../platform/load.hpp"
+#include "../platform/multiply.hpp"
 #include "../platform/target.hpp"
 
 namespace ctml::linear::detail {
@@ -66,7 +67,8 @@ struct scores {
   // One product in the accumulator's type.
   static constexpr accum_type term(weight_type w, feature_type x) noexcept {
     if constexpr (is_float) return w * x;
-    else return static_cast<accum_type>(ctml::fixed::widening_mul(w, x));
+    else if constexpr (sizeof(weight_type) + sizeof(feature_type) <= 2) return ctml::fixed::widening_mul(w, x);
+    else return platform::mul_s16_s32(w, x);
   }
 
   template <std::size_t O, std::size_t... J>
