@@ -97,6 +97,8 @@ def linear_family_models():
     knn = lambda: neighbors.KNeighborsClassifier(n_neighbors=5, algorithm="brute")
     yield "iris_knn", knn(), ir, {"feature_bits": 8}
     yield "iris_knn_float", knn(), ir, {"feature_bits": 0}
+    yield "diabetes_knn", neighbors.KNeighborsRegressor(n_neighbors=5, p=1, algorithm="brute"), \
+        (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
 
 
 def main() -> int:

@@ -11,6 +11,8 @@
 #include "breast_cancer_svc_int8.hpp"
 #include "breast_cancer_svc_int8_vectors.hpp"
 #include "breast_cancer_svc_vectors.hpp"
+#include "diabetes_knn.hpp"
+#include "diabetes_knn_vectors.hpp"
 #include "diabetes_ridge.hpp"
 #include "diabetes_ridge_float.hpp"
 #include "diabetes_ridge_float_vectors.hpp"
@@ -117,6 +119,13 @@ TEST_CASE("k-NN agrees with scikit-learn's brute-force search, ties included", "
   CHECK(f.layouts_differ == 0);
   const auto q = ctml_test::classify<m::iris_knn_t, m::iris_knn_vectors>();
   CHECK(q.agree == q.total);
+  CHECK(q.layouts_differ == 0);
+}
+
+TEST_CASE("k-NN regression (manhattan) means the same neighbours' targets as scikit-learn", "[neighbors][conformance]") {
+  const auto q = ctml_test::regress<m::diabetes_knn_t, m::diabetes_knn_vectors>();
+  INFO("int16 worst relative error " << q.worst_value);
+  CHECK(q.worst_value < 1e-5);
   CHECK(q.layouts_differ == 0);
 }
 

@@ -9,6 +9,8 @@
 #include "breast_cancer_svc_float_vectors.hpp"
 #include "breast_cancer_svc_vectors.hpp"
 #include "conformance.hpp"
+#include "diabetes_knn.hpp"
+#include "diabetes_knn_vectors.hpp"
 #include "diabetes_ridge.hpp"
 #include "diabetes_ridge_vectors.hpp"
 #include "iris_gnb.hpp"
@@ -59,6 +61,8 @@ static_assert(values_within<m::diabetes_ridge_t<table>, m::diabetes_ridge_vector
               "constexpr int16 Ridge differs from scikit-learn");
 static_assert(classes_match<m::iris_gnb_t<unrolled>, m::iris_gnb_vectors>(std::make_index_sequence<20>{}),
               "constexpr int16 GaussianNB disagrees with scikit-learn");
+static_assert(values_within<m::diabetes_knn_t<table>, m::diabetes_knn_vectors>(1e-5f, std::make_index_sequence<5>{}),
+              "constexpr int16 k-NN regressor differs from scikit-learn");
 static_assert(classes_match<m::iris_knn_t<table>, m::iris_knn_vectors>(std::make_index_sequence<10>{}),
               "constexpr k-NN disagrees with scikit-learn");
 

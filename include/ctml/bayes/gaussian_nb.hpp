@@ -12,10 +12,10 @@
 #include <cstdint>
 #include <limits>
 #include <type_traits>
-#include <utility>
 
 #include "../core/input.hpp"
 #include "../core/layout.hpp"
+#include "../core/unroll.hpp"
 #include "../core/math.hpp"
 #include "../platform/flash.hpp"
 #include "../platform/load.hpp"
@@ -92,14 +92,15 @@ struct gaussian_nb
     }
   }
 
-  template <std::size_t C, std::size_t... J>
-  static constexpr jll_type class_unrolled(const input_type& x, std::index_sequence<J...>) noexcept {
+  template <std::size_t C>
+  static constexpr jll_type class_unrolled(const input_type& x) noexcept {
     jll_type sum = 0;
-    ([&] {
+    ::ctml::detail::unroll<n_features>([&](auto j) {
+      constexpr std::size_t J = decltype(j)::value;
       constexpr auto c = Spec::center[C * n_features + J];
       constexpr auto w = Spec::weight[C * n_features + J];
       sum += term(platform::load_element<J>(x), c, w);
-    }(), ...);
+    });
     constexpr jll_type base = Spec::base[C];
     return base - sum;
   }
@@ -116,9 +117,7 @@ struct gaussian_nb
   static constexpr std::array<jll_type, n_classes> raw_jll(const input_type& x) noexcept {
     std::array<jll_type, n_classes> s{};
     if constexpr (unrolled) {
-      [&]<std::size_t... C>(std::index_sequence<C...>) {
-        ((s[C] = class_unrolled<C>(x, std::make_index_sequence<n_features>{})), ...);
-      }(std::make_index_sequence<n_classes>{});
+      ::ctml::detail::unroll<n_classes>([&](auto c) { s[c] = class_unrolled<decltype(c)::value>(x); });
     } else {
       for (std::size_t c = 0; c < n_classes; ++c) s[c] = class_table(x, c);
     }

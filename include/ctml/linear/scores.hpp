@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <limits>
 #include <type_traits>
-#include <utility>
 
 #include "../core/fixed.hpp"
 #include "../core/layout.hpp"
+#include "../core/unroll.hpp"
 #include "../platform/flash.hpp"
 #include "../platform/load.hpp"
 #include "../platform/multiply.hpp"
@@ -71,14 +71,15 @@ struct scores {
     else return platform::mul_s16_s32(w, x);
   }
 
-  template <std::size_t O, std::size_t... J>
-  static constexpr accum_type row_unrolled(const input_type& x, std::index_sequence<J...>) noexcept {
+  template <std::size_t O>
+  static constexpr accum_type row_unrolled(const input_type& x) noexcept {
     accum_type acc = Spec::bias[O];
     // Integer zero weights cost nothing; float ones stay so that NaN and -0 behave as the table's.
-    ([&] {
+    ::ctml::detail::unroll<n_features>([&](auto j) {
+      constexpr std::size_t J = decltype(j)::value;
       constexpr weight_type w = Spec::weights[O * n_features + J];
       if constexpr (is_float || w != 0) acc += term(w, platform::load_element<J>(x));
-    }(), ...);
+    });
     return acc;
   }
 
@@ -92,9 +93,7 @@ struct scores {
   static constexpr output_type compute(const input_type& x) noexcept {
     output_type s{};
     if constexpr (unrolled) {
-      [&]<std::size_t... O>(std::index_sequence<O...>) {
-        ((s[O] = row_unrolled<O>(x, std::make_index_sequence<n_features>{})), ...);
-      }(std::make_index_sequence<n_outputs>{});
+      ::ctml::detail::unroll<n_outputs>([&](auto o) { s[o] = row_unrolled<decltype(o)::value>(x); });
     } else {
       for (std::size_t o = 0; o < n_outputs; ++o) s[o] = row_table(x, o);
     }

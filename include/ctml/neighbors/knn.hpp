@@ -10,10 +10,10 @@
 #include <cstdint>
 #include <limits>
 #include <type_traits>
-#include <utility>
 
 #include "../core/input.hpp"
 #include "../core/layout.hpp"
+#include "../core/unroll.hpp"
 #include "../platform/flash.hpp"
 #include "../platform/target.hpp"
 
@@ -52,7 +52,8 @@ struct neighbor_list {
   std::size_t count = 0;
 
   // Offers training sample i at distance d; a later sample at an equal distance never displaces.
-  constexpr void offer(distance_type d, std::size_t i) noexcept {
+  // Out of line: the unrolled layout calls it once per training sample.
+  [[gnu::noinline]] constexpr void offer(distance_type d, std::size_t i) noexcept {
     if (count == Spec::k && !(d < dist[Spec::k - 1])) return;
     std::size_t pos = count < Spec::k ? count++ : Spec::k - 1;
     while (pos > 0 && d < dist[pos - 1]) {
@@ -103,13 +104,13 @@ struct knn_core {
     }
   }
 
-  template <std::size_t I, std::size_t... J>
-  static constexpr distance_type distance_unrolled(const input_type& x, std::index_sequence<J...>) noexcept {
+  template <std::size_t I>
+  static constexpr distance_type distance_unrolled(const input_type& x) noexcept {
     distance_type s = 0;
-    ([&] {
-      constexpr feature_type t = Spec::train[I * n_features + J];
-      s += part(x[J], t);
-    }(), ...);
+    ::ctml::detail::unroll<n_features>([&](auto j) {
+      constexpr feature_type t = Spec::train[I * n_features + decltype(j)::value];
+      s += part(x[decltype(j)::value], t);
+    });
     return s;
   }
 
@@ -122,9 +123,7 @@ struct knn_core {
   static constexpr neighbor_list<Spec> nearest(const input_type& x) noexcept {
     neighbor_list<Spec> list{};
     if constexpr (unrolled) {
-      [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (list.offer(distance_unrolled<I>(x, std::make_index_sequence<n_features>{}), I), ...);
-      }(std::make_index_sequence<n_samples>{});
+      ::ctml::detail::unroll<n_samples>([&](auto i) { list.offer(distance_unrolled<decltype(i)::value>(x), i); });
     } else {
       for (std::size_t i = 0; i < n_samples; ++i) list.offer(distance_table(x, i), i);
     }
