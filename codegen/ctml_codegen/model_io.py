@@ -30,7 +30,7 @@ def ranged(X: Optional[np.ndarray], bits: int, n: int, what: str) -> FeatureMap:
     """Per-feature codes spread over the sample range (plus MARGIN each side); inputs beyond clamp."""
     if X is None:
         raise ConversionError(f"integer inputs for a {what} need sample inputs (X_sample) to choose each "
-                              "feature's range; pass X_sample=X_train, or feature_bits=0 for float inputs")
+                              "feature's range; pass X_sample=X_train (CLI: --sample), or feature_bits=0 for float inputs")
     if bits not in INT_TYPES:
         raise ConversionError(f"feature bits must be 0 (float), 8 or 16, not {bits}")
     check_samples(X, n)
