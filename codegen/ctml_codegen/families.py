@@ -10,6 +10,9 @@ import importlib
 
 # (module under ctml_codegen, human-readable family name)
 FAMILIES: tuple[tuple[str, str], ...] = (
+    ("family_linear", "linear models"),
+    ("family_bayes", "naive Bayes"),
+    ("family_neighbors", "nearest neighbours"),
 )
 
 

@@ -15,3 +15,6 @@
 #include "learn/persist.hpp"
 #include "learn/stats.hpp"
 #include "trees/trees.hpp"
+#include "linear/linear.hpp"
+#include "bayes/bayes.hpp"
+#include "neighbors/neighbors.hpp"
