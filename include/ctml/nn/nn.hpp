@@ -1,0 +1,10 @@
+// Neural networks in int8 (TFLite's quantization scheme): the network type and its layers.
+#pragma once
+#include "add.hpp"
+#include "conv2d.hpp"
+#include "dense.hpp"
+#include "depthwise_conv2d.hpp"
+#include "network.hpp"
+#include "pool.hpp"
+#include "requantize.hpp"
+#include "shape.hpp"
