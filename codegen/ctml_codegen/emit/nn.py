@@ -105,11 +105,12 @@ def header(q: QNetwork, name: str, shapes: list) -> str:
         lines.append(f"inline constexpr std::array<long, {len(net.classes)}> class_labels = {{{', '.join(str(int(c)) for c in net.classes)}}};")
     n = h * w * c
     lines += ["// Float inputs (HWC) to int8 codes, in float32 (codegen rounds in float64: a value exactly",
-              "// halfway between two codes may round differently).",
+              "// halfway between two codes may round differently). NaN becomes a real 0.",
               f"inline constexpr std::array<std::int8_t, {n}> quantize(const std::array<float, {n}>& x) noexcept {{",
               f"  std::array<std::int8_t, {n}> q{{}};",
               f"  for (std::size_t i = 0; i < q.size(); ++i) {{",
-              "    const float v = x[i] / input_scale;",
+              "    float v = x[i] / input_scale;  // NaN maps to the zero point (a real 0); clamped before the cast",
+              "    v = v == v ? (v < -512.f ? -512.f : (v > 512.f ? 512.f : v)) : 0.f;",
               "    const float r = v >= 0 ? static_cast<float>(static_cast<long>(v + 0.5f)) : -static_cast<float>(static_cast<long>(-v + 0.5f));",
               "    const float s = r + static_cast<float>(input_zero);",
               "    q[i] = static_cast<std::int8_t>(s < -128.f ? -128.f : (s > 127.f ? 127.f : s));",
