@@ -56,8 +56,8 @@ class _Builder:
             return src
         if isinstance(m, nn.Linear):
             w = _np(m.weight)
-            if src in self.chw_flat:
-                h, wd, c = self.chw_flat[src]
+            h, wd, c = self.chw_flat.get(src, (0, 0, 0))
+            if h * wd * c == w.shape[1]:  # otherwise push() reports the shape error
                 perm = np.arange(h * wd * c).reshape(c, h, wd).transpose(1, 2, 0).reshape(-1)
                 w = w[:, perm]
             b = _np(m.bias) if m.bias is not None else np.zeros(w.shape[0])
