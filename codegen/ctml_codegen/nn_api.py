@@ -19,7 +19,7 @@ from .errors import ConversionError
 from .nn_quant import QNetwork, quantize
 
 TARGET_RAM = {"host": None, "avr": 2048, "cortex-m": None}
-CALL_FRAME = {"host": 256, "avr": 72, "cortex-m": 96}   # ctml::platform::call_frame_bytes
+CALL_FRAME = {"host": 512, "avr": 160, "cortex-m": 192}   # ctml::nn::call_frame_bytes
 
 
 @dataclass(frozen=True)

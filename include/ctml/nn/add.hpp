@@ -25,9 +25,9 @@ struct add {
   template <dims In, dims Out>
   static constexpr void run(const std::int8_t* a, const std::int8_t* b, std::int8_t* y) noexcept {
     for (std::size_t i = 0; i < In.size(); ++i) {
-      const std::int32_t sa = multiply_by_quantized_multiplier((P::in1_offset + a[i]) * (1 << left_shift),
+      const std::int32_t sa = multiply_by_quantized_multiplier((P::in1_offset + a[i]) * (std::int32_t{1} << left_shift),
                                                                P::in1_multiplier, P::in1_shift);
-      const std::int32_t sb = multiply_by_quantized_multiplier((P::in2_offset + b[i]) * (1 << left_shift),
+      const std::int32_t sb = multiply_by_quantized_multiplier((P::in2_offset + b[i]) * (std::int32_t{1} << left_shift),
                                                                P::in2_multiplier, P::in2_shift);
       y[i] = requantize_s8(sa + sb, P::out_multiplier, P::out_shift, P::output_zero, P::act_min, P::act_max);
     }
