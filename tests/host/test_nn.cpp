@@ -107,3 +107,17 @@ TEST_CASE("the arena plan reuses dead activations and ram_bytes is the arena plu
   STATIC_REQUIRE(res::arena_bytes == 3 * 256);
   STATIC_REQUIRE(m::digits_mlp::arena_bytes == 32 + 10);
 }
+
+TEST_CASE("the input quantizer maps NaN to a real 0 and saturates infinities", "[nn]") {
+  constexpr float inf = std::numeric_limits<float>::infinity();
+  std::array<float, 64> x{};
+  x[0] = std::numeric_limits<float>::quiet_NaN(), x[1] = inf, x[2] = -inf, x[3] = 1e30f, x[4] = 16.f, x[5] = 7.f;
+  const auto q = m::digits_mlp_info::quantize(x);
+  CHECK(q[0] == m::digits_mlp_info::input_zero);
+  CHECK(q[1] == 127);
+  CHECK(q[2] == -128);
+  CHECK(q[3] == 127);
+  CHECK(q[4] == 16 * 15 - 128);  // digits' 0..16 get the lossless step 1/15
+  CHECK(q[5] == 7 * 15 - 128);
+  CHECK(q[6] == m::digits_mlp_info::input_zero);
+}

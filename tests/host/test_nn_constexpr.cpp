@@ -9,6 +9,7 @@
 #include "digits_cnn_vectors.hpp"
 #include "digits_mlp.hpp"
 #include "digits_mlp_vectors.hpp"
+#include "digits_residual.hpp"
 #include <ctml/nn/nn.hpp>
 
 namespace {
@@ -53,6 +54,18 @@ constexpr bool matches_reference() {
 static_assert(matches_reference<ctml_models::digits_mlp, ctml_models::digits_mlp_vectors_head, 0>());
 static_assert(matches_reference<ctml_models::digits_mlp, ctml_models::digits_mlp_vectors_head, 1>());
 static_assert(matches_reference<ctml_models::digits_cnn, ctml_models::digits_cnn_vectors_head, 0>());
+
+// Extreme inputs: a constant expression cannot overflow a signed integer or read outside an
+// array, so these compiling proves every kernel is defined behaviour on them.
+template <class M, int V>
+constexpr bool defined_for() {
+  typename M::input_type x{};
+  for (auto& v : x) v = static_cast<std::int8_t>(V);
+  return M::predict(x) < M::n_outputs;
+}
+static_assert(defined_for<ctml_models::digits_mlp, -128>() && defined_for<ctml_models::digits_mlp, 127>());
+static_assert(defined_for<ctml_models::digits_cnn, -128>() && defined_for<ctml_models::digits_cnn, 127>());
+static_assert(defined_for<ctml_models::digits_residual, -128>() && defined_for<ctml_models::digits_residual, 127>());
 
 }  // namespace
 
