@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "../core/fixed.hpp"
+#include "../platform/dot.hpp"
 #include "../platform/flash.hpp"
 #include "requantize.hpp"
 #include "shape.hpp"
@@ -29,33 +29,42 @@ struct conv2d {
       sizeof(P::weight) + sizeof(P::bias) + sizeof(P::multiplier) + sizeof(P::shift);
   static_assert(sizeof(P::weight) == P::out_c * P::kh * P::kw * P::in_c,
                 "ctml: conv2d weight must hold out_c x kh x kw x in_c int8 values");
+  static_assert(P::kw * P::in_c < 256, "ctml: conv2d kernel rows of 256 or more values are not supported yet");
 
   template <dims In, dims Out>
   static constexpr void run(const std::int8_t* x, const std::int8_t*, std::int8_t* y) noexcept {
-    for (std::size_t oy = 0; oy < Out.h; ++oy)
-      for (std::size_t ox = 0; ox < Out.w; ++ox)
-        for (std::size_t oc = 0; oc < P::out_c; ++oc) y[(oy * Out.w + ox) * Out.c + oc] = pixel<In>(x, oy, ox, oc);
+    for (std::size_t oy = 0; oy < Out.h; ++oy) {
+      // Kernel rows inside the input: [ky0, ky1).
+      const std::size_t y0 = oy * P::stride_h, bottom = P::pad_top + In.h;
+      const std::size_t ky0 = y0 < P::pad_top ? P::pad_top - y0 : 0;
+      const std::size_t ky1 = y0 >= bottom ? 0 : (y0 + P::kh <= bottom ? P::kh : bottom - y0);
+      for (std::size_t ox = 0; ox < Out.w; ++ox) {
+        // Kernel columns inside the input: [kx0, kx1). Their taps are contiguous in both the HWC
+        // input and the [oc][ky][kx][ic] weights, so each kernel row is one dot product.
+        const std::size_t x0 = ox * P::stride_w, right = P::pad_left + In.w;
+        const std::size_t kx0 = x0 < P::pad_left ? P::pad_left - x0 : 0;
+        const std::size_t kx1 = x0 >= right ? 0 : (x0 + P::kw <= right ? P::kw : right - x0);
+        const std::size_t n = kx1 > kx0 ? (kx1 - kx0) * P::in_c : 0;
+        const std::int8_t* in =  // (a window wholly in the padding reads nothing)
+            n > 0 && ky1 > ky0 ? &x[((y0 + ky0 - P::pad_top) * In.w + (x0 + kx0 - P::pad_left)) * In.c] : x;
+        std::int8_t* out = &y[(oy * Out.w + ox) * Out.c];
+        for (std::size_t oc = 0; oc < P::out_c; ++oc) out[oc] = pixel<In>(in, ky0, ky1, kx0, n, oc);
+      }
+    }
   }
 
  private:
   template <dims In>
-  static constexpr std::int8_t pixel(const std::int8_t* x, std::size_t oy, std::size_t ox, std::size_t oc) noexcept {
+  static constexpr std::int8_t pixel(const std::int8_t* in, std::size_t ky0, std::size_t ky1, std::size_t kx0,
+                                     std::size_t n, std::size_t oc) noexcept {
     using platform::flash_read;
     std::int32_t acc = 0, wsum = 0;
-    for (std::size_t ky = 0; ky < P::kh; ++ky) {
-      const std::size_t iy = oy * P::stride_h + ky;  // in padded coordinates
-      if (iy < P::pad_top || iy - P::pad_top >= In.h) continue;
-      for (std::size_t kx = 0; kx < P::kw; ++kx) {
-        const std::size_t ix = ox * P::stride_w + kx;
-        if (ix < P::pad_left || ix - P::pad_left >= In.w) continue;
-        const std::int8_t* w = &P::weight[((oc * P::kh + ky) * P::kw + kx) * P::in_c];
-        const std::int8_t* in = &x[((iy - P::pad_top) * In.w + (ix - P::pad_left)) * In.c];
-        for (std::size_t ic = 0; ic < P::in_c; ++ic) {
-          const std::int8_t wv = flash_read(&w[ic]);
-          acc += fixed::widening_mul(wv, in[ic]);
-          wsum += wv;
-        }
-      }
+    // Offsets, not pointers, step between rows: a pointer may not step past its array's end.
+    std::size_t wi = ((oc * P::kh + ky0) * P::kw + kx0) * P::in_c, xi = 0;
+    for (std::size_t ky = ky0; n > 0 && ky < ky1; ++ky, wi += P::kw * P::in_c, xi += In.w * In.c) {
+      const auto r = platform::dot_s8<true>(&P::weight[wi], in + xi, n);
+      acc += r.acc;
+      wsum += r.wsum;
     }
     acc += flash_read(&P::bias[oc]) + P::input_offset * wsum;
     return requantize_s8(acc, flash_read(&P::multiplier[oc]), flash_read(&P::shift[oc]), P::output_zero, P::act_min,

@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "../core/fixed.hpp"
+#include "../platform/dot.hpp"
 #include "../platform/flash.hpp"
 #include "requantize.hpp"
 #include "shape.hpp"
@@ -28,9 +28,7 @@ struct dense {
   static constexpr void run(const std::int8_t* x, const std::int8_t*, std::int8_t* y) noexcept {
     using platform::flash_read;
     for (std::size_t o = 0; o < P::units; ++o) {
-      std::int32_t acc = flash_read(&P::bias[o]);
-      const std::int8_t* w = &P::weight[o * P::inputs];
-      for (std::size_t i = 0; i < P::inputs; ++i) acc += fixed::widening_mul(flash_read(&w[i]), x[i]);
+      const std::int32_t acc = flash_read(&P::bias[o]) + platform::dot_s8(&P::weight[o * P::inputs], x, P::inputs).acc;
       y[o] = requantize_s8(acc, flash_read(&P::multiplier[o]), flash_read(&P::shift[o]), P::output_zero, P::act_min,
                            P::act_max);
     }
