@@ -5,6 +5,7 @@
 // Tensors: 8x8x1 -> 8x8x8 -> 4x4x8 -> 4x4x16 -> 2x2x16 -> 1x1x10.
 // int8 as TFLite: per-channel symmetric weights, asymmetric activations, int32 bias, Q31 requantization.
 // Classes (predict returns the index): 0, 1, 2, 3, 4, 5, 6, 7, 8, 9.
+// digits_cnn_float.hpp: the same network in float (host, Cortex-M4F).
 #pragma once
 #include <array>
 #include <cstddef>

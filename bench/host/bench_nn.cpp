@@ -4,8 +4,12 @@
 #include <benchmark/benchmark.h>
 
 #include "digits_cnn.hpp"
+#include "digits_cnn_float.hpp"
+#include "digits_cnn_float_vectors.hpp"
 #include "digits_cnn_vectors.hpp"
 #include "digits_mlp.hpp"
+#include "digits_mlp_float.hpp"
+#include "digits_mlp_float_vectors.hpp"
 #include "digits_mlp_vectors.hpp"
 #include "digits_residual.hpp"
 #include "digits_residual_vectors.hpp"
@@ -27,3 +31,5 @@ void bm_network(benchmark::State& state) {
 BENCHMARK(bm_network<m::digits_mlp, m::digits_mlp_vectors>)->Name("digits_mlp/int8");
 BENCHMARK(bm_network<m::digits_cnn, m::digits_cnn_vectors>)->Name("digits_cnn/int8");
 BENCHMARK(bm_network<m::digits_residual, m::digits_residual_vectors>)->Name("digits_residual/int8");
+BENCHMARK(bm_network<m::digits_mlp_float, m::digits_mlp_float_vectors>)->Name("digits_mlp/float");
+BENCHMARK(bm_network<m::digits_cnn_float, m::digits_cnn_float_vectors>)->Name("digits_cnn/float");

@@ -90,10 +90,13 @@ def _write(files: dict) -> None:
 
 
 def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape=None, target: str = "host",
-                    ram_budget: Optional[int] = None, X_test=None, y_test=None, framework_predict=None) -> NetworkResult:
+                    ram_budget: Optional[int] = None, X_test=None, y_test=None, framework_predict=None,
+                    float_path: bool = False) -> NetworkResult:
     """Quantizes a trained network with calibration inputs X_sample and writes models/<name>.hpp
     (and <name>_vectors.hpp with X_test: int8 inputs, the int8 reference's answers, and the
-    framework's float predictions from framework_predict(X_test), default model.predict)."""
+    framework's float predictions from framework_predict(X_test), default model.predict).
+    float_path adds <name>_float.hpp, the network in float, and <name>_float_vectors.hpp (float
+    inputs and the framework's classes)."""
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         raise ConversionError(f"model name {name!r} must be a lower-case C++ identifier")
     if target not in TARGET_RAM:
@@ -107,7 +110,9 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
         raise ConversionError(f"network {name} needs {arena} B of activations + {CALL_FRAME[target]} B of call frame "
                               f"on {target}, over the {budget} B RAM budget; use fewer channels or stride/pool earlier")
     out = Path(out_dir)
-    files = {out / f"{name}.hpp": emit_nn.header(qnet, name, shapes)}
+    files = {out / f"{name}.hpp": emit_nn.header(qnet, name, shapes, float_path)}
+    if float_path:
+        files[out / f"{name}_float.hpp"] = emit_nn.float_header(net, name)
     vec = None
     if X_test is not None:
         Xh = to_hwc(net, X_test)
@@ -123,6 +128,8 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
                 truth = np.array([classes.index(v) for v in np.asarray(y_test).tolist()])
         vec = out / f"{name}_vectors.hpp"
         files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, fw, truth)
+        if float_path:
+            files[out / f"{name}_float_vectors.hpp"] = emit_nn.float_vectors_header(name, Xh, fw, truth)
     _write(files)
     flash = sum(ql.weight.size + 4 * ql.bias.size + 5 * ql.multiplier.size for ql in qnet.layers if ql.weight is not None)
     return NetworkResult(out / f"{name}.hpp", vec, qnet, arena, flash)

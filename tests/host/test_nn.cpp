@@ -4,12 +4,18 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
+#include <utility>
 
 #include <catch2/catch.hpp>
 
 #include "digits_cnn.hpp"
+#include "digits_cnn_float.hpp"
+#include "digits_cnn_float_vectors.hpp"
 #include "digits_cnn_vectors.hpp"
 #include "digits_mlp.hpp"
+#include "digits_mlp_float.hpp"
+#include "digits_mlp_float_vectors.hpp"
 #include "digits_mlp_vectors.hpp"
 #include "digits_residual.hpp"
 #include "digits_residual_vectors.hpp"
@@ -120,4 +126,25 @@ TEST_CASE("the input quantizer maps NaN to a real 0 and saturates infinities", "
   CHECK(q[4] == 16 * 15 - 128);  // digits' 0..16 get the lossless step 1/15
   CHECK(q[5] == 7 * 15 - 128);
   CHECK(q[6] == m::digits_mlp_info::input_zero);
+}
+
+TEMPLATE_TEST_CASE("the float path classifies like the framework it was trained in", "[nn][float]",
+                   (std::pair<m::digits_mlp_float, m::digits_mlp_float_vectors>),
+                   (std::pair<m::digits_cnn_float, m::digits_cnn_float_vectors>)) {
+  using M = typename TestType::first_type;
+  using V = typename TestType::second_type;
+  STATIC_REQUIRE(std::is_same_v<typename M::value_type, float> && !M::bit_exact);
+  std::size_t agree = 0;
+  for (std::size_t i = 0; i < V::n_samples; ++i) {
+    typename M::input_type x{};
+    for (std::size_t j = 0; j < M::n_features; ++j) x[j] = V::inputs[i][j];
+    agree += M::predict(x) == V::expected_class[i];
+  }
+  // float32 against the framework's float64: only a near-tie could flip.
+  CHECK(agree + 1 >= V::n_samples);
+}
+
+TEST_CASE("the float path's arena holds floats", "[nn][float]") {
+  STATIC_REQUIRE(m::digits_cnn_float::arena_bytes == 4 * m::digits_cnn::arena_bytes);
+  STATIC_REQUIRE(m::digits_cnn_float::flash_bytes == 4 * (72 + 1152 + 640) + 4 * (8 + 16 + 10));
 }

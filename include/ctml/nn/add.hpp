@@ -16,6 +16,7 @@ namespace ctml::nn {
 
 template <class P>
 struct add {
+  using value_type = std::int8_t;
   static constexpr int extra_input = P::other;
   static constexpr int left_shift = 20;
   static constexpr std::size_t flash_bytes = 0;

@@ -19,6 +19,7 @@ namespace ctml::nn {
 
 template <class P>
 struct conv2d {
+  using value_type = std::int8_t;
   static constexpr int extra_input = -1;
   static constexpr dims out_dims(dims in) noexcept {
     return dims{window_out(in.h, P::pad_top, P::pad_bottom, P::kh, P::stride_h),

@@ -17,6 +17,7 @@ namespace ctml::nn {
 
 template <class P>
 struct dense {
+  using value_type = std::int8_t;
   static constexpr int extra_input = -1;  // reads only the previous tensor
   static constexpr bool accepts(dims in) noexcept { return in.size() == P::inputs; }
   static constexpr dims out_dims(dims) noexcept { return vec(P::units); }

@@ -17,6 +17,7 @@ namespace ctml::nn {
 
 template <class P>
 struct depthwise_conv2d {
+  using value_type = std::int8_t;
   static constexpr int extra_input = -1;
   static constexpr std::size_t out_c = P::in_c * P::multiplier_per_channel;
   static constexpr dims out_dims(dims in) noexcept {

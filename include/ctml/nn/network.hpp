@@ -26,11 +26,20 @@ namespace ctml::nn {
 // up to 126 B on AVR (clang-16 -Os), 164 B on a Cortex-M4 (arm-none-eabi-gcc -Os).
 inline constexpr std::size_t call_frame_bytes = platform::is_avr ? 160 : (platform::is_cortex_m ? 192 : 512);
 
+namespace detail {
+template <class First, class...>
+struct first : First {};
+}  // namespace detail
+
 template <dims Input, class... Layers>
 struct network {
   static constexpr std::size_t n_layers = sizeof...(Layers);
   static_assert(n_layers > 0, "ctml: a network needs at least one layer");
   static constexpr std::array<int, n_layers> extra = {Layers::extra_input...};
+  // The element type of every tensor: std::int8_t (quantized) or float (the float path).
+  using value_type = typename detail::first<Layers...>::value_type;
+  static_assert((std::is_same_v<typename Layers::value_type, value_type> && ...),
+                "ctml: all layers of a network must use one element type (all int8 or all float)");
 
   // shapes[t]: tensor t (0 = input, t = output of layer t - 1).
   static constexpr std::array<dims, n_layers + 1> shapes = [] {
@@ -106,19 +115,19 @@ struct network {
   static constexpr std::size_t n_features = Input.size();
   static constexpr std::size_t n_outputs = output_dims.size();
   static constexpr std::size_t n_classes = n_outputs;
-  static constexpr bool bit_exact = true;  // integers only: the same answer on every target
+  static constexpr bool bit_exact = std::is_integral_v<value_type>;  // integers: the same answer on every target
   // Activations: exactly the planned arena. RAM: the arena plus one call frame of the kernels.
-  static constexpr std::size_t arena_bytes = plan.bytes;
+  static constexpr std::size_t arena_bytes = plan.bytes * sizeof(value_type);
   static constexpr std::size_t ram_bytes = arena_bytes + call_frame_bytes;
   static constexpr std::size_t flash_bytes = (std::size_t{0} + ... + Layers::flash_bytes);
 
-  using input_type = std::array<std::int8_t, n_features>;
-  using logits_type = std::array<std::int8_t, n_outputs>;
+  using input_type = std::array<value_type, n_features>;
+  using logits_type = std::array<value_type, n_outputs>;
   using output_type = std::conditional_t<(n_outputs <= 256), std::uint8_t, std::uint16_t>;
 
-  // The int8 output tensor (quantized logits or values).
+  // The output tensor (int8 codes of the logits or values, or floats).
   static constexpr logits_type logits(const input_type& x) noexcept {
-    std::array<std::int8_t, arena_bytes> arena;  // every byte is written before it is read
+    std::array<value_type, plan.bytes> arena;  // every byte is written before it is read
     infer(x.data(), arena.data(), std::make_index_sequence<n_layers>{});
     logits_type y{};
     for (std::size_t k = 0; k < n_outputs; ++k) y[k] = arena[plan.offset[n_layers] + k];
@@ -135,11 +144,11 @@ struct network {
   }
 
  private:
-  static constexpr const std::int8_t* tensor(const std::int8_t* input, const std::int8_t* arena, int t) noexcept {
+  static constexpr const value_type* tensor(const value_type* input, const value_type* arena, int t) noexcept {
     return t < 0 ? nullptr : (t == 0 ? input : arena + plan.offset[static_cast<std::size_t>(t)]);
   }
   template <std::size_t... I>
-  static constexpr void infer(const std::int8_t* input, std::int8_t* arena, std::index_sequence<I...>) noexcept {
+  static constexpr void infer(const value_type* input, value_type* arena, std::index_sequence<I...>) noexcept {
     (Layers::template run<shapes[I], shapes[I + 1]>(tensor(input, arena, static_cast<int>(I)),
                                                      tensor(input, arena, Layers::extra_input),
                                                      arena + plan.offset[I + 1]),

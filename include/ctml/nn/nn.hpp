@@ -4,6 +4,7 @@
 #include "conv2d.hpp"
 #include "dense.hpp"
 #include "depthwise_conv2d.hpp"
+#include "layers_f32.hpp"
 #include "network.hpp"
 #include "pool.hpp"
 #include "requantize.hpp"

@@ -15,6 +15,7 @@ namespace ctml::nn {
 namespace detail {
 template <class P, bool Max>
 struct pool2d {
+  using value_type = std::int8_t;
   static constexpr int extra_input = -1;
   static constexpr std::size_t flash_bytes = 0;
   static constexpr dims out_dims(dims in) noexcept {
@@ -64,6 +65,7 @@ struct avg_pool2d : detail::pool2d<P, false> {};
 // The mean over height and width: one value per channel.
 template <class P>
 struct global_avg_pool {
+  using value_type = std::int8_t;
   static constexpr int extra_input = -1;
   static constexpr std::size_t flash_bytes = 0;
   static constexpr dims out_dims(dims in) noexcept { return vec(in.c); }
