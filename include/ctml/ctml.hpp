@@ -14,4 +14,5 @@
 #include "learn/online_logistic.hpp"
 #include "learn/persist.hpp"
 #include "learn/stats.hpp"
+#include "nn/nn.hpp"
 #include "trees/trees.hpp"
