@@ -89,6 +89,9 @@ def _weights(layer, s_in: float, s_out: float, index: int) -> dict:
     wc = np.moveaxis(w, axis, 0).reshape(w.shape[axis], -1)
     s_w = np.abs(wc).max(axis=1) / 127.0
     s_w = np.where(s_w > 0, s_w, 1.0)
+    # A channel with tiny weights but a real bias (a dead unit) would need a bias beyond int32 at
+    # scale s_in * s_w: coarsen that channel's weight scale so the bias fits in 2^29.
+    s_w = np.maximum(s_w, np.abs(np.asarray(layer.bias, dtype=np.float64)) / (s_in * 2.0 ** 29))
     shape = [1] * w.ndim
     shape[axis] = -1
     wq = np.clip(np.round(w / s_w.reshape(shape)), -127, 127).astype(np.int64)

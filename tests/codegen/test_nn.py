@@ -165,3 +165,15 @@ def test_an_arena_over_the_ram_budget_is_refused(tmp_path):
     with pytest.raises(ConversionError, match=r"over the 2048 B RAM budget"):
         convert_network(model, "big", tmp_path, X_sample=np.zeros((2, 1, 8, 8)), input_shape=(1, 8, 8), target="avr")
     assert not list(tmp_path.iterdir())
+
+
+def test_mlp_regressor_int8_output_is_within_a_step_or_two_of_scikit_learn():
+    X, y = datasets.load_diabetes(return_X_y=True)
+    Xtr, Xte, ytr, _ = train_test_split(X, y, test_size=0.25, random_state=0)
+    m = neural_network.MLPRegressor(hidden_layer_sizes=(16,), random_state=0, max_iter=2000,
+                                    learning_rate_init=0.01).fit(Xtr, ytr)
+    net = ir.normalize(to_network(m))
+    q = quantize(net, to_hwc(net, Xtr))   # a dead hidden unit (tiny weights, real bias) must not break this
+    out = ref.run(q, q.quantize_input(to_hwc(net, Xte)))[-1].reshape(-1)
+    value = (out - q.output_zero) * q.output_scale
+    assert np.max(np.abs(value - m.predict(Xte))) <= 2 * q.output_scale
