@@ -31,7 +31,8 @@ def digits_mlp(out):
     from sklearn.neural_network import MLPClassifier
     Xtr, Xte, ytr, yte = digits()
     m = MLPClassifier(hidden_layer_sizes=(32,), random_state=0, max_iter=300).fit(Xtr, ytr)
-    return convert_network(m, "digits_mlp", out, X_sample=Xtr, target="avr", X_test=Xte, y_test=yte, float_path=True)
+    return convert_network(m, "digits_mlp", out, X_sample=Xtr, target="avr", X_test=Xte, y_test=yte, float_path=True,
+                           vector_parts=2)
 
 
 def torch_setup():
@@ -75,7 +76,8 @@ def digits_cnn(out):
     img = lambda X: X.reshape(-1, 1, 8, 8) / 16.0
     model = train(torch, digits_cnn_model(torch), img(Xtr), ytr, epochs=150)
     return convert_network(model, "digits_cnn", out, X_sample=img(Xtr), input_shape=(1, 8, 8), target="avr",
-                           X_test=img(Xte), y_test=yte, framework_predict=torch_predict(torch, model), float_path=True)
+                           X_test=img(Xte), y_test=yte, framework_predict=torch_predict(torch, model), float_path=True,
+                           vector_parts=2)
 
 
 class Residual:
