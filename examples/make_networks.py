@@ -35,6 +35,15 @@ def digits_mlp(out):
                            vector_parts=2)
 
 
+def digits_mlp_logistic(out):
+    """Logistic hidden units: an int8 lookup table in flash. 150 test vectors keep the header small."""
+    from sklearn.neural_network import MLPClassifier
+    Xtr, Xte, ytr, yte = digits()
+    m = MLPClassifier(hidden_layer_sizes=(16,), activation="logistic", random_state=0, max_iter=500).fit(Xtr, ytr)
+    return convert_network(m, "digits_mlp_logistic", out, X_sample=Xtr, target="avr", X_test=Xte[:150],
+                           y_test=yte[:150], float_path=True)
+
+
 def torch_setup():
     import torch
     torch.manual_seed(0)
@@ -118,7 +127,8 @@ def digits_residual(out):
                            X_test=img(Xte), y_test=yte, framework_predict=torch_predict(torch, model))
 
 
-NETWORKS = {"digits_mlp": digits_mlp, "digits_cnn": digits_cnn, "digits_residual": digits_residual}
+NETWORKS = {"digits_mlp": digits_mlp, "digits_cnn": digits_cnn, "digits_residual": digits_residual,
+            "digits_mlp_logistic": digits_mlp_logistic}
 
 
 def main() -> int:

@@ -132,5 +132,6 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
         if float_path:
             files[out / f"{name}_float_vectors.hpp"] = emit_nn.float_vectors_header(name, Xh, fw, truth)
     _write(files)
-    flash = sum(ql.weight.size + 4 * ql.bias.size + 5 * ql.multiplier.size for ql in qnet.layers if ql.weight is not None)
+    flash = sum(ql.weight.size + (4 * ql.bias.size + 5 * ql.multiplier.size if ql.bias is not None else 0)
+                for ql in qnet.layers if ql.weight is not None)
     return NetworkResult(out / f"{name}.hpp", vec, qnet, arena, flash)
