@@ -115,6 +115,10 @@ def main() -> int:
             est.fit(Xtr, ytr)
         r = convert(est, name, args.out, X_sample=Xtr, X_test=Xte, y_test=yte, **opts)
         print(f"{name}: {r.nodes} nodes, {r.layout} layout on host, header {r.header.name}")
+    from make_networks import NETWORKS  # the int8 networks (examples/make_networks.py)
+    for name, make in NETWORKS.items():
+        if not args.only or name in args.only:
+            print(f"{name}: header {make(args.out).header.name}")
     return 0
 
 

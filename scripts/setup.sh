@@ -14,6 +14,8 @@ packages=(
   # codegen and the reference frameworks (Debian's /usr/bin/python3 only)
   # (PyTorch and ONNX join this list with the neural-network frontends that need them.)
   python3 python3-numpy python3-sklearn python3-xgboost python3-matplotlib python3-pytest
+  # the PyTorch network frontend (codegen/ctml_codegen/frontends/torch_nn.py)
+  python3-torch
 )
 
 missing=()

@@ -14,6 +14,7 @@
 #include "learn/online_logistic.hpp"
 #include "learn/persist.hpp"
 #include "learn/stats.hpp"
+#include "nn/nn.hpp"
 #include "trees/trees.hpp"
 #include "linear/linear.hpp"
 #include "bayes/bayes.hpp"

@@ -1,0 +1,137 @@
+"""convert_network: a trained network (scikit-learn MLP, PyTorch module) to models/<name>.hpp.
+
+The flow: frontend -> ir_nn.Network -> normalize (fuse activations) -> nn_quant.quantize with
+calibration inputs -> emit/nn.py; nn_reference.run gives the int8 answers the C++ must match.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from . import ir_nn as ir
+from . import nn_reference
+from .emit import nn as emit_nn
+from .errors import ConversionError
+from .nn_quant import QNetwork, quantize
+
+TARGET_RAM = {"host": None, "avr": 2048, "cortex-m": None}
+CALL_FRAME = {"host": 512, "avr": 160, "cortex-m": 192}   # ctml::nn::call_frame_bytes
+
+
+@dataclass(frozen=True)
+class NetworkResult:
+    header: Path
+    vectors: Optional[Path]
+    qnet: QNetwork
+    arena_bytes: int
+    flash_bytes: int
+
+
+def to_network(model, input_shape=None) -> ir.Network:
+    mod = type(model).__module__
+    if mod.startswith("sklearn"):
+        from .frontends.sklearn_mlp import from_sklearn_mlp
+        return from_sklearn_mlp(model)
+    if mod.startswith("torch") or _is_torch(model):
+        from .frontends.torch_nn import from_torch
+        if input_shape is None:
+            raise ConversionError("a PyTorch model needs input_shape=(channels, height, width) or (features,)")
+        return from_torch(model, input_shape)
+    raise ConversionError(f"{type(model).__name__} from {mod} is not a supported network; supported: scikit-learn "
+                          "MLPClassifier/MLPRegressor, PyTorch nn.Module (nn.Sequential or torch.fx-traceable)")
+
+
+def _is_torch(model) -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return isinstance(model, torch.nn.Module)
+
+
+def to_hwc(net: ir.Network, X) -> np.ndarray:
+    """Inputs as (n, h, w, c): flat rows for vector inputs, NCHW (PyTorch's layout) for images."""
+    X = np.asarray(X, dtype=np.float64)
+    h, w, c = net.input_shape
+    if X.ndim == 2 and X.shape[1] == h * w * c and h == w == 1:
+        return X.reshape(-1, 1, 1, c)
+    if X.ndim == 2 and X.shape[1] == h * w * c:
+        return X.reshape(-1, c, h, w).transpose(0, 2, 3, 1)
+    if X.ndim == 4 and X.shape[1:] == (c, h, w):
+        return X.transpose(0, 2, 3, 1)
+    raise ConversionError(f"inputs of shape {X.shape} do not match the network's input (c, h, w) = {(c, h, w)}")
+
+
+def arena_bytes(shapes: list, layers) -> int:
+    """The C++ first-fit liveness plan (include/ctml/nn/network.hpp), for budgets and reports."""
+    n = len(layers)
+    last = list(range(n)) + [n]
+    for i, layer in enumerate(layers):
+        if isinstance(layer, ir.Add):
+            last[layer.other] = max(last[layer.other], i)
+    size = [int(np.prod(s)) for s in shapes]
+    off, total = [0] * (n + 1), 0
+    for t in range(1, n + 1):
+        live = [u for u in range(1, t) if last[u] >= t - 1]
+        clash = lambda at: any(at < off[u] + size[u] and off[u] < at + size[t] for u in live)
+        cands = [0] + [off[u] + size[u] for u in live]
+        off[t] = min(c for c in cands if not clash(c))
+        total = max(total, off[t] + size[t])
+    return total
+
+
+def _write(files: dict) -> None:
+    from .api import _write_atomic
+    _write_atomic(files)
+
+
+def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape=None, target: str = "host",
+                    ram_budget: Optional[int] = None, X_test=None, y_test=None, framework_predict=None,
+                    float_path: bool = False, vector_parts: int = 1) -> NetworkResult:
+    """Quantizes a trained network with calibration inputs X_sample and writes models/<name>.hpp
+    (and <name>_vectors.hpp with X_test: int8 inputs, the int8 reference's answers, and the
+    framework's float predictions from framework_predict(X_test), default model.predict).
+    float_path adds <name>_float.hpp, the network in float, and <name>_float_vectors.hpp (float
+    inputs and the framework's classes). vector_parts > 1 also splits the test vectors into that
+    many <name>_vectors_part<i> structs (to run the whole held-out set on an ATmega328P)."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ConversionError(f"model name {name!r} must be a lower-case C++ identifier")
+    if target not in TARGET_RAM:
+        raise ConversionError(f"unknown target {target!r}; choose one of {', '.join(TARGET_RAM)}")
+    net = ir.normalize(to_network(model, input_shape))
+    qnet = quantize(net, to_hwc(net, X_sample))
+    shapes = ir.shapes(net)
+    arena = arena_bytes(shapes, net.layers)
+    budget = ram_budget if ram_budget is not None else TARGET_RAM[target]
+    if budget is not None and arena + CALL_FRAME[target] > budget:
+        raise ConversionError(f"network {name} needs {arena} B of activations + {CALL_FRAME[target]} B of call frame "
+                              f"on {target}, over the {budget} B RAM budget; use fewer channels or stride/pool earlier")
+    out = Path(out_dir)
+    files = {out / f"{name}.hpp": emit_nn.header(qnet, name, shapes, float_path)}
+    if float_path:
+        files[out / f"{name}_float.hpp"] = emit_nn.float_header(net, name)
+    vec = None
+    if X_test is not None:
+        Xh = to_hwc(net, X_test)
+        Xq = qnet.quantize_input(Xh)
+        ref = nn_reference.run(qnet, Xq)[-1].reshape(len(Xq), -1)
+        cls = fw = truth = None
+        if net.kind == "classifier":
+            cls = ref.argmax(axis=1)
+            pred = framework_predict(X_test) if framework_predict is not None else model.predict(X_test)
+            classes = list(net.classes)
+            fw = np.array([classes.index(p) for p in np.asarray(pred).tolist()])
+            if y_test is not None:
+                truth = np.array([classes.index(v) for v in np.asarray(y_test).tolist()])
+        vec = out / f"{name}_vectors.hpp"
+        files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, fw, truth, vector_parts)
+        if float_path:
+            files[out / f"{name}_float_vectors.hpp"] = emit_nn.float_vectors_header(name, Xh, fw, truth)
+    _write(files)
+    flash = sum(ql.weight.size + (4 * ql.bias.size + 5 * ql.multiplier.size if ql.bias is not None else 0)
+                for ql in qnet.layers if ql.weight is not None)
+    return NetworkResult(out / f"{name}.hpp", vec, qnet, arena, flash)

@@ -1,0 +1,110 @@
+"""The numpy reference of ctml's int8 network arithmetic (TFLite's int8 scheme), bit for bit what
+include/ctml/nn computes. Everything is exact int64 numpy arithmetic.
+
+Requantization follows TFLite/gemmlowp: SaturatingRoundingDoublingHighMul then
+RoundingDivideByPOT, with one difference that avoids undefined behaviour: a left shift (a
+multiplier >= 1) saturates to int32 instead of overflowing.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import ir_nn as ir
+
+I32_MIN, I32_MAX = -(1 << 31), (1 << 31) - 1
+
+
+def srdhm(a, b) -> np.ndarray:
+    """SaturatingRoundingDoublingHighMul of int32 values (arrays broadcast)."""
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    ab = a * b
+    s = ab + np.where(ab >= 0, 1 << 30, 1 - (1 << 30))
+    q = np.where(s >= 0, s >> 31, -((-s) >> 31))  # division truncating toward zero
+    return np.where((a == I32_MIN) & (b == I32_MIN), I32_MAX, q)
+
+
+def rounding_divide_by_pot(x, exponent) -> np.ndarray:
+    x = np.asarray(x, dtype=np.int64)
+    e = np.asarray(exponent, dtype=np.int64)
+    mask = (np.int64(1) << e) - 1
+    remainder = x & mask
+    threshold = (mask >> 1) + (x < 0)
+    return (x >> e) + (remainder > threshold)
+
+
+def multiply_by_quantized_multiplier(x, multiplier, shift) -> np.ndarray:
+    shift = np.asarray(shift, dtype=np.int64)
+    left = np.maximum(shift, 0)
+    x = np.clip(np.asarray(x, dtype=np.int64) << left, I32_MIN, I32_MAX)
+    return rounding_divide_by_pot(srdhm(x, multiplier), np.maximum(-shift, 0))
+
+
+def requantize(acc, multiplier, shift, zero, act_min, act_max) -> np.ndarray:
+    v = multiply_by_quantized_multiplier(acc, multiplier, shift) + zero
+    return np.clip(v, act_min, act_max).astype(np.int8)
+
+
+def quantize_multiplier(m: float) -> tuple[int, int]:
+    """TFLite's QuantizeMultiplier: m = q * 2^shift with q a Q31 int32 in [2^30, 2^31)."""
+    if m == 0.0:
+        return 0, 0
+    frac, exp = np.frexp(np.float64(m))
+    q = int(np.floor(float(frac) * (1 << 31) + 0.5))
+    if q == 1 << 31:
+        q //= 2
+        exp += 1
+    if exp < -31:
+        return 0, 0
+    return q, int(exp)
+
+
+def trunc_div(a: np.ndarray, b) -> np.ndarray:
+    return np.where(a >= 0, a // b, -((-a) // b))
+
+
+def run(qnet, Xq: np.ndarray) -> list[np.ndarray]:
+    """Every int8 tensor of a quantized network (nn_quant.QNetwork) on int8 inputs (n, h, w, c)."""
+    ts = [np.asarray(Xq, dtype=np.int64)]
+    for ql in qnet.layers:
+        ts.append(_layer(ql, ts[-1], ts).astype(np.int64))
+    return ts
+
+
+def _layer(ql, x: np.ndarray, ts: list) -> np.ndarray:
+    layer, n = ql.layer, x.shape[0]
+    if isinstance(layer, ir.Dense):
+        acc = (x.reshape(n, -1) - ql.in_zero) @ ql.weight.T + ql.bias
+        return requantize(acc, ql.multiplier, ql.shift, ql.out_zero, ql.act_min, ql.act_max).reshape(n, 1, 1, -1)
+    if isinstance(layer, ir.Conv2D):
+        oc, kh, kw, ic = ql.weight.shape
+        p = ir.patches(x, (kh, kw), layer.stride, layer.padding, ql.in_zero) - ql.in_zero
+        acc = np.einsum("nyxijc,oijc->nyxo", p, ql.weight) + ql.bias
+        return requantize(acc, ql.multiplier, ql.shift, ql.out_zero, ql.act_min, ql.act_max)
+    if isinstance(layer, ir.DepthwiseConv2D):
+        kh, kw, oc = ql.weight.shape
+        p = ir.patches(x, (kh, kw), layer.stride, layer.padding, ql.in_zero) - ql.in_zero
+        p = np.repeat(p, layer.multiplier, axis=-1)
+        acc = np.einsum("nyxijc,ijc->nyxc", p, ql.weight) + ql.bias
+        return requantize(acc, ql.multiplier, ql.shift, ql.out_zero, ql.act_min, ql.act_max)
+    if isinstance(layer, (ir.Pool2D, ir.GlobalAvgPool)):
+        if isinstance(layer, ir.GlobalAvgPool):
+            kernel, stride, padding = x.shape[1:3], (1, 1), (0, 0, 0, 0)
+            kind = "avg"
+        else:
+            kernel, stride, padding, kind = layer.kernel, layer.stride, layer.padding, layer.kind
+        if kind == "max":
+            v = ir.patches(x, kernel, stride, padding, -(1 << 40)).max(axis=(3, 4))
+        else:
+            s = ir.patches(x, kernel, stride, padding, 0).sum(axis=(3, 4))
+            cnt = ir.valid_mask(x.shape[1:3], kernel, stride, padding).sum(axis=(2, 3))[None, :, :, None]
+            v = np.where(s > 0, trunc_div(s + cnt // 2, cnt), trunc_div(s - cnt // 2, cnt))
+        return np.clip(v, ql.act_min, ql.act_max)
+    if isinstance(layer, ir.Activation):
+        return ql.weight[x + 128]
+    if isinstance(layer, ir.Add):
+        a = multiply_by_quantized_multiplier((x - ql.in_zero) << 20, ql.add["in1_multiplier"], ql.add["in1_shift"])
+        b = multiply_by_quantized_multiplier((ts[layer.other] - ql.other_zero) << 20, ql.add["in2_multiplier"],
+                                             ql.add["in2_shift"])
+        return requantize(a + b, ql.multiplier, ql.shift, ql.out_zero, ql.act_min, ql.act_max)
+    raise TypeError(type(layer).__name__)

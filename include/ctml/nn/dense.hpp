@@ -1,0 +1,39 @@
+// Fully connected int8 layer (TFLite FULLY_CONNECTED): y = requant(W x + b). Weights are
+// per-output-channel symmetric int8 in flash, row-major [units][inputs]; the input zero point is
+// folded into the int32 bias by codegen (b - zp_in * sum(W[o])), so the loop is a plain dot product.
+//
+// P (generated): inputs, units, weight[units * inputs], bias[units], multiplier[units],
+// shift[units], output_zero, act_min, act_max.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "../platform/dot.hpp"
+#include "../platform/flash.hpp"
+#include "requantize.hpp"
+#include "shape.hpp"
+
+namespace ctml::nn {
+
+template <class P>
+struct dense {
+  using value_type = std::int8_t;
+  static constexpr int extra_input = -1;  // reads only the previous tensor
+  static constexpr bool accepts(dims in) noexcept { return in.size() == P::inputs; }
+  static constexpr dims out_dims(dims) noexcept { return vec(P::units); }
+  static constexpr std::size_t flash_bytes =
+      sizeof(P::weight) + sizeof(P::bias) + sizeof(P::multiplier) + sizeof(P::shift);
+  static_assert(sizeof(P::weight) == P::inputs * P::units, "ctml: dense weight must hold units x inputs int8 values");
+
+  template <dims In, dims Out>
+  static constexpr void run(const std::int8_t* x, const std::int8_t*, std::int8_t* y) noexcept {
+    using platform::flash_read;
+    for (std::size_t o = 0; o < P::units; ++o) {
+      const std::int32_t acc = flash_read(&P::bias[o]) + platform::dot_s8(&P::weight[o * P::inputs], x, P::inputs).acc;
+      y[o] = requantize_s8(acc, flash_read(&P::multiplier[o]), flash_read(&P::shift[o]), P::output_zero, P::act_min,
+                           P::act_max);
+    }
+  }
+};
+
+}  // namespace ctml::nn

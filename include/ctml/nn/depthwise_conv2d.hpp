@@ -1,0 +1,59 @@
+// Depthwise 2-D convolution, int8 (TFLite DEPTHWISE_CONV_2D): output channel ic * multiplier + m
+// filters input channel ic alone. Weights [kh][kw][in_c * multiplier] in flash (TFLite's 1HWO),
+// per-output-channel symmetric; padding handled as in conv2d.hpp.
+//
+// P (generated): in_c, multiplier_per_channel, kh, kw, stride_h, stride_w, pad_top, pad_bottom,
+// pad_left, pad_right, input_offset, weight, bias, multiplier, shift, output_zero, act_min, act_max.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "../core/fixed.hpp"
+#include "../platform/flash.hpp"
+#include "requantize.hpp"
+#include "shape.hpp"
+
+namespace ctml::nn {
+
+template <class P>
+struct depthwise_conv2d {
+  using value_type = std::int8_t;
+  static constexpr int extra_input = -1;
+  static constexpr std::size_t out_c = P::in_c * P::multiplier_per_channel;
+  static constexpr dims out_dims(dims in) noexcept {
+    return dims{window_out(in.h, P::pad_top, P::pad_bottom, P::kh, P::stride_h),
+                window_out(in.w, P::pad_left, P::pad_right, P::kw, P::stride_w), out_c};
+  }
+  static constexpr bool accepts(dims in) noexcept { return in.c == P::in_c && out_dims(in).size() > 0; }
+  static constexpr std::size_t flash_bytes =
+      sizeof(P::weight) + sizeof(P::bias) + sizeof(P::multiplier) + sizeof(P::shift);
+  static_assert(sizeof(P::weight) == P::kh * P::kw * out_c, "ctml: depthwise weight must hold kh x kw x out_c int8 values");
+
+  template <dims In, dims Out>
+  static constexpr void run(const std::int8_t* x, const std::int8_t*, std::int8_t* y) noexcept {
+    using platform::flash_read;
+    for (std::size_t oy = 0; oy < Out.h; ++oy)
+      for (std::size_t ox = 0; ox < Out.w; ++ox)
+        for (std::size_t oc = 0; oc < out_c; ++oc) {
+          const std::size_t ic = oc / P::multiplier_per_channel;
+          std::int32_t acc = 0, wsum = 0;
+          for (std::size_t ky = 0; ky < P::kh; ++ky) {
+            const std::size_t iy = oy * P::stride_h + ky;
+            if (iy < P::pad_top || iy - P::pad_top >= In.h) continue;
+            for (std::size_t kx = 0; kx < P::kw; ++kx) {
+              const std::size_t ix = ox * P::stride_w + kx;
+              if (ix < P::pad_left || ix - P::pad_left >= In.w) continue;
+              const std::int8_t wv = flash_read(&P::weight[(ky * P::kw + kx) * out_c + oc]);
+              acc += fixed::widening_mul(wv, x[((iy - P::pad_top) * In.w + (ix - P::pad_left)) * In.c + ic]);
+              wsum += wv;
+            }
+          }
+          acc += flash_read(&P::bias[oc]) + P::input_offset * wsum;
+          y[(oy * Out.w + ox) * out_c + oc] = requantize_s8(acc, flash_read(&P::multiplier[oc]),
+                                                            flash_read(&P::shift[oc]), P::output_zero, P::act_min,
+                                                            P::act_max);
+        }
+  }
+};
+
+}  // namespace ctml::nn

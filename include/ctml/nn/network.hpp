@@ -1,0 +1,159 @@
+// A neural network as a type: network<input dims, layers...>. Every activation shape is inferred
+// at compile time from the input shape and the layers (a mismatch is a static_assert), and the
+// activation arena is planned at compile time by liveness (first fit), so ram_bytes is exact.
+//
+// The layer list is a plain parameter pack, walked with fold expressions and an index sequence:
+// it needs no heterogeneous values, so Boost.Hana's tuple/fold would add compile time and headers
+// (AVR has only header-only libstdc++) for nothing here.
+//
+// A layer L provides: extra_input (-1, or the index of an earlier tensor it also reads: 0 is the
+// network input, t the output of layer t - 1), accepts(in[, other]), out_dims(in), flash_bytes,
+// and run<In, Out>(x, other, y). Adding a layer kind needs nothing in this file.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include "../platform/target.hpp"
+#include "shape.hpp"
+
+namespace ctml::nn {
+
+// The stack one inference takes beyond the activation arena: the kernels' saved registers,
+// locals and the 64-bit requantization. Measured by the target harness (region stack - arena):
+// up to 126 B on AVR (clang-16 -Os), 164 B on a Cortex-M4 (arm-none-eabi-gcc -Os).
+inline constexpr std::size_t call_frame_bytes = platform::is_avr ? 160 : (platform::is_cortex_m ? 192 : 512);
+
+namespace detail {
+template <class First, class...>
+struct first : First {};
+}  // namespace detail
+
+template <dims Input, class... Layers>
+struct network {
+  static constexpr std::size_t n_layers = sizeof...(Layers);
+  static_assert(n_layers > 0, "ctml: a network needs at least one layer");
+  static constexpr std::array<int, n_layers> extra = {Layers::extra_input...};
+  // The element type of every tensor: std::int8_t (quantized) or float (the float path).
+  using value_type = typename detail::first<Layers...>::value_type;
+  static_assert((std::is_same_v<typename Layers::value_type, value_type> && ...),
+                "ctml: all layers of a network must use one element type (all int8 or all float)");
+
+  // shapes[t]: tensor t (0 = input, t = output of layer t - 1).
+  static constexpr std::array<dims, n_layers + 1> shapes = [] {
+    std::array<dims, n_layers + 1> s{};
+    s[0] = Input;
+    std::size_t i = 0;
+    ((s[i + 1] = Layers::out_dims(s[i]), ++i), ...);
+    return s;
+  }();
+
+ private:
+  template <class L>
+  static constexpr bool accepts(std::size_t i) noexcept {
+    if constexpr (L::extra_input < 0) return L::accepts(shapes[i]);
+    else return L::extra_input <= static_cast<int>(i) && L::accepts(shapes[i], shapes[static_cast<std::size_t>(L::extra_input)]);
+  }
+  static constexpr std::array<bool, n_layers> layer_ok = [] {
+    std::array<bool, n_layers> ok{};
+    std::size_t i = 0;
+    ((ok[i] = accepts<Layers>(i), ++i), ...);
+    return ok;
+  }();
+  template <std::size_t I>
+  struct check_layer {
+    static_assert(layer_ok[I],
+                  "ctml: layer input shape mismatch: this layer cannot take the previous layer's output (the index is "
+                  "check_layer<I>); regenerate the model or fix the layer list");
+    static constexpr bool value = true;
+  };
+  template <std::size_t... I>
+  static constexpr bool check_all(std::index_sequence<I...>) noexcept { return (check_layer<I>::value && ...); }
+  static_assert(check_all(std::make_index_sequence<n_layers>{}));
+
+  struct plan_t {
+    std::array<std::size_t, n_layers + 1> offset{};
+    std::size_t bytes = 0;
+  };
+  // First fit by liveness: tensor t is written by layer t - 1 and read up to last_use[t]; it gets
+  // the lowest offset that overlaps no tensor still alive then.
+  static constexpr plan_t make_plan() noexcept {
+    std::array<std::size_t, n_layers + 1> last_use{};
+    for (std::size_t i = 0; i < n_layers; ++i) {
+      last_use[i] = i > last_use[i] ? i : last_use[i];
+      if (extra[i] >= 0) {
+        const auto t = static_cast<std::size_t>(extra[i]);
+        last_use[t] = i > last_use[t] ? i : last_use[t];
+      }
+    }
+    last_use[n_layers] = n_layers;  // the output is read after the last layer
+    plan_t p{};
+    for (std::size_t t = 1; t <= n_layers; ++t) {
+      const std::size_t size = shapes[t].size();
+      auto clashes = [&](std::size_t at) {
+        for (std::size_t u = 1; u < t; ++u)
+          if (last_use[u] >= t - 1 && at < p.offset[u] + shapes[u].size() && p.offset[u] < at + size) return true;
+        return false;
+      };
+      std::size_t best = clashes(0) ? static_cast<std::size_t>(-1) : 0;
+      for (std::size_t u = 1; u < t; ++u) {
+        const std::size_t at = p.offset[u] + shapes[u].size();
+        if (last_use[u] >= t - 1 && at < best && !clashes(at)) best = at;
+      }
+      p.offset[t] = best;
+      p.bytes = best + size > p.bytes ? best + size : p.bytes;
+    }
+    return p;
+  }
+
+ public:
+  static constexpr plan_t plan = make_plan();
+  static constexpr dims input_dims = Input;
+  static constexpr dims output_dims = shapes[n_layers];
+  static constexpr std::size_t n_features = Input.size();
+  static constexpr std::size_t n_outputs = output_dims.size();
+  static constexpr std::size_t n_classes = n_outputs;
+  static constexpr bool bit_exact = std::is_integral_v<value_type>;  // integers: the same answer on every target
+  // Activations: exactly the planned arena. RAM: the arena plus one call frame of the kernels.
+  static constexpr std::size_t arena_bytes = plan.bytes * sizeof(value_type);
+  static constexpr std::size_t ram_bytes = arena_bytes + call_frame_bytes;
+  static constexpr std::size_t flash_bytes = (std::size_t{0} + ... + Layers::flash_bytes);
+
+  using input_type = std::array<value_type, n_features>;
+  using logits_type = std::array<value_type, n_outputs>;
+  using output_type = std::conditional_t<(n_outputs <= 256), std::uint8_t, std::uint16_t>;
+
+  // The output tensor (int8 codes of the logits or values, or floats).
+  static constexpr logits_type logits(const input_type& x) noexcept {
+    std::array<value_type, plan.bytes> arena;  // every byte is written before it is read
+    infer(x.data(), arena.data(), std::make_index_sequence<n_layers>{});
+    logits_type y{};
+    for (std::size_t k = 0; k < n_outputs; ++k) y[k] = arena[plan.offset[n_layers] + k];
+    return y;
+  }
+
+  // The class: the index of the largest output, the first on ties (as numpy's argmax).
+  static constexpr output_type predict(const input_type& x) noexcept {
+    const logits_type y = logits(x);
+    output_type best = 0;
+    for (std::size_t k = 1; k < n_outputs; ++k)
+      if (y[k] > y[best]) best = static_cast<output_type>(k);
+    return best;
+  }
+
+ private:
+  static constexpr const value_type* tensor(const value_type* input, const value_type* arena, int t) noexcept {
+    return t < 0 ? nullptr : (t == 0 ? input : arena + plan.offset[static_cast<std::size_t>(t)]);
+  }
+  template <std::size_t... I>
+  static constexpr void infer(const value_type* input, value_type* arena, std::index_sequence<I...>) noexcept {
+    (Layers::template run<shapes[I], shapes[I + 1]>(tensor(input, arena, static_cast<int>(I)),
+                                                     tensor(input, arena, Layers::extra_input),
+                                                     arena + plan.offset[I + 1]),
+     ...);
+  }
+};
+
+}  // namespace ctml::nn

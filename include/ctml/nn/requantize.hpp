@@ -1,0 +1,51 @@
+// TFLite's int8 requantization (gemmlowp fixed point): an int32 accumulator times a real
+// multiplier M = m * 2^shift, with m a Q31 value in [0.5, 1), rounded exactly as TFLite rounds
+// (SaturatingRoundingDoublingHighMul, then RoundingDivideByPOT). codegen/ctml_codegen/nn_reference.py
+// is the numpy twin of this file; the two must agree bit for bit.
+#pragma once
+#include <cstdint>
+#include <limits>
+
+namespace ctml::nn {
+
+// (a * b * 2) >> 32, rounded to nearest; INT32_MIN * INT32_MIN saturates. As gemmlowp: the
+// nudge is 2^30 for a non-negative product and 1 - 2^30 otherwise, then C++'s truncating
+// division (so -0.5 becomes 0). A 32-bit-limb version without 64-bit arithmetic was slower on
+// AVR (measured on the digits MLP), so this stays the plain form.
+constexpr std::int32_t saturating_rounding_doubling_high_mul(std::int32_t a, std::int32_t b) noexcept {
+  if (a == b && a == std::numeric_limits<std::int32_t>::min()) return std::numeric_limits<std::int32_t>::max();
+  const std::int64_t ab = static_cast<std::int64_t>(a) * b;
+  const std::int64_t nudge = ab >= 0 ? (std::int64_t{1} << 30) : (1 - (std::int64_t{1} << 30));
+  return static_cast<std::int32_t>((ab + nudge) / (std::int64_t{1} << 31));
+}
+
+// x / 2^exponent rounded to nearest, ties away from zero; exponent in [0, 31].
+constexpr std::int32_t rounding_divide_by_pot(std::int32_t x, int exponent) noexcept {
+  const std::int32_t mask = static_cast<std::int32_t>((std::int64_t{1} << exponent) - 1);  // (a 64-bit shift: a shorter call on AVR than a 32-bit loop)
+  const std::int32_t remainder = x & mask;
+  const std::int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+// TFLite's MultiplyByQuantizedMultiplier. One deliberate difference: a left shift (shift > 0)
+// saturates to int32 instead of overflowing, so no input is undefined behaviour.
+constexpr std::int32_t multiply_by_quantized_multiplier(std::int32_t x, std::int32_t multiplier, int shift) noexcept {
+  std::int32_t shifted = x;
+  if (shift > 0) {  // shift <= 30 (codegen)
+    constexpr std::int32_t lo = std::numeric_limits<std::int32_t>::min(), hi = std::numeric_limits<std::int32_t>::max();
+    shifted = x > (hi >> shift) ? hi : (x < (lo >> shift) ? lo : static_cast<std::int32_t>(static_cast<std::uint32_t>(x) << shift));
+  }
+  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(shifted, multiplier), shift > 0 ? 0 : -shift);
+}
+
+// The requantized accumulator as an int8 activation: + output zero point, clamped to the fused
+// activation's range [act_min, act_max].
+constexpr std::int8_t requantize_s8(std::int32_t acc, std::int32_t multiplier, int shift, std::int32_t output_zero,
+                                    std::int32_t act_min, std::int32_t act_max) noexcept {
+  // In 64 bits: a requantized value near INT32_MAX plus the zero point must not overflow.
+  const std::int64_t w = static_cast<std::int64_t>(multiply_by_quantized_multiplier(acc, multiplier, shift)) + output_zero;
+  const std::int64_t c = w < act_min ? act_min : (w > act_max ? act_max : w);
+  return static_cast<std::int8_t>(c);
+}
+
+}  // namespace ctml::nn

@@ -1,0 +1,159 @@
+// int8 networks: bit-exact with codegen's numpy reference (nn_reference.py) on every held-out
+// sample, agreement with the float framework, TFLite's rounding rules, and the arena plan.
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+#include <catch2/catch.hpp>
+
+#include "digits_cnn.hpp"
+#include "digits_cnn_float.hpp"
+#include "digits_cnn_float_vectors.hpp"
+#include "digits_cnn_vectors.hpp"
+#include "digits_mlp.hpp"
+#include "digits_mlp_float.hpp"
+#include "digits_mlp_float_vectors.hpp"
+#include "digits_mlp_logistic.hpp"
+#include "digits_mlp_logistic_float.hpp"
+#include "digits_mlp_logistic_float_vectors.hpp"
+#include "digits_mlp_logistic_vectors.hpp"
+#include "digits_mlp_vectors.hpp"
+#include "digits_residual.hpp"
+#include "digits_residual_vectors.hpp"
+#include <ctml/core/concepts.hpp>
+
+namespace m = ctml_models;
+
+namespace {
+
+struct counts {
+  std::size_t outputs = 0, classes = 0, framework = 0, correct = 0, framework_correct = 0, n = 0;
+};
+
+template <class M, class V>
+counts run() {
+  counts c;
+  for (std::size_t i = 0; i < V::n_samples; ++i) {
+    typename M::input_type x{};
+    for (std::size_t j = 0; j < M::n_features; ++j) x[j] = V::inputs[i][j];
+    const auto y = M::logits(x);
+    bool same = true;
+    for (std::size_t k = 0; k < M::n_outputs; ++k) same = same && y[k] == V::expected_output[i][k];
+    const auto cls = M::predict(x);
+    c.outputs += same;
+    c.classes += cls == V::expected_class[i];
+    c.framework += cls == V::framework_class[i];
+    c.correct += cls == V::truth[i];
+    c.framework_correct += V::framework_class[i] == V::truth[i];
+    ++c.n;
+  }
+  return c;
+}
+
+}  // namespace
+
+static_assert(ctml::classifier<m::digits_mlp> && ctml::classifier<m::digits_cnn> && ctml::classifier<m::digits_residual>);
+
+TEMPLATE_TEST_CASE("int8 network outputs equal the numpy int8 reference on every held-out digit", "[nn]",
+                   (std::pair<m::digits_mlp, m::digits_mlp_vectors>), (std::pair<m::digits_cnn, m::digits_cnn_vectors>),
+                   (std::pair<m::digits_residual, m::digits_residual_vectors>),
+                   (std::pair<m::digits_mlp_logistic, m::digits_mlp_logistic_vectors>)) {
+  using M = typename TestType::first_type;
+  using V = typename TestType::second_type;
+  const counts c = run<M, V>();
+  REQUIRE(c.n >= 150);
+  CHECK(c.outputs == c.n);
+  CHECK(c.classes == c.n);
+}
+
+TEST_CASE("quantized digits networks classify like the float framework, within a point of its accuracy", "[nn]") {
+  const counts mlp = run<m::digits_mlp, m::digits_mlp_vectors>();
+  const counts cnn = run<m::digits_cnn, m::digits_cnn_vectors>();
+  INFO("MLP agrees with scikit-learn on " << mlp.framework << "/450, accuracy " << mlp.correct << " vs " << mlp.framework_correct);
+  INFO("CNN agrees with PyTorch on " << cnn.framework << "/450, accuracy " << cnn.correct << " vs " << cnn.framework_correct);
+  CHECK(mlp.framework >= 445);
+  CHECK(cnn.framework >= 445);
+  CHECK(mlp.correct + 4 >= mlp.framework_correct);  // 1 point of 450 samples is 4.5
+  const counts logistic = run<m::digits_mlp_logistic, m::digits_mlp_logistic_vectors>();  // sigmoid as a table
+  INFO("logistic MLP agrees with scikit-learn on " << logistic.framework << "/" << logistic.n);
+  CHECK(logistic.framework + 3 >= logistic.n);
+  CHECK(cnn.correct + 4 >= cnn.framework_correct);
+}
+
+TEST_CASE("requantization rounds as TFLite's gemmlowp does", "[nn]") {
+  using namespace ctml::nn;
+  constexpr auto lo = std::numeric_limits<std::int32_t>::min(), hi = std::numeric_limits<std::int32_t>::max();
+  STATIC_REQUIRE(saturating_rounding_doubling_high_mul(lo, lo) == hi);
+  STATIC_REQUIRE(saturating_rounding_doubling_high_mul(1 << 30, 1 << 30) == 1 << 29);  // 0.5 * 0.5 in Q31
+  STATIC_REQUIRE(saturating_rounding_doubling_high_mul(1, 1 << 30) == 1);   // 0.5 rounds away from zero
+  STATIC_REQUIRE(saturating_rounding_doubling_high_mul(-1, 1 << 30) == 0);   // but -0.5 to 0: gemmlowp's nudge is 1 - 2^30
+  STATIC_REQUIRE(saturating_rounding_doubling_high_mul(-3, 1 << 30) == -1);  // -1.5 -> -1
+  STATIC_REQUIRE(rounding_divide_by_pot(5, 1) == 3);    // 2.5 -> 3
+  STATIC_REQUIRE(rounding_divide_by_pot(-5, 1) == -3);  // -2.5 -> -3
+  STATIC_REQUIRE(rounding_divide_by_pot(-4, 2) == -1);
+  STATIC_REQUIRE(rounding_divide_by_pot(lo, 31) == -1);
+  STATIC_REQUIRE(rounding_divide_by_pot(hi, 31) == 1);
+  // A left shift saturates instead of overflowing (TFLite would overflow here).
+  STATIC_REQUIRE(multiply_by_quantized_multiplier(hi, 1 << 30, 4) == 1 << 30);
+  STATIC_REQUIRE(requantize_s8(hi, hi, 30, 127, -128, 127) == 127);
+  STATIC_REQUIRE(requantize_s8(lo, hi, 30, -128, -128, 127) == -128);
+  // Against the real product on a sweep.
+  for (std::int32_t x = -100000; x <= 100000; x += 997) {
+    const std::int32_t mult = 1518500250;  // 0.7071... in Q31
+    for (int s = -8; s <= 2; ++s) {
+      const double exact = x * (mult / 2147483648.0) * std::ldexp(1.0, s);
+      CHECK(std::fabs(multiply_by_quantized_multiplier(x, mult, s) - exact) <= 1.0);  // two roundings: at most 1/2 + 1/2^(k+1)
+    }
+  }
+}
+
+TEST_CASE("the arena plan reuses dead activations and ram_bytes is the arena plus one call frame", "[nn]") {
+  using cnn = m::digits_cnn;  // 8x8x8 -> 4x4x8 -> 4x4x16 -> 2x2x16 -> 10
+  STATIC_REQUIRE(cnn::shapes[1] == ctml::nn::dims{8, 8, 8});
+  STATIC_REQUIRE(cnn::output_dims == ctml::nn::vec(10));
+  STATIC_REQUIRE(cnn::arena_bytes == 512 + 128);  // the 4x4x16 map reuses the first 512 bytes
+  STATIC_REQUIRE(cnn::plan.offset[3] == 0);
+  STATIC_REQUIRE(cnn::ram_bytes == cnn::arena_bytes + ctml::nn::call_frame_bytes);
+  using res = m::digits_residual;  // the skip tensor stays alive across the depthwise layer
+  STATIC_REQUIRE(res::arena_bytes == 3 * 256);
+  STATIC_REQUIRE(m::digits_mlp::arena_bytes == 32 + 10);
+}
+
+TEST_CASE("the input quantizer maps NaN to a real 0 and saturates infinities", "[nn]") {
+  constexpr float inf = std::numeric_limits<float>::infinity();
+  std::array<float, 64> x{};
+  x[0] = std::numeric_limits<float>::quiet_NaN(), x[1] = inf, x[2] = -inf, x[3] = 1e30f, x[4] = 16.f, x[5] = 7.f;
+  const auto q = m::digits_mlp_info::quantize(x);
+  CHECK(q[0] == m::digits_mlp_info::input_zero);
+  CHECK(q[1] == 127);
+  CHECK(q[2] == -128);
+  CHECK(q[3] == 127);
+  CHECK(q[4] == 16 * 15 - 128);  // digits' 0..16 get the lossless step 1/15
+  CHECK(q[5] == 7 * 15 - 128);
+  CHECK(q[6] == m::digits_mlp_info::input_zero);
+}
+
+TEMPLATE_TEST_CASE("the float path classifies like the framework it was trained in", "[nn][float]",
+                   (std::pair<m::digits_mlp_float, m::digits_mlp_float_vectors>),
+                   (std::pair<m::digits_cnn_float, m::digits_cnn_float_vectors>),
+                   (std::pair<m::digits_mlp_logistic_float, m::digits_mlp_logistic_float_vectors>)) {
+  using M = typename TestType::first_type;
+  using V = typename TestType::second_type;
+  STATIC_REQUIRE(std::is_same_v<typename M::value_type, float> && !M::bit_exact);
+  std::size_t agree = 0;
+  for (std::size_t i = 0; i < V::n_samples; ++i) {
+    typename M::input_type x{};
+    for (std::size_t j = 0; j < M::n_features; ++j) x[j] = V::inputs[i][j];
+    agree += M::predict(x) == V::expected_class[i];
+  }
+  // float32 against the framework's float64: only a near-tie could flip.
+  CHECK(agree + 1 >= V::n_samples);
+}
+
+TEST_CASE("the float path's arena holds floats", "[nn][float]") {
+  STATIC_REQUIRE(m::digits_cnn_float::arena_bytes == 4 * m::digits_cnn::arena_bytes);
+  STATIC_REQUIRE(m::digits_cnn_float::flash_bytes == 4 * (72 + 1152 + 640) + 4 * (8 + 16 + 10));
+}

@@ -1,0 +1,72 @@
+// Networks evaluated by the compiler: a hand-written tiny net whose answers are worked out by
+// hand below, and the digits MLP and CNN on held-out samples (against the numpy reference).
+#include <array>
+#include <cstdint>
+
+#include <catch2/catch.hpp>
+
+#include "digits_cnn.hpp"
+#include "digits_cnn_vectors.hpp"
+#include "digits_mlp.hpp"
+#include "digits_mlp_vectors.hpp"
+#include "digits_residual.hpp"
+#include <ctml/nn/nn.hpp>
+
+namespace {
+
+// y = relu(W x + b) with W = [[1, 2], [-3, 1]], b = 0, multiplier 0.5 (Q31 2^30, shift 0).
+struct tiny_dense {
+  static constexpr std::size_t inputs = 2, units = 2;
+  static constexpr std::int8_t weight[4] = {1, 2, -3, 1};
+  static constexpr std::int32_t bias[2] = {0, 0};
+  static constexpr std::int32_t multiplier[2] = {1 << 30, 1 << 30};
+  static constexpr std::int8_t shift[2] = {0, 0};
+  static constexpr std::int32_t output_zero = 0, act_min = 0, act_max = 127;
+};
+struct tiny_pool {
+  static constexpr std::size_t kh = 1, kw = 2, stride_h = 1, stride_w = 2;
+  static constexpr std::size_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  static constexpr std::int32_t act_min = -128, act_max = 127;
+};
+using tiny = ctml::nn::network<ctml::nn::dims{1, 1, 2}, ctml::nn::dense<tiny_dense>>;
+
+// x = (10, 4): W x = (18, -26) -> * 0.5 = (9, -13) -> relu (9, 0): class 0.
+static_assert(tiny::logits({10, 4}) == std::array<std::int8_t, 2>{9, 0});
+static_assert(tiny::predict({10, 4}) == 0);
+// x = (-10, 5): W x = (0, 35) -> (0, 17.5 -> 18): class 1 (rounding half away from zero).
+static_assert(tiny::logits({-10, 5}) == std::array<std::int8_t, 2>{0, 18});
+static_assert(tiny::predict({-10, 5}) == 1);
+static_assert(tiny::arena_bytes == 2 && tiny::flash_bytes == 4 + 8 + 8 + 2);
+
+// The same tensor seen as a 1x2x1 image and max-pooled.
+using pooled = ctml::nn::network<ctml::nn::dims{1, 2, 1}, ctml::nn::max_pool2d<tiny_pool>>;
+static_assert(pooled::logits({-7, 3}) == std::array<std::int8_t, 1>{3});
+
+template <class M, class V, std::size_t I>
+constexpr bool matches_reference() {
+  typename M::input_type x{};
+  for (std::size_t j = 0; j < M::n_features; ++j) x[j] = V::inputs[I][j];
+  const auto y = M::logits(x);
+  for (std::size_t k = 0; k < M::n_outputs; ++k)
+    if (y[k] != V::expected_output[I][k]) return false;
+  return M::predict(x) == V::expected_class[I];
+}
+static_assert(matches_reference<ctml_models::digits_mlp, ctml_models::digits_mlp_vectors_head, 0>());
+static_assert(matches_reference<ctml_models::digits_mlp, ctml_models::digits_mlp_vectors_head, 1>());
+static_assert(matches_reference<ctml_models::digits_cnn, ctml_models::digits_cnn_vectors_head, 0>());
+
+// Extreme inputs: a constant expression cannot overflow a signed integer or read outside an
+// array, so these compiling proves every kernel is defined behaviour on them.
+template <class M, int V>
+constexpr bool defined_for() {
+  typename M::input_type x{};
+  for (auto& v : x) v = static_cast<std::int8_t>(V);
+  return M::predict(x) < M::n_outputs;
+}
+static_assert(defined_for<ctml_models::digits_mlp, -128>() && defined_for<ctml_models::digits_mlp, 127>());
+static_assert(defined_for<ctml_models::digits_cnn, -128>() && defined_for<ctml_models::digits_cnn, 127>());
+static_assert(defined_for<ctml_models::digits_residual, -128>() && defined_for<ctml_models::digits_residual, 127>());
+
+}  // namespace
+
+TEST_CASE("networks run at compile time (the static_asserts above are the test)", "[nn][constexpr]") { SUCCEED(); }
