@@ -10,6 +10,7 @@ import importlib
 
 # (module under ctml_codegen, human-readable family name)
 FAMILIES: tuple[tuple[str, str], ...] = (
+    ("svm", "kernel machines (SVM, RVM)"),
 )
 
 
