@@ -69,7 +69,7 @@ struct breast_cancer_ocsvm_spec {
   static constexpr std::array<std::size_t, 1> n_support = {31};
   static constexpr unsigned sq_shift = 3;
   static constexpr unsigned d2_shift = 16;
-  static constexpr std::uint32_t t_mul = 40689;
+  static constexpr std::uint32_t t_mul = 20344;
   static constexpr float out_scale = 2.166748e-08f;
   static constexpr float score_offset = 4.846055e+00f;
   static constexpr bool has_scaling = false;

@@ -48,7 +48,7 @@ struct breast_cancer_rvc_spec {
   static constexpr std::array<std::size_t, 1> n_support = {9};
   static constexpr unsigned sq_shift = 2;
   static constexpr unsigned d2_shift = 16;
-  static constexpr std::uint32_t t_mul = 40689;
+  static constexpr std::uint32_t t_mul = 20344;
   static constexpr float out_scale = 3.97134e-07f;
   static constexpr bool has_scaling = false;
   static constexpr const auto& sv = breast_cancer_rvc_data::sv;

@@ -49,7 +49,7 @@ struct diabetes_rvr_spec {
   static constexpr std::array<std::size_t, 1> n_support = {11};
   static constexpr unsigned sq_shift = 3;
   static constexpr unsigned d2_shift = 16;
-  static constexpr std::uint32_t t_mul = 56406;
+  static constexpr std::uint32_t t_mul = 28203;
   static constexpr float out_scale = 2.2782222e-06f;
   static constexpr bool has_scaling = false;
   static constexpr const auto& sv = diabetes_rvr_data::sv;

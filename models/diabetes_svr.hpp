@@ -225,7 +225,7 @@ struct diabetes_svr_spec {
   static constexpr std::array<std::size_t, 1> n_support = {187};
   static constexpr unsigned sq_shift = 2;
   static constexpr unsigned d2_shift = 16;
-  static constexpr std::uint32_t t_mul = 56406;
+  static constexpr std::uint32_t t_mul = 28203;
   static constexpr float out_scale = 1.5334981e-05f;
   static constexpr bool has_scaling = false;
   static constexpr const auto& sv = diabetes_svr_data::sv;

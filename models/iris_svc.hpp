@@ -56,7 +56,7 @@ struct iris_svc_spec {
   static constexpr std::array<std::size_t, 3> n_support = {6, 23, 19};
   static constexpr unsigned sq_shift = 3;
   static constexpr unsigned d2_shift = 16;
-  static constexpr std::uint32_t t_mul = 54072;
+  static constexpr std::uint32_t t_mul = 27036;
   static constexpr float out_scale = 3.6379248e-08f;
   static constexpr bool ovr_shape = true;
   static constexpr bool has_scaling = false;

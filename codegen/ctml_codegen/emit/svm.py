@@ -3,7 +3,7 @@ test-vector header.
 
 Integer path (rbf): every feature is quantized with one common step s around a per-feature
 centre o_j, z_j ~ o_j + s q_j, so |z - v|^2 = s^2 |q - p|^2 is an exact integer sum on the
-device. t = gamma s^2 |q - p|^2 in Q4.12 is ((d2 >> d2_shift) * t_mul) >> 15; K = exp(-t) in
+device. t = gamma s^2 |q - p|^2 in Q4.12 is ((d2 >> d2_shift) * t_mul) >> 14; K = exp(-t) in
 Q15. Coefficients are int16 with one step a chosen so that no pair's sum can leave 31 bits; the
 real output is the int32 sum times out_scale = a / 32768.
 """
@@ -64,14 +64,14 @@ def contributions(km: KernelMachine) -> list[list[tuple[int, int, int]]]:
 
 def _rbf_scaling(gamma: float, step: float) -> tuple[int, int, int]:
     """(sq_shift, d2_shift, t_mul): squares are added >> sq_shift, so the saturated 32-bit sum means
-    t >= 16 (kernel 0), and t_q12 = ((d2 >> d2_shift) * t_mul) >> 15 approximates 4096 gamma step^2 d2."""
+    t >= 16 (kernel 0), and t_q12 = ((d2 >> d2_shift) * t_mul) >> 14 approximates 4096 gamma step^2 d2."""
     from ..errors import ConversionError
     u = 4096.0 * gamma * step * step
     if not (u > 0 and math.isfinite(u)):
         raise ConversionError("the rbf kernel needs gamma > 0")
     total = max(0, math.ceil(-math.log2(u))) if u < 1 else 0
     sq_shift = max(0, math.ceil(-16 - math.log2(u)))
-    mul = round(u * 2 ** total * 2 ** 15)
+    mul = round(u * 2 ** total * 2 ** 14)   # in [2^14, 2^15] when u < 1: a 16-bit multiply
     if mul >= 2 ** 32 or total >= 32 or sq_shift > 16:
         raise ConversionError(f"gamma {gamma} does not fit the integer path at this input range; use feature_bits=0")
     return sq_shift, total - sq_shift, max(mul, 1)

@@ -69,13 +69,18 @@ struct expansion {
   static constexpr std::size_t data_bytes = sizeof(Spec::sv) + sizeof(Spec::coef) + sizeof(Spec::intercept) + scaling_bytes();
   static_assert(!Spec::has_scaling || is_float, "ctml: integer models fold the input scaling into their quantizer");
   static constexpr std::size_t flash_bytes = unrolled ? 0 : data_bytes;
+  // The stack of one inference beyond the model's own scratch: the platform's call frame plus the
+  // kernel's helpers (AVR: 32-bit multiply and soft-float routines; measured by the target runs).
+  static constexpr std::size_t frame_bytes = platform::call_frame_bytes + (platform::is_avr ? 64 : 32);
 
   static constexpr void add(out_type& acc, coef_type c, typename kmath::value_type k) noexcept {
     if constexpr (is_float) {
       const float t = c * k;  // a separate statement: no fused multiply-add in one layout only
       acc = acc + t;
     } else {
-      acc += static_cast<std::int32_t>(c) * static_cast<std::int32_t>(k);  // bounded by codegen
+      // |c| * k as one 16 x 16-bit multiply (k <= 32768); the sums are bounded by codegen.
+      const auto p = static_cast<std::int32_t>(fixed_math::detail::mul16(static_cast<std::uint16_t>(c < 0 ? -c : c), k));
+      acc += c < 0 ? -p : p;
     }
   }
 
@@ -84,6 +89,14 @@ struct expansion {
   static constexpr std::size_t row = Spec::kind == machine_kind::ovo ? (D > G ? D - 1 : D) : 0;
   template <std::size_t G, std::size_t D>
   static constexpr std::size_t out = Spec::kind == machine_kind::ovo ? (G < D ? pair(G, D) : pair(D, G)) : 0;
+
+  // The unrolled layout's constants: constexpr variables, so each read is a compile-time value
+  // (an instruction immediate), never a load from the table (clang-16 has no float template arguments).
+  template <std::size_t I, std::size_t J> static constexpr feature_type sv_c = Spec::sv[I][J];
+  template <std::size_t R, std::size_t I> static constexpr coef_type coef_c = Spec::coef[R][I];
+  template <std::size_t P> static constexpr out_type intercept_c = Spec::intercept[P];
+  template <std::size_t J> static constexpr float offset_c = Spec::in_offset[J];
+  template <std::size_t J> static constexpr float scale_c = Spec::in_scale[J];
 
   template <std::size_t I>
   static constexpr std::size_t group_of() noexcept {
@@ -97,13 +110,13 @@ struct expansion {
   template <std::size_t I, std::size_t... J>
   static constexpr typename kmath::value_type kernel_unrolled(const input_type& x, std::index_sequence<J...>) noexcept {
     typename kmath::acc_type acc{};
-    ((acc = kmath::step(acc, x[J], constant<Spec::sv[I][J]>)), ...);
+    ((acc = kmath::step(acc, x[J], sv_c<I, J>)), ...);
     return kmath::finish(acc);
   }
 
   template <std::size_t I, std::size_t G, std::size_t D>
   static constexpr void spread_unrolled(result_type& r, typename kmath::value_type k) noexcept {
-    if constexpr (D != G) add(r[out<G, D>], constant<Spec::coef[row<G, D>][I]>, k);
+    if constexpr (D != G) add(r[out<G, D>], coef_c<row<G, D>, I>, k);
   }
 
   template <std::size_t I, std::size_t... D>
@@ -111,7 +124,7 @@ struct expansion {
     const auto k = kernel_unrolled<I>(x, std::make_index_sequence<n_features>{});
     constexpr std::size_t g = group_of<I>();
     if constexpr (Spec::kind == machine_kind::ovo) (spread_unrolled<I, g, D>(r, k), ...);
-    else add(r[0], constant<Spec::coef[0][I]>, k);
+    else add(r[0], coef_c<0, I>, k);
   }
 
   template <std::size_t... I>
@@ -152,7 +165,7 @@ struct expansion {
     } else {
       input_type z{};
       [&]<std::size_t... J>(std::index_sequence<J...>) {
-        if constexpr (unrolled) ((z[J] = (x[J] - constant<Spec::in_offset[J]>) * constant<Spec::in_scale[J]>), ...);
+        if constexpr (unrolled) ((z[J] = (x[J] - offset_c<J>) * scale_c<J>), ...);
         else ((z[J] = (x[J] - platform::flash_read(&Spec::in_offset[J])) * platform::flash_read(&Spec::in_scale[J])), ...);
       }(std::make_index_sequence<n_features>{});
       return z;
@@ -165,7 +178,7 @@ struct expansion {
     if constexpr (unrolled) r = sums_unrolled(scaled(x), std::make_index_sequence<n_sv>{});
     else r = sums_table(scaled(x), std::make_index_sequence<n_groups>{});
     [&]<std::size_t... P>(std::index_sequence<P...>) {
-      if constexpr (unrolled) ((r[P] = plus(r[P], constant<Spec::intercept[P]>)), ...);
+      if constexpr (unrolled) ((r[P] = plus(r[P], intercept_c<P>)), ...);
       else ((r[P] = plus(r[P], platform::flash_read(&Spec::intercept[P]))), ...);
     }(std::make_index_sequence<n_outputs>{});
     return r;

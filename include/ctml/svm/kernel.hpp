@@ -4,7 +4,7 @@
 //   sigmoid tanh(gamma <x, v> + coef0)
 // Float path: the reference (host, Cortex-M4F). Integer path (int8/int16 codes of one common
 // scale): rbf only; |x - v|^2 is exact in 32 bits (saturating), gamma * scale^2 is a multiplier
-// and shift chosen by codegen, exp(-t) is fixed_math::exp_neg_q15, and K is Q15.
+// and shifts chosen by codegen, exp(-t) is fixed_math::exp_neg_q15, and K is Q15.
 #pragma once
 #include <cstdint>
 #include <limits>
@@ -12,16 +12,13 @@
 
 #include "../core/fixed_math.hpp"
 #include "../core/math.hpp"
+#include "../platform/mul.hpp"
 
 namespace ctml::svm {
 
 enum class kernel_kind : std::uint8_t { linear, poly, rbf, sigmoid };
 
 namespace detail {
-
-// A compile-time constant (forces a table entry to become an instruction immediate).
-template <auto V>
-inline constexpr auto constant = V;
 
 constexpr float tanh(float u) noexcept {
   if (!(u == u)) return u;
@@ -87,10 +84,10 @@ struct kernel_math {
 
   static constexpr std::uint32_t step(std::uint32_t acc, F x, F v) noexcept {
     const std::int32_t d = static_cast<std::int32_t>(x) - static_cast<std::int32_t>(v);
-    const std::uint32_t a = static_cast<std::uint32_t>(d < 0 ? -d : d);
+    const auto a = static_cast<std::uint16_t>(d < 0 ? -d : d);  // <= 65535
     std::uint32_t sq;
-    if constexpr (sizeof(F) == 1) sq = static_cast<std::uint16_t>(static_cast<std::uint16_t>(a) * static_cast<std::uint16_t>(a));
-    else sq = a * a;  // <= 65535^2 < 2^32
+    if constexpr (sizeof(F) == 1) sq = static_cast<std::uint16_t>(a * a);  // <= 255^2
+    else sq = platform::mul_u16_small(a, a);                               // <= 65535^2 < 2^32
     // Each square is pre-shifted (rounded) so that the saturated sum lies beyond t = 16, where the
     // kernel is 0: saturation never changes a kernel value.
     if constexpr (Spec::sq_shift > 0) sq = (sq + (std::uint32_t{1} << (Spec::sq_shift - 1))) >> Spec::sq_shift;
@@ -98,17 +95,25 @@ struct kernel_math {
     return s < acc ? std::numeric_limits<std::uint32_t>::max() : s;  // saturate
   }
 
-  // t (Q4.12) = ((d2 >> d2_shift) * t_mul) >> 15, rounded; beyond 16 the kernel is 0 in Q15.
+  // t (Q4.12) = ((d2 >> d2_shift) * t_mul) >> 14, rounded; from t = 16 on the kernel is 0 in Q15.
   static constexpr std::uint16_t finish(std::uint32_t d2) noexcept {
     constexpr unsigned shift = Spec::d2_shift;
     constexpr std::uint32_t mul = Spec::t_mul;
     static_assert(mul > 0 && shift < 32 && Spec::sq_shift < 17, "ctml: malformed rbf scaling (sq_shift, d2_shift, t_mul)");
-    constexpr std::uint32_t half = std::uint32_t{1} << 14;
-    constexpr std::uint32_t amax = (std::numeric_limits<std::uint32_t>::max() - half) / mul;
+    constexpr std::uint32_t half = std::uint32_t{1} << 13;
     std::uint32_t a = d2 >> shift;
     if constexpr (shift > 0) a += (d2 >> (shift - 1)) & 1u;  // round to nearest
-    if (a > amax) return 0;
-    const std::uint32_t t = (a * mul + half) >> 15;
+    std::uint32_t t;
+    if constexpr (mul <= 0x8000) {
+      // The usual case (codegen picks t_mul in [2^14, 2^15] when gamma s^2 is small): a >= 2^16
+      // means t >= 2^16; below, one 16 x 16-bit multiply.
+      if (a > 0xFFFF) return 0;
+      t = (fixed_math::detail::mul16(static_cast<std::uint16_t>(a), static_cast<std::uint16_t>(mul)) + half) >> 14;
+    } else {
+      constexpr std::uint32_t amax = (std::numeric_limits<std::uint32_t>::max() - half) / mul;
+      if (a > amax) return 0;
+      t = (a * mul + half) >> 14;
+    }
     return t > 0xFFFF ? 0 : fixed_math::exp_neg_q15(static_cast<std::uint16_t>(t));
   }
 };

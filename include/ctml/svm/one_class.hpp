@@ -21,7 +21,7 @@ struct one_class : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, s
   static constexpr std::size_t n_features = core::n_features;
   static constexpr std::size_t n_support_vectors = core::n_sv;
   static constexpr std::size_t ram_bytes = sizeof(typename core::result_type) +
-                                           (Spec::has_scaling ? sizeof(input_type) : 0) + platform::call_frame_bytes;
+                                           (Spec::has_scaling ? sizeof(input_type) : 0) + core::frame_bytes;
   static constexpr std::size_t flash_bytes = core::flash_bytes;
 
   static constexpr output_type predict(const input_type& x) noexcept { return core::decision(x)[0] > 0 ? 1 : -1; }

@@ -28,7 +28,7 @@ struct svc : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::ui
   static constexpr std::size_t n_support_vectors = core::n_sv;
   static_assert(n_classes >= 2 && n_classes <= 255, "ctml: a classifier needs 2..255 classes");
   static constexpr std::size_t ram_bytes = sizeof(typename core::result_type) + n_classes * sizeof(vote_type) +
-                                           (Spec::has_scaling ? sizeof(input_type) : 0) + platform::call_frame_bytes;
+                                           (Spec::has_scaling ? sizeof(input_type) : 0) + core::frame_bytes;
   static constexpr std::size_t flash_bytes = core::flash_bytes;
   // scikit-learn's decision_function: one value when binary (> 0 means class 1), else one per
   // pair ('ovo') or per class ('ovr', the estimator's default).
