@@ -78,7 +78,9 @@ class _RVMBase(BaseEstimator):
 
 
 def _prune_and_update(alpha, keep, gamma_i, mu, alpha_max):
-    new = gamma_i / np.maximum(mu * mu, 1e-300)
+    # gamma_i lies in (0, 1] in exact arithmetic; rounding can leave it a hair outside.
+    new = np.clip(gamma_i, 1e-12, 1.0) / np.maximum(mu * mu, 1e-300)
+    new = np.maximum(new, 1e-12)
     change = np.max(np.abs(np.log(np.minimum(new, alpha_max)) - np.log(np.minimum(alpha, alpha_max))))
     alive = new < alpha_max
     if not np.any(alive):                  # keep the strongest basis function at least
@@ -105,7 +107,8 @@ class RVR(_RVMBase, RegressorMixin):
             gamma_i = 1.0 - alpha * np.diag(Sigma)
             alpha_new, keep_new, change, same = _prune_and_update(alpha, keep, gamma_i, mu, self.alpha_max)
             resid = t - Phi @ mu
-            beta = max(n - gamma_i.sum(), 1e-12) / max(resid @ resid, 1e-300)
+            # A noiseless target would drive beta to infinity; 1e12 / var(t) is exact enough.
+            beta = min(max(n - gamma_i.sum(), 1e-12) / max(resid @ resid, 1e-300), 1e12 / max(np.var(t), 1e-300))
             alpha, keep = alpha_new, keep_new
             if same and change < self.tol:
                 break
@@ -144,7 +147,7 @@ class RVC(_RVMBase, ClassifierMixin):
         self._gamma = self._resolve_gamma(X)
         Phi_all = self._design(X, X)
         keep = np.arange(Phi_all.shape[1])
-        alpha = np.full(len(keep), 1e-4)
+        alpha = np.ones(len(keep))
         w = np.zeros(len(keep))
         for self.n_iter_ in range(1, self.max_iter + 1):
             Phi = Phi_all[:, keep]
@@ -161,19 +164,34 @@ class RVC(_RVMBase, ClassifierMixin):
 
     @staticmethod
     def _laplace(Phi, t, alpha, w, iters=100):
-        """The posterior mode by Newton's method on the penalised log likelihood, and its Hessian's inverse."""
-        A = np.diag(alpha)
+        """The posterior mode by damped Newton steps on the penalised log likelihood (step halved
+        until the objective rises), and the inverse Hessian there."""
+        def objective(w):
+            a = Phi @ w
+            # log sigmoid(a) for t = 1 and log sigmoid(-a) for t = 0, stably
+            return -np.sum(np.logaddexp(0.0, np.where(t > 0.5, -a, a))) - 0.5 * np.sum(alpha * w * w)
+        J = objective(w)
         for _ in range(iters):
             y = _sigmoid(Phi @ w)
             g = Phi.T @ (t - y) - alpha * w
-            H = Phi.T @ (Phi * (y * (1 - y))[:, None]) + A
-            step = np.linalg.solve(H, g)
-            w = w + step
-            if np.max(np.abs(step)) < 1e-10:
+            H = Phi.T @ (Phi * (y * (1 - y))[:, None]) + np.diag(alpha)
+            try:
+                step = np.linalg.solve(H, g)
+            except np.linalg.LinAlgError:
+                step = np.linalg.lstsq(H, g, rcond=None)[0]
+            lr = 1.0
+            while lr > 1e-8:
+                w_new = w + lr * step
+                J_new = objective(w_new)
+                if J_new >= J:
+                    break
+                lr /= 2
+            w, J_old, J = w_new, J, J_new
+            if np.max(np.abs(lr * step)) < 1e-10 or abs(J - J_old) < 1e-12 * max(1.0, abs(J)):
                 break
         y = _sigmoid(Phi @ w)
-        H = Phi.T @ (Phi * (y * (1 - y))[:, None]) + A
-        return w, np.linalg.inv(H)
+        H = Phi.T @ (Phi * (y * (1 - y))[:, None]) + np.diag(alpha)
+        return w, np.linalg.pinv(H, hermitian=True)
 
     def predict_proba(self, X) -> np.ndarray:
         p = _sigmoid(self.decision_function(X))

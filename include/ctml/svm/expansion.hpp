@@ -70,8 +70,10 @@ struct expansion {
   static_assert(!Spec::has_scaling || is_float, "ctml: integer models fold the input scaling into their quantizer");
   static constexpr std::size_t flash_bytes = unrolled ? 0 : data_bytes;
   // The stack of one inference beyond the model's own scratch: the platform's call frame plus the
-  // kernel's helpers (AVR: 32-bit multiply and soft-float routines; measured by the target runs).
-  static constexpr std::size_t frame_bytes = platform::call_frame_bytes + (platform::is_avr ? 64 : 32);
+  // kernel's helpers (AVR: multiply and soft-float routines; Cortex-M: float registers spilled
+  // around the unrolled float kernels), as measured by the target runs.
+  static constexpr std::size_t frame_bytes =
+      platform::call_frame_bytes + (platform::is_avr ? 64 : (is_float ? 160 : 32));
 
   static constexpr void add(out_type& acc, coef_type c, typename kmath::value_type k) noexcept {
     if constexpr (is_float) {
