@@ -15,3 +15,5 @@
 #include "learn/persist.hpp"
 #include "learn/stats.hpp"
 #include "trees/trees.hpp"
+#include "core/fixed_math.hpp"
+#include "svm/svm.hpp"
