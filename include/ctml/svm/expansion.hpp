@@ -13,6 +13,7 @@
 
 #include "../core/fixed.hpp"
 #include "../core/layout.hpp"
+#include "../platform/code_size.hpp"
 #include "../platform/flash.hpp"
 #include "../platform/target.hpp"
 #include "kernel.hpp"
@@ -75,7 +76,7 @@ struct expansion {
   static constexpr std::size_t frame_bytes =
       platform::call_frame_bytes + (platform::is_avr ? 64 : (is_float ? 160 : 32));
 
-  static constexpr void add(out_type& acc, coef_type c, typename kmath::value_type k) noexcept {
+  CTML_OUTLINE_SMALL_FLASH static constexpr void add(out_type& acc, coef_type c, typename kmath::value_type k) noexcept {
     if constexpr (is_float) {
       const float t = c * k;  // a separate statement: no fused multiply-add in one layout only
       acc = acc + t;

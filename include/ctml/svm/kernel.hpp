@@ -12,6 +12,7 @@
 
 #include "../core/fixed_math.hpp"
 #include "../core/math.hpp"
+#include "../platform/code_size.hpp"
 #include "../platform/mul.hpp"
 
 namespace ctml::svm {
@@ -45,7 +46,7 @@ struct kernel_math<Spec, float> {
   using value_type = float;
   static constexpr bool distance = Spec::kernel == kernel_kind::rbf;
 
-  static constexpr float step(float acc, float x, float v) noexcept {
+  CTML_OUTLINE_SMALL_FLASH static constexpr float step(float acc, float x, float v) noexcept {
     if constexpr (distance) {
       const float d = x - v;
       const float d2 = d * d;
@@ -82,12 +83,12 @@ struct kernel_math {
   using acc_type = std::uint32_t;
   using value_type = std::uint16_t;  // Q15
 
-  static constexpr std::uint32_t step(std::uint32_t acc, F x, F v) noexcept {
+  CTML_OUTLINE_SMALL_FLASH static constexpr std::uint32_t step(std::uint32_t acc, F x, F v) noexcept {
     const std::int32_t d = static_cast<std::int32_t>(x) - static_cast<std::int32_t>(v);
     const auto a = static_cast<std::uint16_t>(d < 0 ? -d : d);  // <= 65535
     std::uint32_t sq;
     if constexpr (sizeof(F) == 1) sq = static_cast<std::uint16_t>(a * a);  // <= 255^2
-    else sq = platform::mul_u16_small(a, a);                               // <= 65535^2 < 2^32
+    else sq = fixed_math::detail::mul16(a, a);                             // <= 65535^2 < 2^32
     // Each square is pre-shifted (rounded) so that the saturated sum lies beyond t = 16, where the
     // kernel is 0: saturation never changes a kernel value.
     if constexpr (Spec::sq_shift > 0) sq = (sq + (std::uint32_t{1} << (Spec::sq_shift - 1))) >> Spec::sq_shift;
