@@ -36,7 +36,7 @@ def convert(est, name: str, out_dir="models", *, pipeline=None, scaling=None, X_
             raise ConversionError(f"the {what} inputs have {np.asarray(X).shape[-1]} features but the model expects {km.n_features}")
     lw = emit_svm.lower(km, scaling, _bits(feature_bits, km.kernel), X_sample)
     tg = TARGETS[target]
-    extra = 64 if target == "avr" else (160 if lw.fmap.is_float else 32)   # as svm/expansion.hpp's frame_bytes
+    extra = 64 if target == "avr" else (160 if lw.fmap.is_float else 64)   # as svm/expansion.hpp's frame_bytes
     fp = emit_svm.footprint(lw, target, tg["call_frame"] + extra)
     chosen = layout if layout != "automatic" else ("unrolled" if fp["unrolled_code"] <= UNROLL_LIMIT else "table")
     flash = fp["table_flash"] if chosen == "table" else fp["unrolled_code"]
