@@ -26,7 +26,7 @@ def _bits(feature_bits: Optional[int], kernel: str) -> int:
 def convert(est, name: str, out_dir="models", *, pipeline=None, scaling=None, X_sample=None,
             feature_bits: Optional[int] = None, target: str = "host", layout: str = "automatic",
             flash_budget: Optional[int] = None, ram_budget: Optional[int] = None, X_test=None, y_test=None,
-            n_vectors: Optional[int] = None, **_):
+            n_vectors: Optional[int] = None):
     from .api import TARGETS, Result, _write_atomic
     km = from_sklearn(est)
     if scaling is not None and len(scaling.offset) != km.n_features:

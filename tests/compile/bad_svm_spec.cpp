@@ -1,6 +1,7 @@
 // Must not compile: a hand-edited kernel-machine spec with one defect, chosen by CTML_DEFECT:
 // 1 an integer model with a poly kernel (the integer path is rbf only); 2 a coefficient table of
-// the wrong shape; 3 n_support that does not add up to n_sv; 4 svc over a regression spec.
+// the wrong shape; 3 n_support that does not add up to n_sv; 4 svc over a regression spec;
+// 5 coefficients whose sum could overflow the int32 accumulator.
 // CTML_DEFECT=0 is the correct spec (the control: it must compile).
 #include <ctml/svm/svc.hpp>
 #include <ctml/svm/regressor.hpp>
@@ -22,6 +23,8 @@ struct spec {
   static constexpr std::array<std::size_t, 2> n_support = {1, CTML_DEFECT == 3 ? 1 : 2};
 #if CTML_DEFECT == 2
   static constexpr std::int16_t coef[2][3] = {{1, -2, 1}, {0, 0, 0}};
+#elif CTML_DEFECT == 5
+  static constexpr std::int16_t coef[1][3] = {{30000, -30000, 30000}};
 #else
   static constexpr std::int16_t coef[1][3] = {{1, -2, 1}};
 #endif

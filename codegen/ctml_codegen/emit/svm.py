@@ -108,8 +108,8 @@ def lower(km: KernelMachine, scaling: Optional[InputScaling], bits: int, X_sampl
     worst = max(sum(abs(coef[r, i]) for r, i, _ in entries) for entries in contributions(km))
     a = worst / COEF_SUM if worst > 0 else 1.0
     cq = np.round(coef / a).astype(np.int64)
-    for entries in contributions(km):
-        assert sum(abs(int(cq[r, i])) for r, i, _ in entries) <= 32767
+    if max(sum(abs(int(cq[r, i])) for r, i, _ in entries) for entries in contributions(km)) > 32767:
+        raise ConversionError(f"the model has too many support vectors ({km.n_sv}) for int16 coefficients; use feature_bits=0")
     iq = np.clip(np.round(inter / a * 32768), -INTERCEPT_LIMIT, INTERCEPT_LIMIT).astype(np.int64)
     return Lowered(km, fmap, codes, cq, iq, None, sq_shift, shift, mul, float(np.float32(a / 32768)))
 

@@ -58,6 +58,36 @@ struct expansion {
   // libsvm's index of the pair (i, j), i < j: (0,1), (0,2), ..., (1,2), ...
   static constexpr std::size_t pair(std::size_t i, std::size_t j) noexcept { return i * n_groups - i * (i + 1) / 2 + (j - i - 1); }
 
+  // The largest sum of |coefficient| one output adds up (integer path): with kernel values <= 32768
+  // it keeps every int32 sum exact, for any input.
+  static constexpr long coef_mass() noexcept {
+    long worst = 0;
+    for (std::size_t p = 0; p < n_outputs; ++p) {
+      long sum = 0;
+      for (std::size_t i = 0; i < n_sv; ++i) {
+        std::size_t g = 0;
+        while (start(g + 1) <= i) ++g;
+        std::size_t row = 0;
+        if constexpr (Spec::kind == machine_kind::ovo) {
+          std::size_t a = 0, b = 0;  // the pair (a, b) of output p
+          for (std::size_t i2 = 0; i2 < n_groups; ++i2)
+            for (std::size_t j2 = i2 + 1; j2 < n_groups; ++j2)
+              if (pair(i2, j2) == p) a = i2, b = j2;
+          if (g != a && g != b) continue;
+          row = g == a ? b - 1 : a;
+        }
+        const long c = static_cast<long>(Spec::coef[row][i]);
+        sum += c < 0 ? -c : c;
+      }
+      worst = sum > worst ? sum : worst;
+    }
+    return worst;
+  }
+  static_assert(is_float || coef_mass() <= 65535,
+                "ctml: malformed kernel machine: one output's coefficients add up to more than 65535 (its int32 sum "
+                "could overflow); regenerate the model with ctml codegen");
+
+
   // Code size of the unrolled layout, for layout::automatic.
   static constexpr std::size_t per_term = platform::is_avr ? 24 : 12;
   static constexpr std::size_t code_estimate = n_sv * (n_features + n_outputs) * per_term;
