@@ -14,10 +14,14 @@
 #include "breast_cancer_rvc.hpp"
 #include "breast_cancer_rvc_vectors.hpp"
 #include "conformance.hpp"
+#include "diabetes_nusvr_linear.hpp"
+#include "diabetes_nusvr_linear_vectors.hpp"
 #include "diabetes_rvr.hpp"
 #include "diabetes_rvr_vectors.hpp"
 #include "diabetes_svr.hpp"
 #include "diabetes_svr_vectors.hpp"
+#include "iris_nusvc_sigmoid.hpp"
+#include "iris_nusvc_sigmoid_vectors.hpp"
 #include "iris_svc.hpp"
 #include "iris_svc_float.hpp"
 #include "iris_svc_float_vectors.hpp"
@@ -113,6 +117,22 @@ TEST_CASE("SVC (poly kernel in a StandardScaler Pipeline) has scikit-learn's 'ov
     CHECK(t.worst < 1e-4);
   }
   CHECK(layouts_identical<m::iris_svc_poly_t, m::iris_svc_poly_vectors>());
+}
+
+TEST_CASE("NuSVC (sigmoid kernel, float, in a Pipeline) votes and decides like scikit-learn", "[svm][conformance]") {
+  for (auto t : {svc_tally<m::iris_nusvc_sigmoid_t<unrolled>, m::iris_nusvc_sigmoid_vectors>(),
+                 svc_tally<m::iris_nusvc_sigmoid_t<table>, m::iris_nusvc_sigmoid_vectors>()}) {
+    CHECK(t.agree == t.total);
+    CHECK(t.worst < 1e-4);
+  }
+  CHECK(layouts_identical<m::iris_nusvc_sigmoid_t, m::iris_nusvc_sigmoid_vectors>());
+}
+
+TEST_CASE("NuSVR (linear kernel, float, in a Pipeline) predicts scikit-learn's values to float rounding", "[svm][conformance]") {
+  const double scale = 350.0;  // the diabetes target's range
+  CHECK(ctml_test::regression<m::diabetes_nusvr_linear_t<unrolled>, m::diabetes_nusvr_linear_vectors>().worst <= 1e-5 * scale);
+  CHECK(ctml_test::regression<m::diabetes_nusvr_linear_t<table>, m::diabetes_nusvr_linear_vectors>().worst <= 1e-5 * scale);
+  CHECK(layouts_identical<m::diabetes_nusvr_linear_t, m::diabetes_nusvr_linear_vectors>());
 }
 
 TEST_CASE("SVR (rbf, int16) predicts scikit-learn's values within the integer tolerance", "[svm][conformance]") {
