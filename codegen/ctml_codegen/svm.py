@@ -17,9 +17,9 @@ UNROLL_LIMIT = 24576
 
 
 def _bits(feature_bits: Optional[int], kernel: str) -> int:
-    """Automatic: the integer path (int16) for rbf, float otherwise."""
+    """Automatic: the integer path (int16) for the bounded kernels rbf and sigmoid, float otherwise."""
     if feature_bits is None:
-        return 16 if kernel == "rbf" else 0
+        return 16 if kernel in ("rbf", "sigmoid") else 0
     return feature_bits
 
 

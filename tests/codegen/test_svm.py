@@ -48,13 +48,14 @@ def test_an_unfitted_kernel_machine_is_refused(tmp_path, est):
     assert not list(tmp_path.iterdir())
 
 
-def test_the_integer_path_refuses_non_rbf_kernels_and_says_to_use_float(tmp_path):
+@pytest.mark.parametrize("kernel", ["poly", "linear"])
+def test_the_integer_path_refuses_unbounded_kernels_and_says_to_use_float(tmp_path, kernel):
     Xtr, _, ytr, _ = iris()
-    est = svm.SVC(kernel="sigmoid").fit(Xtr, ytr)
+    est = svm.SVC(kernel=kernel).fit(Xtr, ytr)
     with pytest.raises(ConversionError, match="feature_bits=0"):
         convert(est, "bad", tmp_path, feature_bits=16)
     assert not list(tmp_path.iterdir())
-    assert convert(est, "ok", tmp_path).header.exists()   # automatic: float for sigmoid
+    assert convert(est, "ok", tmp_path).header.exists()   # automatic: float for poly and linear
 
 
 def _libsvm(km, Z):

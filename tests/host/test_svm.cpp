@@ -21,6 +21,8 @@
 #include "diabetes_svr.hpp"
 #include "diabetes_svr_vectors.hpp"
 #include "iris_nusvc_sigmoid.hpp"
+#include "iris_nusvc_sigmoid_int.hpp"
+#include "iris_nusvc_sigmoid_int_vectors.hpp"
 #include "iris_nusvc_sigmoid_vectors.hpp"
 #include "iris_svc.hpp"
 #include "iris_svc_float.hpp"
@@ -126,6 +128,22 @@ TEST_CASE("NuSVC (sigmoid kernel, float, in a Pipeline) votes and decides like s
     CHECK(t.worst < 1e-4);
   }
   CHECK(layouts_identical<m::iris_nusvc_sigmoid_t, m::iris_nusvc_sigmoid_vectors>());
+}
+
+TEST_CASE("NuSVC (sigmoid kernel, int16: tanh_q15 of the integer dot product) votes like scikit-learn", "[svm][conformance]") {
+  // Kernel values within 2 LSB (tanh_q15) plus the dot product's scaling (t in Q4.12): the
+  // decision values stay within 2e-3.
+  for (auto t : {svc_tally<m::iris_nusvc_sigmoid_int_t<unrolled>, m::iris_nusvc_sigmoid_int_vectors>(),
+                 svc_tally<m::iris_nusvc_sigmoid_int_t<table>, m::iris_nusvc_sigmoid_int_vectors>()}) {
+    CHECK(t.agree == t.total);
+    CHECK(t.worst < 2e-3);
+  }
+  CHECK(layouts_identical<m::iris_nusvc_sigmoid_int_t, m::iris_nusvc_sigmoid_int_vectors>());
+  std::array<std::int16_t, 4> q{};
+  for (std::int16_t v : {std::int16_t{-32768}, std::int16_t{32767}}) {
+    q.fill(v);
+    CHECK(m::iris_nusvc_sigmoid_int::predict(q) < 3);  // saturated dot products, no UB
+  }
 }
 
 TEST_CASE("NuSVR (linear kernel, float, in a Pipeline) predicts scikit-learn's values to float rounding", "[svm][conformance]") {

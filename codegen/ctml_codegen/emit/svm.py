@@ -1,10 +1,10 @@
 """Kernel machines to C++: lowering to the float or the integer path, the model header and the
 test-vector header.
 
-Integer path (rbf): every feature is quantized with one common step s around a per-feature
-centre o_j, z_j ~ o_j + s q_j, so |z - v|^2 = s^2 |q - p|^2 is an exact integer sum on the
-device. t = gamma s^2 |q - p|^2 in Q4.12 is ((d2 >> d2_shift) * t_mul) >> 14; K = exp(-t) in
-Q15. Coefficients are int16 with one step a chosen so that no pair's sum can leave 31 bits; the
+Integer path (rbf and sigmoid): every feature is quantized with one common step s around a
+per-feature centre o_j (0 for sigmoid), z_j ~ o_j + s q_j, so |z - v|^2 = s^2 |q - p|^2 (and
+<z, v> = s^2 <q, p>) is an exact integer sum on the device. t = gamma s^2 sum in Q4.12 is
+((sum >> d2_shift) * t_mul) >> 14; K = exp(-t) or tanh(t + coef0) in Q15. Coefficients are int16 with one step a chosen so that no pair's sum can leave 31 bits; the
 real output is the int32 sum times out_scale = a / 32768.
 """
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Lowered:
     d2_shift: int = 0
     t_mul: int = 0
     out_scale: float = 1.0
+    coef0_q12: int = 0
 
     @property
     def n_outputs(self) -> int:
@@ -62,17 +63,21 @@ def contributions(km: KernelMachine) -> list[list[tuple[int, int, int]]]:
     return out
 
 
-def _rbf_scaling(gamma: float, step: float) -> tuple[int, int, int]:
-    """(sq_shift, d2_shift, t_mul): squares are added >> sq_shift, so the saturated 32-bit sum means
-    t >= 16 (kernel 0), and t_q12 = ((d2 >> d2_shift) * t_mul) >> 14 approximates 4096 gamma step^2 d2."""
+def _kernel_scaling(gamma: float, step: float, need: float, sat_bits: int) -> tuple[int, int, int]:
+    """(sq_shift, d2_shift, t_mul) for an integer kernel argument (rbf: |q - p|^2, sigmoid: <q, p>).
+
+    t_q12 = ((sum >> d2_shift) * t_mul) >> 14 approximates 4096 gamma step^2 sum, and each term is
+    added >> sq_shift so that the saturated sum (2^sat_bits) stands for t_q12 >= need, where the
+    kernel is flat (rbf: exp(-16) is 0 in Q15; sigmoid: tanh is 1 in Q15 from |t + coef0| = 8 on).
+    """
     from ..errors import ConversionError
     u = 4096.0 * gamma * step * step
     if not (u > 0 and math.isfinite(u)):
-        raise ConversionError("the rbf kernel needs gamma > 0")
+        raise ConversionError("the integer kernel path needs gamma > 0")
     total = max(0, math.ceil(-math.log2(u))) if u < 1 else 0
-    sq_shift = max(0, math.ceil(-16 - math.log2(u)))
+    sq_shift = max(0, math.ceil(math.log2(need / (u * 2.0 ** sat_bits))))
     mul = round(u * 2 ** total * 2 ** 14)   # in [2^14, 2^15] when u < 1: a 16-bit multiply
-    if mul >= 2 ** 32 or total >= 32 or sq_shift > 16:
+    if mul >= 2 ** 32 or total >= 32 or sq_shift > 16 or sq_shift > total:
         raise ConversionError(f"gamma {gamma} does not fit the integer path at this input range; use feature_bits=0")
     return sq_shift, total - sq_shift, max(mul, 1)
 
@@ -84,8 +89,9 @@ def lower(km: KernelMachine, scaling: Optional[InputScaling], bits: int, X_sampl
     inter = np.asarray(km.intercept, dtype=np.float64)
     if bits == 0:
         return Lowered(km, FeatureMap(0), V.astype(np.float32), coef.astype(np.float32), inter.astype(np.float32), scaling)
-    if km.kernel != "rbf":
-        raise ConversionError(f"the integer path supports kernel='rbf', not {km.kernel!r}; convert with feature_bits=0 (float)")
+    if km.kernel not in ("rbf", "sigmoid"):
+        raise ConversionError(f"the integer path supports kernel='rbf' and 'sigmoid' (bounded kernels), not "
+                              f"{km.kernel!r}; convert with feature_bits=0 (float)")
     if bits not in INT_TYPES:
         raise ConversionError(f"feature bits must be 0 (float), 8 or 16, not {bits}")
     qmin, qmax = INT_TYPES[bits][2], INT_TYPES[bits][3]
@@ -95,7 +101,8 @@ def lower(km: KernelMachine, scaling: Optional[InputScaling], bits: int, X_sampl
         Z = scaling.apply(Z) if scaling is not None else Z
         pts = np.vstack([V, Z[np.all(np.isfinite(Z), axis=1)]])
     lo, hi = pts.min(axis=0), pts.max(axis=0)
-    centre = np.array([float(np.float32(c)) for c in (lo + hi) / 2])
+    # rbf: distances do not change with a per-feature centre; sigmoid: dot products need centre 0.
+    centre = np.array([float(np.float32(c)) for c in (lo + hi) / 2]) if km.kernel == "rbf" else np.zeros(km.n_features)
     half = float(np.max(np.maximum(hi - centre, centre - lo)))
     step = float(np.float32(1.25 * half / qmax)) if half > 0 else 1.0   # 25 % headroom beyond the sample
     off = np.zeros(km.n_features) if scaling is None else np.asarray(scaling.offset)
@@ -104,14 +111,18 @@ def lower(km: KernelMachine, scaling: Optional[InputScaling], bits: int, X_sampl
     fmap = FeatureMap(bits, tuple(float(np.float32(v)) for v in off + centre / sc),
                       tuple(float(np.float32(v)) for v in step / sc))
     codes = np.clip(np.round((V - centre) / step), qmin, qmax).astype(np.int64)
-    sq_shift, shift, mul = _rbf_scaling(km.gamma, step)
+    c0 = int(np.clip(round(4096 * km.coef0), -(1 << 20), 1 << 20))
+    if km.kernel == "rbf":
+        sq_shift, shift, mul = _kernel_scaling(km.gamma, step, 65536.0, 32)
+    else:
+        sq_shift, shift, mul = _kernel_scaling(km.gamma, step, 2 * 65536.0 + abs(c0), 31)
     worst = max(sum(abs(coef[r, i]) for r, i, _ in entries) for entries in contributions(km))
     a = worst / COEF_SUM if worst > 0 else 1.0
     cq = np.round(coef / a).astype(np.int64)
     if max(sum(abs(int(cq[r, i])) for r, i, _ in entries) for entries in contributions(km)) > 32767:
         raise ConversionError(f"the model has too many support vectors ({km.n_sv}) for int16 coefficients; use feature_bits=0")
     iq = np.clip(np.round(inter / a * 32768), -INTERCEPT_LIMIT, INTERCEPT_LIMIT).astype(np.int64)
-    return Lowered(km, fmap, codes, cq, iq, None, sq_shift, shift, mul, float(np.float32(a / 32768)))
+    return Lowered(km, fmap, codes, cq, iq, None, sq_shift, shift, mul, float(np.float32(a / 32768)), c0)
 
 
 def footprint(lw: Lowered, target: str, call_frame: int) -> dict:
@@ -182,6 +193,8 @@ def header(lw: Lowered, name: str) -> str:
                  f"  static constexpr unsigned d2_shift = {lw.d2_shift};",
                  f"  static constexpr std::uint32_t t_mul = {lw.t_mul};",
                  f"  static constexpr float out_scale = {f32(lw.out_scale)};"]
+        if km.kernel == "sigmoid":
+            spec.append(f"  static constexpr std::int32_t coef0_q12 = {lw.coef0_q12};")
     if km.kind == "ovo":
         spec.append(f"  static constexpr bool ovr_shape = {'true' if km.ovr_shape else 'false'};")
     if km.kind == "one_class":

@@ -111,9 +111,16 @@ struct expansion {
       const float t = c * k;  // a separate statement: no fused multiply-add in one layout only
       acc = acc + t;
     } else {
-      // |c| * k as one 16 x 16-bit multiply (k <= 32768); the sums are bounded by codegen.
-      const auto p = static_cast<std::int32_t>(fixed_math::detail::mul16(static_cast<std::uint16_t>(c < 0 ? -c : c), k));
-      acc += c < 0 ? -p : p;
+      // c * k by sign and magnitude, one 16 x 16-bit multiply (|k| <= 32768); the sums are
+      // bounded by the coefficient mass (static_assert below).
+      bool negative = c < 0;
+      std::uint16_t magnitude = static_cast<std::uint16_t>(k);
+      if constexpr (std::is_signed_v<typename kmath::value_type>) {
+        negative = negative != (k < 0);
+        magnitude = static_cast<std::uint16_t>(k < 0 ? -k : k);
+      }
+      const auto p = static_cast<std::int32_t>(fixed_math::detail::mul16(static_cast<std::uint16_t>(c < 0 ? -c : c), magnitude));
+      acc += negative ? -p : p;
     }
   }
 

@@ -3,13 +3,15 @@
 //   linear <x, v>   poly (gamma <x, v> + coef0)^degree   rbf exp(-gamma |x - v|^2)
 //   sigmoid tanh(gamma <x, v> + coef0)
 // Float path: the reference (host, Cortex-M4F). Integer path (int8/int16 codes of one common
-// scale): rbf only; |x - v|^2 is exact in 32 bits (saturating), gamma * scale^2 is a multiplier
-// and shifts chosen by codegen, exp(-t) is fixed_math::exp_neg_q15, and K is Q15.
+// step): rbf and sigmoid, the bounded kernels; |x - v|^2 or <x, v> is exact in 32 bits
+// (saturating), gamma * step^2 is a multiplier and shifts chosen by codegen, and K is Q15 from
+// fixed_math::exp_neg_q15 or tanh_q15.
 #pragma once
 #include <cstdint>
 #include <limits>
 #include <type_traits>
 
+#include "../core/fixed.hpp"
 #include "../core/fixed_math.hpp"
 #include "../core/math.hpp"
 #include "../platform/code_size.hpp"
@@ -72,50 +74,72 @@ struct kernel_math<Spec, float> {
   }
 };
 
-// Integer features: |x - v|^2 in 32 bits (saturating), then exp(-gamma * scale^2 * d2) in Q15.
+// Integer features. A kernel's argument is an exact integer sum (rbf: |q - p|^2; sigmoid: <q, p>),
+// each term pre-shifted by sq_shift so that a saturated sum means an argument beyond where the
+// kernel is flat; t (Q4.12) = round((sum >> d2_shift) * t_mul / 2^14) is gamma * step^2 * sum.
+// rbf: K = exp(-t) (Q15, 0..32768); sigmoid: K = tanh(+-t + coef0_q12) (Q15, -32767..32767).
 template <class Spec, class F>
 struct kernel_math {
   static_assert(std::is_same_v<F, std::int8_t> || std::is_same_v<F, std::int16_t>,
                 "ctml: a kernel machine's features are float, int8_t or int16_t");
-  static_assert(Spec::kernel == kernel_kind::rbf,
-                "ctml: the integer kernel path supports kernel='rbf'; convert linear, poly or sigmoid kernels "
+  static_assert(Spec::kernel == kernel_kind::rbf || Spec::kernel == kernel_kind::sigmoid,
+                "ctml: the integer kernel path supports kernel='rbf' and 'sigmoid'; convert linear or poly kernels "
                 "with feature_bits=0 (float)");
-  using acc_type = std::uint32_t;
-  using value_type = std::uint16_t;  // Q15
+  static_assert(Spec::t_mul > 0 && Spec::d2_shift < 32 && Spec::sq_shift < 17,
+                "ctml: malformed kernel scaling (sq_shift, d2_shift, t_mul)");
+  static constexpr bool rbf = Spec::kernel == kernel_kind::rbf;
+  using acc_type = std::conditional_t<rbf, std::uint32_t, std::int32_t>;
+  using value_type = std::conditional_t<rbf, std::uint16_t, std::int16_t>;  // Q15
 
-  CTML_OUTLINE_SMALL_FLASH static constexpr std::uint32_t step(std::uint32_t acc, F x, F v) noexcept {
-    const std::int32_t d = static_cast<std::int32_t>(x) - static_cast<std::int32_t>(v);
-    const auto a = static_cast<std::uint16_t>(d < 0 ? -d : d);  // <= 65535
-    std::uint32_t sq;
-    if constexpr (sizeof(F) == 1) sq = static_cast<std::uint16_t>(a * a);  // <= 255^2
-    else sq = fixed_math::detail::mul16(a, a);                             // <= 65535^2 < 2^32
-    // Each square is pre-shifted (rounded) so that the saturated sum lies beyond t = 16, where the
-    // kernel is 0: saturation never changes a kernel value.
-    if constexpr (Spec::sq_shift > 0) sq = (sq + (std::uint32_t{1} << (Spec::sq_shift - 1))) >> Spec::sq_shift;
-    const std::uint32_t s = acc + sq;
-    return s < acc ? std::numeric_limits<std::uint32_t>::max() : s;  // saturate
+  static constexpr std::uint16_t magnitude(std::int32_t v) noexcept { return static_cast<std::uint16_t>(v < 0 ? -v : v); }
+
+  CTML_OUTLINE_SMALL_FLASH static constexpr acc_type step(acc_type acc, F x, F v) noexcept {
+    if constexpr (rbf) {
+      const auto a = magnitude(static_cast<std::int32_t>(x) - static_cast<std::int32_t>(v));  // <= 65535
+      std::uint32_t sq;
+      if constexpr (sizeof(F) == 1) sq = static_cast<std::uint16_t>(a * a);  // <= 255^2
+      else sq = fixed_math::detail::mul16(a, a);                             // <= 65535^2 < 2^32
+      if constexpr (Spec::sq_shift > 0) sq = (sq + (std::uint32_t{1} << (Spec::sq_shift - 1))) >> Spec::sq_shift;
+      const std::uint32_t s = acc + sq;
+      return s < acc ? std::numeric_limits<std::uint32_t>::max() : s;  // saturate
+    } else {
+      // x * v by sign and magnitude: one 16 x 16-bit multiply, |product| <= 2^30.
+      const auto m = static_cast<std::int32_t>(fixed_math::detail::mul16(magnitude(x), magnitude(v)));
+      const std::int32_t p = fixed::rounding_shift_right((x < 0) != (v < 0) ? -m : m, Spec::sq_shift);
+      return fixed::saturating_add(acc, p);
+    }
   }
 
-  // t (Q4.12) = ((d2 >> d2_shift) * t_mul) >> 14, rounded; from t = 16 on the kernel is 0 in Q15.
-  static constexpr std::uint16_t finish(std::uint32_t d2) noexcept {
+  // t = round((a >> d2_shift) * t_mul / 2^14); any value above 0xFFFF means t >= 2^16.
+  static constexpr std::uint32_t scale(std::uint32_t a0) noexcept {
     constexpr unsigned shift = Spec::d2_shift;
     constexpr std::uint32_t mul = Spec::t_mul;
-    static_assert(mul > 0 && shift < 32 && Spec::sq_shift < 17, "ctml: malformed rbf scaling (sq_shift, d2_shift, t_mul)");
     constexpr std::uint32_t half = std::uint32_t{1} << 13;
-    std::uint32_t a = d2 >> shift;
-    if constexpr (shift > 0) a += (d2 >> (shift - 1)) & 1u;  // round to nearest
-    std::uint32_t t;
+    std::uint32_t a = a0 >> shift;
+    if constexpr (shift > 0) a += (a0 >> (shift - 1)) & 1u;  // round to nearest
     if constexpr (mul <= 0x8000) {
-      // The usual case (codegen picks t_mul in [2^14, 2^15] when gamma s^2 is small): a >= 2^16
+      // The usual case (codegen picks t_mul in [2^14, 2^15] when gamma step^2 is small): a >= 2^16
       // means t >= 2^16; below, one 16 x 16-bit multiply.
-      if (a > 0xFFFF) return 0;
-      t = (fixed_math::detail::mul16(static_cast<std::uint16_t>(a), static_cast<std::uint16_t>(mul)) + half) >> 14;
+      if (a > 0xFFFF) return 0x10000;
+      return (fixed_math::detail::mul16(static_cast<std::uint16_t>(a), static_cast<std::uint16_t>(mul)) + half) >> 14;
     } else {
       constexpr std::uint32_t amax = (std::numeric_limits<std::uint32_t>::max() - half) / mul;
-      if (a > amax) return 0;
-      t = (a * mul + half) >> 14;
+      return a > amax ? 0x10000 : (a * mul + half) >> 14;
     }
-    return t > 0xFFFF ? 0 : fixed_math::exp_neg_q15(static_cast<std::uint16_t>(t));
+  }
+
+  static constexpr value_type finish(acc_type sum) noexcept {
+    if constexpr (rbf) {
+      const std::uint32_t t = scale(sum);
+      return t > 0xFFFF ? 0 : fixed_math::exp_neg_q15(static_cast<std::uint16_t>(t));
+    } else {
+      static_assert(Spec::coef0_q12 >= -(1 << 20) && Spec::coef0_q12 <= (1 << 20), "ctml: malformed sigmoid coef0_q12");
+      const std::uint32_t mag = sum < 0 ? std::uint32_t{0} - static_cast<std::uint32_t>(sum) : static_cast<std::uint32_t>(sum);
+      std::uint32_t t = scale(mag);
+      t = t > 0x10000 ? 0x10000 : t;  // |t| >= 16: tanh is flat within Q15 already at 8
+      const std::int32_t u = (sum < 0 ? -static_cast<std::int32_t>(t) : static_cast<std::int32_t>(t)) + Spec::coef0_q12;
+      return fixed_math::tanh_q15(fixed::saturate<std::int16_t>(u));
+    }
   }
 };
 
