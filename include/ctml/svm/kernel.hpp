@@ -133,7 +133,7 @@ struct kernel_math {
       const std::uint32_t t = scale(sum);
       return t > 0xFFFF ? 0 : fixed_math::exp_neg_q15(static_cast<std::uint16_t>(t));
     } else {
-      static_assert(Spec::coef0_q12 >= -(1 << 20) && Spec::coef0_q12 <= (1 << 20), "ctml: malformed sigmoid coef0_q12");
+      static_assert(Spec::coef0_q12 >= -(std::int32_t{1} << 20) && Spec::coef0_q12 <= (std::int32_t{1} << 20), "ctml: malformed sigmoid coef0_q12");
       const std::uint32_t mag = sum < 0 ? std::uint32_t{0} - static_cast<std::uint32_t>(sum) : static_cast<std::uint32_t>(sum);
       std::uint32_t t = scale(mag);
       t = t > 0x10000 ? 0x10000 : t;  // |t| >= 16: tanh is flat within Q15 already at 8
