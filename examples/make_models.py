@@ -86,6 +86,7 @@ def svm_models():
     yield "iris_nusvc_sigmoid", make_pipeline(StandardScaler(), svm.NuSVC(kernel="sigmoid", nu=0.3, gamma=0.1, coef0=-0.5)), ir, {"feature_bits": 0}
     yield "iris_nusvc_sigmoid_int", make_pipeline(StandardScaler(), svm.NuSVC(kernel="sigmoid", nu=0.3, gamma=0.1, coef0=-0.5)), ir, {"feature_bits": 16}
     yield "diabetes_nusvr_linear", make_pipeline(StandardScaler(), svm.NuSVR(kernel="linear", nu=0.2, C=10.0)), (rg[0], rg[1], rg[2], None), {"feature_bits": 0}
+    yield "breast_cancer_svc", make_pipeline(StandardScaler(), svm.SVC(kernel="rbf", C=10.0)), bc, {"feature_bits": 16}
     yield "diabetes_svr", make_pipeline(StandardScaler(), svm.SVR(kernel="rbf", C=100.0, epsilon=30.0)), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
     yield "breast_cancer_ocsvm", make_pipeline(StandardScaler(), svm.OneClassSVM(nu=0.05, gamma=0.01)), (bc[0], bc[1], None, None), {"feature_bits": 16}
     yield "breast_cancer_rvc", make_pipeline(StandardScaler(), RVC(kernel="rbf", gamma=0.02)), bc, {"feature_bits": 16}
