@@ -2,6 +2,7 @@
 // Source: OneClassSVM(kernel='rbf', nu=0.05, gamma=0.01), scikit-learn 1.2.1.
 // 30 features, input std::int16_t (codes of one common step; see breast_cancer_ocsvm_info::quantize).
 // Kernel rbf, gamma 0.01; 31 support vectors.
+// The Pipeline's scaler is folded into the input quantizer (the model takes raw features).
 #pragma once
 #include <array>
 #include <cstdint>

@@ -3,6 +3,7 @@
 // 30 features, input std::int16_t (codes of one common step; see breast_cancer_svc_info::quantize).
 // Kernel rbf, gamma 0.0333333333; 82 support vectors.
 // Classes (predict returns the index): 0, 1.
+// The Pipeline's scaler is folded into the input quantizer (the model takes raw features).
 #pragma once
 #include <array>
 #include <cstdint>

@@ -2,6 +2,7 @@
 // Source: SVR(kernel='rbf', C=100.0, epsilon=30.0, gamma='scale'), scikit-learn 1.2.1.
 // 10 features, input std::int16_t (codes of one common step; see diabetes_svr_info::quantize).
 // Kernel rbf, gamma 0.1; 187 support vectors.
+// The Pipeline's scaler is folded into the input quantizer (the model takes raw features).
 #pragma once
 #include <array>
 #include <cstdint>

@@ -3,6 +3,7 @@
 // 4 features, input std::int16_t (codes of one common step; see iris_nusvc_sigmoid_int_info::quantize).
 // Kernel sigmoid, gamma 0.1, coef0 -0.5; 51 support vectors.
 // Classes (predict returns the index): 0, 1, 2.
+// The Pipeline's scaler is folded into the input quantizer (the model takes raw features).
 #pragma once
 #include <array>
 #include <cstdint>

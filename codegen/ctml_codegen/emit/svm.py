@@ -37,6 +37,7 @@ class Lowered:
     t_mul: int = 0
     out_scale: float = 1.0
     coef0_q12: int = 0
+    folded_scaling: bool = False     # integer path: a Pipeline's scaling is in the quantizer
 
     @property
     def n_outputs(self) -> int:
@@ -122,7 +123,8 @@ def lower(km: KernelMachine, scaling: Optional[InputScaling], bits: int, X_sampl
     if max(sum(abs(int(cq[r, i])) for r, i, _ in entries) for entries in contributions(km)) > 32767:
         raise ConversionError(f"the model has too many support vectors ({km.n_sv}) for int16 coefficients; use feature_bits=0")
     iq = np.clip(np.round(inter / a * 32768), -INTERCEPT_LIMIT, INTERCEPT_LIMIT).astype(np.int64)
-    return Lowered(km, fmap, codes, cq, iq, None, sq_shift, shift, mul, float(np.float32(a / 32768)), c0)
+    return Lowered(km, fmap, codes, cq, iq, None, sq_shift, shift, mul, float(np.float32(a / 32768)), c0,
+                   scaling is not None)
 
 
 def footprint(lw: Lowered, target: str, call_frame: int) -> dict:
@@ -160,12 +162,15 @@ def header(lw: Lowered, name: str) -> str:
             ("" if fm.is_float else f" (codes of one common step; see {name}_info::quantize)") + ".",
             f"Kernel {km.kernel}" + (f", gamma {km.gamma:.9g}" if km.kernel != "linear" else "") +
             (f", coef0 {km.coef0:.9g}" if km.kernel in ("poly", "sigmoid") else "") +
-            (f", degree {km.degree}" if km.kernel == "poly" else "") + f"; {km.n_sv} support vectors.",
+            (f", degree {km.degree}" if km.kernel == "poly" else "") +
+            f"; {km.n_sv} {'relevance' if km.source.estimator.startswith('RV') else 'support'} vectors.",
             ]
     if km.classes:
         info.append(f"Classes (predict returns the index): {_class_list(km.classes)}.")
     if lw.scaling is not None:
         info.append("The Pipeline's scaling z = (x - in_offset) * in_scale runs on the device (float path).")
+    if lw.folded_scaling:
+        info.append("The Pipeline's scaler is folded into the input quantizer (the model takes raw features).")
     lines = [comment_block(info), "#pragma once", "#include <array>", "#include <cstdint>", "#include <limits>", "",
              "#include <ctml/core/quantize.hpp>", "#include <ctml/platform/flash.hpp>",
              f"#include <ctml/svm/{HEADER[km.kind]}.hpp>", "", f"namespace ctml_models::{data_ns} {{", ""]
