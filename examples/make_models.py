@@ -100,6 +100,30 @@ def linear_family_models():
     yield "diabetes_knn", neighbors.KNeighborsRegressor(n_neighbors=5, p=1, algorithm="brute"), \
         (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
 
+    yield from svm_models()
+
+
+def svm_models():
+    """Kernel machines: SVC on iris (integer and float), SVR, a one-class SVM and RVMs."""
+    from sklearn import svm
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    sys.path.insert(0, str(ROOT / "codegen"))
+    from ctml_codegen.rvm import RVC, RVR
+    bc, ir, rg = split(datasets.load_breast_cancer), split(datasets.load_iris), regression_split()
+    yield "iris_svc", svm.SVC(kernel="rbf"), ir, {"feature_bits": 16}
+    yield "iris_svc_float", svm.SVC(kernel="rbf"), ir, {"feature_bits": 0}
+    yield "iris_svc_int8", svm.SVC(kernel="rbf"), ir, {"feature_bits": 8}
+    yield "iris_svc_poly", make_pipeline(StandardScaler(), svm.SVC(kernel="poly", degree=3, decision_function_shape="ovo")), ir, {"feature_bits": 0}
+    yield "iris_nusvc_sigmoid", make_pipeline(StandardScaler(), svm.NuSVC(kernel="sigmoid", nu=0.3, gamma=0.1, coef0=-0.5)), ir, {"feature_bits": 0}
+    yield "iris_nusvc_sigmoid_int", make_pipeline(StandardScaler(), svm.NuSVC(kernel="sigmoid", nu=0.3, gamma=0.1, coef0=-0.5)), ir, {"feature_bits": 16}
+    yield "diabetes_nusvr_linear", make_pipeline(StandardScaler(), svm.NuSVR(kernel="linear", nu=0.2, C=10.0)), (rg[0], rg[1], rg[2], None), {"feature_bits": 0}
+    yield "breast_cancer_rbf_svc", make_pipeline(StandardScaler(), svm.SVC(kernel="rbf", C=10.0)), bc, {"feature_bits": 16}
+    yield "diabetes_svr", make_pipeline(StandardScaler(), svm.SVR(kernel="rbf", C=100.0, epsilon=30.0)), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
+    yield "breast_cancer_ocsvm", make_pipeline(StandardScaler(), svm.OneClassSVM(nu=0.05, gamma=0.01)), (bc[0], bc[1], None, None), {"feature_bits": 16}
+    yield "breast_cancer_rvc", make_pipeline(StandardScaler(), RVC(kernel="rbf", gamma=0.02)), bc, {"feature_bits": 16}
+    yield "diabetes_rvr", make_pipeline(StandardScaler(), RVR(kernel="rbf", gamma=0.05)), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
+
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -13,6 +13,7 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("family_linear", "linear models"),
     ("family_bayes", "naive Bayes"),
     ("family_neighbors", "nearest neighbours"),
+    ("svm", "kernel machines (SVM, RVM)"),
 )
 
 

@@ -80,3 +80,36 @@ def check_finite(forest: Forest) -> None:
     for k, v in forest.extra.items():
         if isinstance(v, float) and not np.isfinite(v):
             raise ConversionError(f"the model's {k} is NaN or infinite")
+
+
+@dataclass(frozen=True)
+class KernelMachine:
+    """A kernel expansion out[p] = sum_i coef[row][i] K(x, v_i) + intercept[p] (libsvm's layout).
+
+    kind: "ovo" (SVC/NuSVC: support vectors grouped by class, n_classes - 1 coefficient rows,
+          one intercept per class pair, libsvm's vote), "regression" (SVR, NuSVR, RVR),
+          "one_class" (OneClassSVM: predict +1 when the sum is > 0), "logistic" (RVC: class 1 when
+          the sum is > 0, probability by the logistic function).
+    Support vectors are in the estimator's input space after any Pipeline scaling (z-space).
+    """
+    kind: str
+    kernel: str                                  # linear | poly | rbf | sigmoid
+    gamma: float
+    coef0: float
+    degree: int
+    support_vectors: tuple[tuple[float, ...], ...]
+    n_support: tuple[int, ...]                   # vectors per class group, in order
+    coef: tuple[tuple[float, ...], ...]          # rows x n_sv
+    intercept: tuple[float, ...]
+    source: Source
+    classes: tuple = ()
+    ovr_shape: bool = True                       # SVC decision_function_shape == 'ovr'
+    score_offset: float = 0.0                    # OneClassSVM: score_samples = decision + offset
+
+    @property
+    def n_features(self) -> int:
+        return len(self.support_vectors[0])
+
+    @property
+    def n_sv(self) -> int:
+        return len(self.support_vectors)

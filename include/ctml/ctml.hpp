@@ -19,3 +19,6 @@
 #include "linear/linear.hpp"
 #include "bayes/bayes.hpp"
 #include "neighbors/neighbors.hpp"
+#include "svm/svm.hpp"
+#include "core/fixed_math.hpp"
+#include "learn/trainable_dense.hpp"

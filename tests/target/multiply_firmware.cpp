@@ -1,5 +1,6 @@
-// ctml::platform::mul_s16_s32 (AVR201's hardware 16 x 16 -> 32 multiply on AVR) against the
-// compiler's own int32 product, on edge values and 4096 pseudo-random pairs. Exit 1 on a mismatch.
+// ctml::platform's hardware 16 x 16 -> 32 multiplies on AVR (mul_s16_s32, mul_u16, mul_u16_small)
+// against the compiler's own 32-bit products, on edge values and 4096 pseudo-random pairs.
+// Exit 1 on a mismatch.
 #include <cstdint>
 
 #include "target.h"
@@ -14,6 +15,16 @@ std::int32_t reference(std::int16_t a, std::int16_t b) {
   sink_b = b;
   return static_cast<std::int32_t>(sink_a) * static_cast<std::int32_t>(sink_b);
 }
+
+// The unsigned products of the same bit patterns, both forms; 1 on a mismatch.
+unsigned long unsigned_mismatch(std::int16_t a, std::int16_t b) {
+  sink_a = a;
+  sink_b = b;
+  const std::uint32_t ref = static_cast<std::uint32_t>(static_cast<std::uint16_t>(sink_a)) *
+                            static_cast<std::uint32_t>(static_cast<std::uint16_t>(sink_b));
+  const auto ua = static_cast<std::uint16_t>(a), ub = static_cast<std::uint16_t>(b);
+  return (ctml::platform::mul_u16(ua, ub) != ref) + (ctml::platform::mul_u16_small(ua, ub) != ref);
+}
 }  // namespace
 
 int main() {
@@ -23,6 +34,7 @@ int main() {
   for (std::int16_t a : edges)
     for (std::int16_t b : edges) {
       bad += ctml::platform::mul_s16_s32(a, b) != reference(a, b);
+      bad += unsigned_mismatch(a, b);
       ++n;
     }
   std::uint16_t s = 12345;
@@ -32,6 +44,7 @@ int main() {
     s = static_cast<std::uint16_t>(s * 25173u + 13849u);
     const auto b = static_cast<std::int16_t>(s ^ 0x5a5a);
     bad += ctml::platform::mul_s16_s32(a, b) != reference(a, b);
+    bad += unsigned_mismatch(a, b);
     ++n;
   }
   target_puts("multiply mismatches ");

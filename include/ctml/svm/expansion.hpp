@@ -1,0 +1,240 @@
+// The kernel expansion every kernel machine shares: out[p] = sum_i coef[row][i] K(x, v_i) + b[p],
+// streamed one support vector at a time (no kernel cache in RAM). Support vectors are grouped by
+// class as libsvm stores them; a vector of class c feeds libsvm's one-vs-one pairs (c, d) with the
+// coefficient row d - 1 (d > c) or d (d < c). Single-output machines have one group and one row.
+// unrolled: support vectors and coefficients are instruction immediates; table: they are read
+// from flash in a loop. Both run the same operations in the same order (identical results).
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include "../core/fixed.hpp"
+#include "../core/layout.hpp"
+#include "../platform/code_size.hpp"
+#include "../platform/flash.hpp"
+#include "../platform/target.hpp"
+#include "kernel.hpp"
+
+namespace ctml::svm {
+
+enum class machine_kind : std::uint8_t { ovo, regression, one_class, logistic };
+
+namespace detail {
+
+template <class Spec, class LayoutPolicy>
+struct expansion {
+  static_assert(layout::is_layout<LayoutPolicy>, "ctml: the layout must be ctml::layout::unrolled, ::table or ::automatic");
+  using feature_type = typename Spec::feature_type;
+  static constexpr bool is_float = std::is_same_v<feature_type, float>;
+  using kmath = kernel_math<Spec>;
+  using coef_type = std::remove_cvref_t<decltype(Spec::coef[0][0])>;
+  using out_type = std::conditional_t<is_float, float, std::int32_t>;
+  static constexpr std::size_t n_features = Spec::n_features;
+  static constexpr std::size_t n_sv = Spec::n_sv;
+  static constexpr std::size_t n_groups = Spec::n_support.size();
+  static constexpr std::size_t n_outputs = Spec::kind == machine_kind::ovo ? n_groups * (n_groups - 1) / 2 : 1;
+  using input_type = std::array<feature_type, n_features>;
+  using result_type = std::array<out_type, n_outputs>;
+
+  static_assert(std::is_same_v<coef_type, std::conditional_t<is_float, float, std::int16_t>>,
+                "ctml: coefficients are float (float features) or int16_t Q15-scaled (integer features)");
+  static_assert(sizeof(Spec::sv) == n_sv * n_features * sizeof(feature_type), "ctml: malformed kernel machine: sv shape");
+  static_assert(sizeof(Spec::coef) == (Spec::kind == machine_kind::ovo ? n_groups - 1 : 1) * n_sv * sizeof(coef_type),
+                "ctml: malformed kernel machine: coef shape");
+  static_assert(sizeof(Spec::intercept) == n_outputs * sizeof(out_type), "ctml: malformed kernel machine: intercept shape");
+  static_assert(Spec::kind == machine_kind::ovo ? n_groups >= 2 : n_groups == 1,
+                "ctml: malformed kernel machine: a one-vs-one classifier has a group per class, others one group");
+
+  static constexpr std::size_t start(std::size_t g) noexcept {
+    std::size_t s = 0;
+    for (std::size_t k = 0; k < g; ++k) s += Spec::n_support[k];
+    return s;
+  }
+  static_assert(start(n_groups) == n_sv, "ctml: malformed kernel machine: n_support does not sum to n_sv");
+
+  // libsvm's index of the pair (i, j), i < j: (0,1), (0,2), ..., (1,2), ...
+  static constexpr std::size_t pair(std::size_t i, std::size_t j) noexcept { return i * n_groups - i * (i + 1) / 2 + (j - i - 1); }
+
+  // The largest sum of |coefficient| one output adds up (integer path): with kernel values <= 32768
+  // it keeps every int32 sum exact, for any input.
+  static constexpr long coef_mass() noexcept {
+    long worst = 0;
+    for (std::size_t p = 0; p < n_outputs; ++p) {
+      long sum = 0;
+      for (std::size_t i = 0; i < n_sv; ++i) {
+        std::size_t g = 0;
+        while (start(g + 1) <= i) ++g;
+        std::size_t row = 0;
+        if constexpr (Spec::kind == machine_kind::ovo) {
+          std::size_t a = 0, b = 0;  // the pair (a, b) of output p
+          for (std::size_t i2 = 0; i2 < n_groups; ++i2)
+            for (std::size_t j2 = i2 + 1; j2 < n_groups; ++j2)
+              if (pair(i2, j2) == p) a = i2, b = j2;
+          if (g != a && g != b) continue;
+          row = g == a ? b - 1 : a;
+        }
+        const long c = static_cast<long>(Spec::coef[row][i]);
+        sum += c < 0 ? -c : c;
+      }
+      worst = sum > worst ? sum : worst;
+    }
+    return worst;
+  }
+  static_assert(is_float || coef_mass() <= 65535,
+                "ctml: malformed kernel machine: one output's coefficients add up to more than 65535 (its int32 sum "
+                "could overflow); regenerate the model with ctml codegen");
+
+
+  // Code size of the unrolled layout, for layout::automatic.
+  static constexpr std::size_t per_term = platform::is_avr ? 24 : 12;
+  static constexpr std::size_t code_estimate = n_sv * (n_features + n_outputs) * per_term;
+  using layout_type = layout::resolve_t<LayoutPolicy, code_estimate>;
+  static constexpr bool unrolled = std::is_same_v<layout_type, layout::unrolled>;
+  static constexpr std::size_t scaling_bytes() noexcept {
+    if constexpr (Spec::has_scaling) return sizeof(Spec::in_offset) + sizeof(Spec::in_scale);
+    else return 0;
+  }
+  static constexpr std::size_t data_bytes = sizeof(Spec::sv) + sizeof(Spec::coef) + sizeof(Spec::intercept) + scaling_bytes();
+  static_assert(!Spec::has_scaling || is_float, "ctml: integer models fold the input scaling into their quantizer");
+  static constexpr std::size_t flash_bytes = unrolled ? 0 : data_bytes;
+  // The stack of one inference beyond the model's own scratch: the platform's call frame plus the
+  // kernel's helpers (AVR: multiply and soft-float routines; Cortex-M: float registers spilled
+  // around the unrolled float kernels), as measured by the target runs.
+  static constexpr std::size_t frame_bytes =
+      platform::call_frame_bytes + (platform::is_avr ? 64 : (is_float ? 160 : 64));
+
+  CTML_OUTLINE_SMALL_FLASH static constexpr void add(out_type& acc, coef_type c, typename kmath::value_type k) noexcept {
+    if constexpr (is_float) {
+      const float t = c * k;  // a separate statement: no fused multiply-add in one layout only
+      acc = acc + t;
+    } else {
+      // c * k by sign and magnitude, one 16 x 16-bit multiply (|k| <= 32768); the sums are
+      // bounded by the coefficient mass (static_assert below).
+      bool negative = c < 0;
+      std::uint16_t magnitude = static_cast<std::uint16_t>(k);
+      if constexpr (std::is_signed_v<typename kmath::value_type>) {
+        negative = negative != (k < 0);
+        magnitude = static_cast<std::uint16_t>(k < 0 ? -k : k);
+      }
+      const auto p = static_cast<std::int32_t>(fixed_math::detail::mul16(static_cast<std::uint16_t>(c < 0 ? -c : c), magnitude));
+      acc += negative ? -p : p;
+    }
+  }
+
+  // The coefficient row and output a vector of group G contributes to, for the D-th other group.
+  template <std::size_t G, std::size_t D>
+  static constexpr std::size_t row = Spec::kind == machine_kind::ovo ? (D > G ? D - 1 : D) : 0;
+  template <std::size_t G, std::size_t D>
+  static constexpr std::size_t out = Spec::kind == machine_kind::ovo ? (G < D ? pair(G, D) : pair(D, G)) : 0;
+
+  // The unrolled layout's constants: constexpr variables, so each read is a compile-time value
+  // (an instruction immediate), never a load from the table (clang-16 has no float template arguments).
+  template <std::size_t I, std::size_t J> static constexpr feature_type sv_c = Spec::sv[I][J];
+  template <std::size_t R, std::size_t I> static constexpr coef_type coef_c = Spec::coef[R][I];
+  template <std::size_t P> static constexpr out_type intercept_c = Spec::intercept[P];
+  template <std::size_t J> static constexpr float offset_c = Spec::in_offset[J];
+  template <std::size_t J> static constexpr float scale_c = Spec::in_scale[J];
+
+  template <std::size_t I>
+  static constexpr std::size_t group_of() noexcept {
+    std::size_t g = 0;
+    while (start(g + 1) <= I) ++g;
+    return g;
+  }
+
+  // unrolled: the kernel of support vector I, then its coefficient for each output it feeds
+  // (member templates rather than nested generic lambdas, which g++ 12 cannot compile here).
+  template <std::size_t I, std::size_t... J>
+  static constexpr typename kmath::value_type kernel_unrolled(const input_type& x, std::index_sequence<J...>) noexcept {
+    typename kmath::acc_type acc{};
+    ((acc = kmath::step(acc, x[J], sv_c<I, J>)), ...);
+    return kmath::finish(acc);
+  }
+
+  template <std::size_t I, std::size_t G, std::size_t D>
+  static constexpr void spread_unrolled(result_type& r, typename kmath::value_type k) noexcept {
+    if constexpr (D != G) add(r[out<G, D>], coef_c<row<G, D>, I>, k);
+  }
+
+  template <std::size_t I, std::size_t... D>
+  static constexpr void vector_unrolled(result_type& r, const input_type& x, std::index_sequence<D...>) noexcept {
+    const auto k = kernel_unrolled<I>(x, std::make_index_sequence<n_features>{});
+    constexpr std::size_t g = group_of<I>();
+    if constexpr (Spec::kind == machine_kind::ovo) (spread_unrolled<I, g, D>(r, k), ...);
+    else add(r[0], coef_c<0, I>, k);
+  }
+
+  template <std::size_t... I>
+  static constexpr result_type sums_unrolled(const input_type& x, std::index_sequence<I...>) noexcept {
+    result_type r{};
+    (vector_unrolled<I>(r, x, std::make_index_sequence<n_groups>{}), ...);
+    return r;
+  }
+
+  // table: a loop per class group over the vectors in flash; the group's rows are constants.
+  template <std::size_t G, std::size_t D>
+  static constexpr void spread_table(result_type& r, std::size_t i, typename kmath::value_type k) noexcept {
+    if constexpr (D != G) add(r[out<G, D>], platform::flash_read(&Spec::coef[row<G, D>][i]), k);
+  }
+
+  template <std::size_t G, std::size_t... D>
+  static constexpr void group_table(result_type& r, const input_type& x, std::index_sequence<D...>) noexcept {
+    for (std::size_t i = start(G); i < start(G + 1); ++i) {
+      typename kmath::acc_type acc{};
+      for (std::size_t j = 0; j < n_features; ++j) acc = kmath::step(acc, x[j], platform::flash_read(&Spec::sv[i][j]));
+      const auto k = kmath::finish(acc);
+      if constexpr (Spec::kind == machine_kind::ovo) (spread_table<G, D>(r, i, k), ...);
+      else add(r[0], platform::flash_read(&Spec::coef[0][i]), k);
+    }
+  }
+
+  template <std::size_t... G>
+  static constexpr result_type sums_table(const input_type& x, std::index_sequence<G...>) noexcept {
+    result_type r{};
+    (group_table<G>(r, x, std::make_index_sequence<n_groups>{}), ...);
+    return r;
+  }
+
+  // Float models of a scaler Pipeline: z = (x - offset) * scale, once per inference.
+  static constexpr input_type scaled(const input_type& x) noexcept {
+    if constexpr (!Spec::has_scaling) {
+      return x;
+    } else {
+      input_type z{};
+      [&]<std::size_t... J>(std::index_sequence<J...>) {
+        if constexpr (unrolled) ((z[J] = (x[J] - offset_c<J>) * scale_c<J>), ...);
+        else ((z[J] = (x[J] - platform::flash_read(&Spec::in_offset[J])) * platform::flash_read(&Spec::in_scale[J])), ...);
+      }(std::make_index_sequence<n_features>{});
+      return z;
+    }
+  }
+
+  // Every output's kernel sum plus its intercept (integer: saturating, in the Q15-scaled domain).
+  static constexpr result_type decision(const input_type& x) noexcept {
+    result_type r;
+    if constexpr (unrolled) r = sums_unrolled(scaled(x), std::make_index_sequence<n_sv>{});
+    else r = sums_table(scaled(x), std::make_index_sequence<n_groups>{});
+    [&]<std::size_t... P>(std::index_sequence<P...>) {
+      if constexpr (unrolled) ((r[P] = plus(r[P], intercept_c<P>)), ...);
+      else ((r[P] = plus(r[P], platform::flash_read(&Spec::intercept[P]))), ...);
+    }(std::make_index_sequence<n_outputs>{});
+    return r;
+  }
+
+  static constexpr out_type plus(out_type a, out_type b) noexcept {
+    if constexpr (is_float) return a + b;
+    else return fixed::saturating_add(a, b);
+  }
+
+  // An output in real units: the integer path's sums are scaled by out_scale.
+  static constexpr float to_real(out_type v) noexcept {
+    if constexpr (is_float) return v;
+    else return static_cast<float>(v) * Spec::out_scale;
+  }
+};
+
+}  // namespace detail
+}  // namespace ctml::svm

@@ -1,0 +1,304 @@
+// Kernel machines against scikit-learn (and ctml_codegen.rvm) on held-out data: SVC votes, both
+// decision_function shapes, SVR, OneClassSVM, RVC and RVR, in both layouts; the layouts agree
+// bit for bit; libsvm's vote-tie rule; no UB on NaN or extreme inputs.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include "breast_cancer_ocsvm.hpp"
+#include "breast_cancer_ocsvm_vectors.hpp"
+#include "breast_cancer_rvc.hpp"
+#include "breast_cancer_rbf_svc.hpp"
+#include "breast_cancer_rbf_svc_vectors.hpp"
+#include "breast_cancer_rvc_vectors.hpp"
+#include "conformance.hpp"
+#include "diabetes_nusvr_linear.hpp"
+#include "diabetes_nusvr_linear_vectors.hpp"
+#include "diabetes_rvr.hpp"
+#include "diabetes_rvr_vectors.hpp"
+#include "diabetes_svr.hpp"
+#include "diabetes_svr_vectors.hpp"
+#include "iris_nusvc_sigmoid.hpp"
+#include "iris_nusvc_sigmoid_int.hpp"
+#include "iris_nusvc_sigmoid_int_vectors.hpp"
+#include "iris_nusvc_sigmoid_vectors.hpp"
+#include "iris_svc.hpp"
+#include "iris_svc_float.hpp"
+#include "iris_svc_float_vectors.hpp"
+#include "iris_svc_int8.hpp"
+#include "iris_svc_int8_vectors.hpp"
+#include "iris_svc_poly.hpp"
+#include "iris_svc_poly_vectors.hpp"
+#include "iris_svc_vectors.hpp"
+
+#include <ctml/core/concepts.hpp>
+
+namespace m = ctml_models;
+using ctml::layout::table;
+using ctml::layout::unrolled;
+
+namespace {
+
+// Largest |ctml - scikit-learn| over a classifier's decision values, and exact class agreement.
+template <class M, class V>
+ctml_test::tally svc_tally() {
+  ctml_test::tally t;
+  for (std::size_t i = 0; i < V::n_samples; ++i) {
+    const auto x = ctml_test::row<M>(V::inputs[i]);
+    t.agree += static_cast<long>(M::predict(x)) == static_cast<long>(V::expected_class[i]);
+    ++t.total;
+    const auto d = M::decision_function(x);
+    static_assert(d.size() == V::n_scores, "decision_function has scikit-learn's shape");
+    for (std::size_t k = 0; k < d.size(); ++k) t.worst = std::fmax(t.worst, std::fabs(d[k] - V::expected_score[i][k]));
+  }
+  return t;
+}
+
+// Both layouts give identical answers (same operations in the same order).
+template <template <class> class T, class V>
+bool layouts_identical() {
+  for (std::size_t i = 0; i < V::n_samples; ++i) {
+    const auto x = ctml_test::row<T<unrolled>>(V::inputs[i]);
+    if (T<unrolled>::core::decision(x) != T<table>::core::decision(x)) return false;
+  }
+  return true;
+}
+
+double sum_abs_coef(const auto& coef) {
+  double s = 0;
+  for (const auto& row : coef)
+    for (auto c : row) s += std::fabs(static_cast<double>(c));
+  return s;
+}
+
+}  // namespace
+
+static_assert(ctml::classifier<m::iris_svc>);
+static_assert(ctml::model<m::diabetes_svr>);
+static_assert(ctml::model<m::breast_cancer_ocsvm>);
+static_assert(ctml::classifier<m::breast_cancer_rvc>);
+
+TEST_CASE("SVC (rbf, int16 path) votes like scikit-learn on every held-out iris sample", "[svm][conformance]") {
+  // Decision values: kernel values are within 2.5e-4 relative (t in Q4.12) and 1 LSB of Q15, the
+  // coefficients within 1/30000 of their pair's sum; the decision sums stay within 1e-3.
+  for (auto t : {svc_tally<m::iris_svc_t<unrolled>, m::iris_svc_vectors>(), svc_tally<m::iris_svc_t<table>, m::iris_svc_vectors>()}) {
+    CHECK(t.agree == t.total);
+    CHECK(t.worst < 1e-3);
+  }
+  CHECK(layouts_identical<m::iris_svc_t, m::iris_svc_vectors>());
+}
+
+TEST_CASE("SVC (rbf, int8 path: 8 x 8-bit squares) votes like scikit-learn on every held-out iris sample", "[svm][conformance]") {
+  static_assert(std::is_same_v<m::iris_svc_int8::feature_type, std::int8_t>);
+  for (auto t : {svc_tally<m::iris_svc_int8_t<unrolled>, m::iris_svc_int8_vectors>(),
+                 svc_tally<m::iris_svc_int8_t<table>, m::iris_svc_int8_vectors>()}) {
+    CHECK(t.agree == t.total);
+    // Support vectors rounded to the int8 step (about 0.03 here) move each kernel value by up to
+    // 2 gamma |z - v| step / 2: the decision values stay within 5e-3 instead of 1e-3.
+    CHECK(t.worst < 5e-3);
+  }
+  CHECK(layouts_identical<m::iris_svc_int8_t, m::iris_svc_int8_vectors>());
+}
+
+TEST_CASE("binary SVC: one decision value with scikit-learn's sign (> 0 is class 1), libsvm's vote", "[svm][conformance]") {
+  static_assert(m::breast_cancer_rbf_svc::n_decision == 1 && m::breast_cancer_rbf_svc::n_pairs == 1);
+  // 82 vectors with C = 10: the integer kernel's 2.5e-4 relative error over the coefficient mass
+  // bounds the decision error; a class may differ only where scikit-learn's own decision value
+  // is within that bound of 0.
+  using V = m::breast_cancer_rbf_svc_vectors;
+  const double tol = 1e-3 * sum_abs_coef(m::breast_cancer_rbf_svc_data::coef) * m::breast_cancer_rbf_svc_spec::out_scale * 32768.0;
+  INFO("tolerance " << tol);
+  for (int layout = 0; layout < 2; ++layout) {
+    std::size_t agree = 0, near = 0;
+    double worst = 0;
+    for (std::size_t i = 0; i < V::n_samples; ++i) {
+      const auto x = ctml_test::row<m::breast_cancer_rbf_svc>(V::inputs[i]);
+      const auto c = layout ? m::breast_cancer_rbf_svc_t<table>::predict(x) : m::breast_cancer_rbf_svc_t<unrolled>::predict(x);
+      const auto d = layout ? m::breast_cancer_rbf_svc_t<table>::decision_function(x) : m::breast_cancer_rbf_svc_t<unrolled>::decision_function(x);
+      worst = std::fmax(worst, std::fabs(d[0] - V::expected_score[i][0]));
+      CHECK((d[0] > 0) == (c == 1));  // scikit-learn's sign: > 0 is classes_[1]
+      if (c == V::expected_class[i]) ++agree;
+      else near += std::fabs(V::expected_score[i][0]) <= tol;
+    }
+    CHECK(worst <= tol);
+    CHECK(agree + near == V::n_samples);
+    CHECK(agree * 100 >= V::n_samples * 99);
+  }
+  CHECK(layouts_identical<m::breast_cancer_rbf_svc_t, m::breast_cancer_rbf_svc_vectors>());
+}
+
+TEST_CASE("SVC (rbf, float path) agrees with scikit-learn on every sample, ovr decision within float rounding", "[svm][conformance]") {
+  for (auto t : {svc_tally<m::iris_svc_float_t<unrolled>, m::iris_svc_float_vectors>(),
+                 svc_tally<m::iris_svc_float_t<table>, m::iris_svc_float_vectors>()}) {
+    CHECK(t.agree == t.total);
+    CHECK(t.worst < 1e-5);
+  }
+  CHECK(layouts_identical<m::iris_svc_float_t, m::iris_svc_float_vectors>());
+}
+
+TEST_CASE("SVC (poly kernel in a StandardScaler Pipeline) has scikit-learn's 'ovo' decision values", "[svm][conformance]") {
+  static_assert(m::iris_svc_poly::n_decision == 3 && !m::iris_svc_poly_spec::ovr_shape);
+  for (auto t : {svc_tally<m::iris_svc_poly_t<unrolled>, m::iris_svc_poly_vectors>(),
+                 svc_tally<m::iris_svc_poly_t<table>, m::iris_svc_poly_vectors>()}) {
+    CHECK(t.agree == t.total);
+    CHECK(t.worst < 1e-4);
+  }
+  CHECK(layouts_identical<m::iris_svc_poly_t, m::iris_svc_poly_vectors>());
+}
+
+TEST_CASE("NuSVC (sigmoid kernel, float, in a Pipeline) votes and decides like scikit-learn", "[svm][conformance]") {
+  for (auto t : {svc_tally<m::iris_nusvc_sigmoid_t<unrolled>, m::iris_nusvc_sigmoid_vectors>(),
+                 svc_tally<m::iris_nusvc_sigmoid_t<table>, m::iris_nusvc_sigmoid_vectors>()}) {
+    CHECK(t.agree == t.total);
+    CHECK(t.worst < 1e-4);
+  }
+  CHECK(layouts_identical<m::iris_nusvc_sigmoid_t, m::iris_nusvc_sigmoid_vectors>());
+}
+
+TEST_CASE("NuSVC (sigmoid kernel, int16: tanh_q15 of the integer dot product) votes like scikit-learn", "[svm][conformance]") {
+  // Kernel values within 2 LSB (tanh_q15) plus the dot product's scaling (t in Q4.12): the
+  // decision values stay within 2e-3.
+  for (auto t : {svc_tally<m::iris_nusvc_sigmoid_int_t<unrolled>, m::iris_nusvc_sigmoid_int_vectors>(),
+                 svc_tally<m::iris_nusvc_sigmoid_int_t<table>, m::iris_nusvc_sigmoid_int_vectors>()}) {
+    CHECK(t.agree == t.total);
+    CHECK(t.worst < 2e-3);
+  }
+  CHECK(layouts_identical<m::iris_nusvc_sigmoid_int_t, m::iris_nusvc_sigmoid_int_vectors>());
+  std::array<std::int16_t, 4> q{};
+  for (std::int16_t v : {std::int16_t{-32768}, std::int16_t{32767}}) {
+    q.fill(v);
+    CHECK(m::iris_nusvc_sigmoid_int::predict(q) < 3);  // saturated dot products, no UB
+  }
+}
+
+TEST_CASE("NuSVR (linear kernel, float, in a Pipeline) predicts scikit-learn's values to float rounding", "[svm][conformance]") {
+  const double scale = 350.0;  // the diabetes target's range
+  CHECK(ctml_test::regression<m::diabetes_nusvr_linear_t<unrolled>, m::diabetes_nusvr_linear_vectors>().worst <= 1e-5 * scale);
+  CHECK(ctml_test::regression<m::diabetes_nusvr_linear_t<table>, m::diabetes_nusvr_linear_vectors>().worst <= 1e-5 * scale);
+  CHECK(layouts_identical<m::diabetes_nusvr_linear_t, m::diabetes_nusvr_linear_vectors>());
+}
+
+TEST_CASE("SVR (rbf, int16) predicts scikit-learn's values within the integer tolerance", "[svm][conformance]") {
+  // Error bound: sum |coef| x (2.5e-4 kernel + 1 / 30000 coefficient step) ~ 1e-3 of the coefficient mass.
+  const double mass = sum_abs_coef(m::diabetes_svr_data::coef) * m::diabetes_svr_spec::out_scale * 32768.0;
+  INFO("coefficient mass " << mass);
+  CHECK(ctml_test::regression<m::diabetes_svr_t<unrolled>, m::diabetes_svr_vectors>().worst <= 1e-3 * mass);
+  CHECK(ctml_test::regression<m::diabetes_svr_t<table>, m::diabetes_svr_vectors>().worst <= 1e-3 * mass);
+  CHECK(layouts_identical<m::diabetes_svr_t, m::diabetes_svr_vectors>());
+}
+
+TEST_CASE("RVR (ctml_codegen.rvm) predicts its own Python values within the integer tolerance", "[svm][rvm][conformance]") {
+  const double mass = sum_abs_coef(m::diabetes_rvr_data::coef) * m::diabetes_rvr_spec::out_scale * 32768.0;
+  CHECK(ctml_test::regression<m::diabetes_rvr_t<unrolled>, m::diabetes_rvr_vectors>().worst <= 1e-3 * mass);
+  CHECK(ctml_test::regression<m::diabetes_rvr_t<table>, m::diabetes_rvr_vectors>().worst <= 1e-3 * mass);
+  CHECK(layouts_identical<m::diabetes_rvr_t, m::diabetes_rvr_vectors>());
+}
+
+template <class M, class V>
+void check_one_class() {
+  const double mass = sum_abs_coef(m::breast_cancer_ocsvm_data::coef) * m::breast_cancer_ocsvm_spec::out_scale * 32768.0;
+  const double tol = 1e-3 * mass;
+  std::size_t agree = 0, near = 0;
+  double worst = 0;
+  for (std::size_t i = 0; i < V::n_samples; ++i) {
+    const auto x = ctml_test::row<M>(V::inputs[i]);
+    worst = std::fmax(worst, std::fabs(M::decision_function(x) - V::expected_score[i][0]));
+    worst = std::fmax(worst, std::fabs(M::score_samples(x) - V::expected_score[i][1]));
+    if (M::predict(x) == V::expected_class[i]) ++agree;
+    else near += std::fabs(V::expected_score[i][0]) <= tol;  // only a decision within tol of 0 may flip
+  }
+  INFO("tolerance " << tol);
+  CHECK(worst <= tol);
+  CHECK(agree + near == V::n_samples);
+  CHECK(agree >= V::n_samples * 99 / 100);
+}
+
+TEST_CASE("OneClassSVM: decision_function, score_samples and predict like scikit-learn", "[svm][conformance]") {
+  check_one_class<m::breast_cancer_ocsvm_t<unrolled>, m::breast_cancer_ocsvm_vectors>();
+  check_one_class<m::breast_cancer_ocsvm_t<table>, m::breast_cancer_ocsvm_vectors>();
+  CHECK(layouts_identical<m::breast_cancer_ocsvm_t, m::breast_cancer_ocsvm_vectors>());
+}
+
+TEST_CASE("RVC: classes, decision values and probabilities like ctml_codegen.rvm.RVC", "[svm][rvm][conformance]") {
+  using V = m::breast_cancer_rvc_vectors;
+  const double mass = sum_abs_coef(m::breast_cancer_rvc_data::coef) * m::breast_cancer_rvc_spec::out_scale * 32768.0;
+  for (int layout = 0; layout < 2; ++layout) {
+    std::size_t agree = 0;
+    double worst_d = 0, worst_p = 0;
+    for (std::size_t i = 0; i < V::n_samples; ++i) {
+      const auto x = ctml_test::row<m::breast_cancer_rvc>(V::inputs[i]);
+      const auto d = layout ? m::breast_cancer_rvc_t<table>::decision_function(x) : m::breast_cancer_rvc_t<unrolled>::decision_function(x);
+      const auto p = layout ? m::breast_cancer_rvc_t<table>::predict_proba(x) : m::breast_cancer_rvc_t<unrolled>::predict_proba(x);
+      const auto c = layout ? m::breast_cancer_rvc_t<table>::predict(x) : m::breast_cancer_rvc_t<unrolled>::predict(x);
+      agree += c == V::expected_class[i];
+      worst_d = std::fmax(worst_d, std::fabs(d - V::expected_score[i][0]));
+      worst_p = std::fmax(worst_p, std::fabs(p[1] - V::expected_score[i][1]));
+      CHECK(p[0] + p[1] == Approx(1.0f));
+    }
+    CHECK(agree == V::n_samples);
+    CHECK(worst_d <= 1e-3 * mass);
+    // The logistic's slope is at most 1/4: the decision error, then logistic_q15's 1.5 LSB and the
+    // Q4.12 rounding of the decision value.
+    CHECK(worst_p <= 0.25 * worst_d + 1.5 / 32768 + 0.25 / 8192 + 1e-6);
+  }
+}
+
+// A hand-made three-class machine whose pairwise decisions are the intercepts alone (zero
+// coefficients), to pin libsvm's vote: pair (i, j) votes i when > 0, else j (0 votes j), and a
+// tie goes to the lowest class index.
+struct tie_spec {
+  using feature_type = float;
+  static constexpr std::size_t n_features = 1, n_sv = 3;
+  static constexpr auto kind = ctml::svm::machine_kind::ovo;
+  static constexpr auto kernel = ctml::svm::kernel_kind::linear;
+  static constexpr float gamma = 0.0f, coef0 = 0.0f;
+  static constexpr int degree = 3;
+  static constexpr std::array<std::size_t, 3> n_support = {1, 1, 1};
+  static constexpr bool ovr_shape = true, has_scaling = false;
+  static constexpr float sv[3][1] = {{1.0f}, {2.0f}, {3.0f}};
+  static constexpr float coef[2][3] = {{0.0f, 0.0f, 0.0f}, {0.0f, 0.0f, 0.0f}};
+  static float intercept[3];
+};
+float tie_spec::intercept[3] = {};
+
+TEST_CASE("SVC votes as libsvm does: > 0 votes i, ties go to the lowest class", "[svm][ties]") {
+  using M = ctml::svm::svc<tie_spec, table>;
+  auto with = [](float a, float b, float c) {
+    tie_spec::intercept[0] = a;  // pair (0, 1)
+    tie_spec::intercept[1] = b;  // pair (0, 2)
+    tie_spec::intercept[2] = c;  // pair (1, 2)
+    return M::predict({0.5f});
+  };
+  CHECK(with(1, -1, 1) == 0);   // 0 beats 1, 2 beats 0, 1 beats 2: one vote each, class 0
+  CHECK(with(-1, 1, -1) == 0);  // the other cycle: still class 0
+  CHECK(with(-1, -1, 1) == 1);  // 1: 2 votes
+  CHECK(with(0, 0, 0) == 2);    // exactly 0 votes for j: class 2 gets 2 votes
+  CHECK(with(1, 1, 0) == 0);
+  CHECK(with(-1, 1, 1) == 1);   // (0,1) -> 1, (0,2) -> 0, (1,2) -> 1
+}
+
+TEST_CASE("kernel machines have no UB on NaN, infinite and extreme inputs", "[svm][edge]") {
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  for (float v : {nan, inf, -inf, 3e38f, -3e38f, 0.0f}) {
+    std::array<float, 4> x{};
+    x.fill(v);
+    CHECK(m::iris_svc_float::predict(x) < 3);
+    CHECK(m::iris_svc_poly::predict(x) < 3);
+    CHECK(m::iris_svc::predict(m::iris_svc_info::quantize(x)) < 3);  // NaN -> minimum code
+  }
+  for (std::int16_t v : {std::int16_t{-32768}, std::int16_t{32767}, std::int16_t{0}}) {
+    std::array<std::int16_t, 30> q{};
+    q.fill(v);
+    const auto d = m::breast_cancer_ocsvm::decision_function(q);
+    CHECK(std::isfinite(d));
+    const auto p = m::breast_cancer_rvc::predict_proba(q);
+    CHECK((p[1] >= 0.0f && p[1] <= 1.0f));
+    std::array<std::int16_t, 10> r{};
+    r.fill(v);
+    CHECK(std::isfinite(m::diabetes_svr::predict(r)));
+  }
+}

@@ -1,0 +1,59 @@
+// Kernel machines evaluated at compile time: if this file compiles, these tests have passed. The
+// expected answers are scikit-learn's (and ctml_codegen.rvm's), from the generated test vectors.
+#include <catch2/catch.hpp>
+
+#include <utility>
+
+#include "breast_cancer_ocsvm.hpp"
+#include "breast_cancer_ocsvm_vectors.hpp"
+#include "breast_cancer_rvc.hpp"
+#include "breast_cancer_rvc_vectors.hpp"
+#include "conformance.hpp"
+#include "diabetes_rvr.hpp"
+#include "diabetes_rvr_vectors.hpp"
+#include "diabetes_svr.hpp"
+#include "diabetes_svr_vectors.hpp"
+#include "iris_svc.hpp"
+#include "iris_svc_float.hpp"
+#include "iris_svc_float_vectors.hpp"
+#include "iris_svc_vectors.hpp"
+
+namespace m = ctml_models;
+using ctml::layout::table;
+using ctml::layout::unrolled;
+
+namespace {
+
+template <class M, class V, std::size_t... I>
+constexpr bool classes_match(std::index_sequence<I...>) {
+  return ((static_cast<long>(M::predict(ctml_test::row<M>(V::inputs[I]))) == static_cast<long>(V::expected_class[I])) && ...);
+}
+
+constexpr double abs(double v) { return v < 0 ? -v : v; }
+
+template <class M, class V, std::size_t... I>
+constexpr bool values_within(double tol, std::index_sequence<I...>) {
+  return ((abs(M::predict(ctml_test::row<M>(V::inputs[I])) - V::expected_value[I]) <= tol) && ...);
+}
+
+}  // namespace
+
+static_assert(classes_match<m::iris_svc_t<unrolled>, m::iris_svc_vectors>(std::make_index_sequence<38>{}),
+              "constexpr integer SVC (unrolled) disagrees with scikit-learn");
+static_assert(classes_match<m::iris_svc_t<table>, m::iris_svc_vectors>(std::make_index_sequence<38>{}),
+              "constexpr integer SVC (table) disagrees with scikit-learn");
+static_assert(classes_match<m::iris_svc_float_t<table>, m::iris_svc_float_vectors>(std::make_index_sequence<38>{}),
+              "constexpr float SVC disagrees with scikit-learn");
+static_assert(classes_match<m::breast_cancer_ocsvm_t<table>, m::breast_cancer_ocsvm_vectors>(std::make_index_sequence<10>{}),
+              "constexpr OneClassSVM disagrees with scikit-learn");
+static_assert(classes_match<m::breast_cancer_rvc_t<unrolled>, m::breast_cancer_rvc_vectors>(std::make_index_sequence<10>{}),
+              "constexpr RVC disagrees with ctml_codegen.rvm");
+// Regressors: within the integer path's tolerance (see test_svm.cpp).
+static_assert(values_within<m::diabetes_svr_t<table>, m::diabetes_svr_vectors>(1.0, std::make_index_sequence<10>{}),
+              "constexpr SVR is off scikit-learn by more than 1");
+static_assert(values_within<m::diabetes_rvr_t<unrolled>, m::diabetes_rvr_vectors>(0.5, std::make_index_sequence<10>{}),
+              "constexpr RVR is off ctml_codegen.rvm by more than 0.5");
+static_assert(m::iris_svc_t<unrolled>::flash_bytes == 0 && m::iris_svc_t<table>::flash_bytes > 0,
+              "the unrolled layout keeps no table in flash");
+
+TEST_CASE("kernel machines predict at compile time (the static_asserts above)", "[svm][constexpr]") { SUCCEED(); }
