@@ -12,10 +12,12 @@
 #include <cstdint>
 #include <limits>
 #include <type_traits>
+#include <utility>
 
 #include "../core/input.hpp"
 #include "../core/layout.hpp"
 #include "../platform/flash.hpp"
+#include "../platform/zero.hpp"
 #include "forest.hpp"
 
 namespace ctml::trees {
@@ -49,6 +51,15 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
   static constexpr std::size_t n_codes = n_classes + n_dists;
   using code_type = std::conditional_t<(n_codes <= 0xFF), std::uint8_t, std::uint16_t>;
 
+  using count_type = std::conditional_t<(n_trees <= 0xFF), std::uint8_t, std::uint16_t>;
+  // The widest leaf code of any one tree (codes are per tree, so usually one byte).
+  static constexpr std::size_t max_tree_codes = [] {
+    std::size_t most = 0;
+    for (std::size_t t = 0; t < n_trees; ++t)
+      most = Spec::dist_base[t + 1] - Spec::dist_base[t] > most ? Spec::dist_base[t + 1] - Spec::dist_base[t] : most;
+    return n_classes + most;
+  }();
+  using tree_code_type = std::conditional_t<(max_tree_codes <= 0x100), std::uint8_t, std::uint16_t>;
   static_assert(n_classes >= 2 && n_classes <= 255, "ctml: a classifier needs 2..255 classes");
   static_assert(std::is_unsigned_v<vote_type>, "ctml: votes must be an unsigned integer type");
   static constexpr bool votes_fit =
@@ -63,11 +74,11 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
   static_assert(trees_well_formed,
                 "ctml: malformed tree (child, feature or leaf index out of range); regenerate the model header");
 
-  // RAM: the leading-class counts and rest, the exact votes and the trees' leaf codes for the
-  // slow path (the single-tree path needs none of them), plus one call frame.
+  // RAM: the leading-class counts, the rest and each tree's leaf code; for the slow path the
+  // exact votes and the model-wide codes (the single-tree path needs none of them); one call frame.
   static constexpr std::size_t ram_bytes =
-      (n_trees == 1 ? 0 : (sizeof(vote_type) + (n_trees <= 0xFF ? 1 : 2)) * n_classes + sizeof(vote_type) +
-                              sizeof(code_type) * n_trees) +
+      (n_trees == 1 ? 0 : (sizeof(vote_type) + sizeof(count_type)) * n_classes + sizeof(vote_type) +
+                              (sizeof(code_type) + sizeof(tree_code_type)) * n_trees) +
       platform::call_frame_bytes;
   // The distribution tables are linked when a leaf can reach them: always in the table layout
   // (codes are only known at run time), in the unrolled layout only if there are distributions.
@@ -94,33 +105,19 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
       // Fast path: each tree gives all its votes to its leaf's leading class; `rest` sums what
       // that moved away from the other classes. When the leader's margin exceeds twice the rest,
       // the exact votes have the same unique winner (no class moves by more than the rest).
-      // Otherwise the trees are walked again for the exact votes (rare: 1 of the first 30 digits
-      // samples; keeping the codes instead costs every sample more than re-walking costs these).
-      // Both walks call the same out-of-line tree functions, so the trees' code is not doubled.
-      fast_state st{};
+      // Otherwise the exact votes are added up from the leaf codes the fast path kept (one
+      // store per tree; re-walking the trees would cost more on data where this is frequent).
+      std::array<count_type, n_classes> count;
+      std::array<tree_code_type, n_trees> codes;
+      platform::zero(count);
+      fast_state st{count, codes, 0};  // references and a scalar: the rest stays in registers
       forest_ops::template visit<layout_type, traits::nan_aware, leaf, fast_step, true>(x, st);
-      // The leader (first on ties) and the largest count among the others; on a tie they are equal.
-      output_type best = 0;
-      count_type lead = st.count[0], next = 0;
-      for (output_type k = 1; k < n_classes; ++k) {
-        const count_type v = st.count[k];
-        if (v > lead) {
-          next = lead;
-          lead = v;
-          best = k;
-        } else if (v > next) {
-          next = v;
-        }
-      }
+      count_type lead, next;
+      const output_type best = lead_and_next(count, lead, next, std::make_index_sequence<n_classes - 1>{});
       // In vote_type: the margin is at most n_trees * vote_scale, which fits (static_assert above).
       const auto margin = static_cast<vote_type>(static_cast<vote_type>(lead - next) * Spec::vote_scale);
       if (margin > st.rest && static_cast<vote_type>(margin - st.rest) > st.rest) return best;
-      std::array<vote_type, n_classes> votes{};
-      accumulate(x, votes);
-      output_type top = 0;
-      for (std::size_t k = 1; k < n_classes; ++k)
-        if (votes[k] > votes[top]) top = static_cast<output_type>(k);  // ties: lowest class
-      return top;
+      return exact_winner(codes, std::make_index_sequence<n_trees>{});
     }
   }
 
@@ -157,15 +154,16 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
     }
   }
 
-  using count_type = std::conditional_t<(n_trees <= 0xFF), std::uint8_t, std::uint16_t>;
   struct fast_state {
-    std::array<count_type, n_classes> count;
+    std::array<count_type, n_classes>& count;
+    std::array<tree_code_type, n_trees>& codes;  // each tree's own leaf code, for the exact votes
     vote_type rest;
   };
   struct fast_step {
     template <std::size_t Tree, class C>
     [[gnu::always_inline]] static constexpr void apply(fast_state& st, C code) noexcept {
       constexpr std::size_t base = Spec::dist_base[Tree];
+      st.codes[Tree] = static_cast<tree_code_type>(code);
       if constexpr (Spec::dist_base[Tree + 1] == base) {  // only pure leaves in this tree
         ++st.count[code];
       } else if (code < n_classes) {
@@ -177,6 +175,42 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
       }
     }
   };
+
+  // The leading class (first on ties) and the largest count among the others (equal to the
+  // leader's on a tie). Unrolled: every count is read at a constant offset (measured on AVR:
+  // branches beat clang's select chains here, which need a register per count).
+  template <std::size_t... K>
+  [[gnu::always_inline]] static constexpr output_type lead_and_next(const std::array<count_type, n_classes>& count,
+                                                                   count_type& lead, count_type& next,
+                                                                   std::index_sequence<K...>) noexcept {
+    output_type best = 0;
+    lead = count[0];
+    next = 0;
+    ([&] {
+      const count_type v = count[K + 1];
+      if (v > lead) {
+        next = lead;
+        lead = v;
+        best = static_cast<output_type>(K + 1);
+      } else if (v > next) {
+        next = v;
+      }
+    }(), ...);
+    return best;
+  }
+
+  // The exact votes from the kept leaf codes (the trees' codes made model-wide first).
+  template <std::size_t... T>
+  [[gnu::noinline]] static constexpr output_type exact_winner(const std::array<tree_code_type, n_trees>& codes,
+                                                             std::index_sequence<T...>) noexcept {
+    const std::array<code_type, n_trees> global{global_code::template apply<T>(codes[T])...};
+    std::array<vote_type, n_classes> votes{};
+    add_votes(global, votes);
+    output_type top = 0;
+    for (std::size_t k = 1; k < n_classes; ++k)
+      if (votes[k] > votes[top]) top = static_cast<output_type>(k);  // ties: lowest class
+    return top;
+  }
 
   // A tree's leaf code as a model-wide code: pure classes stay, distributions move past the
   // distributions of the trees before (Spec::dist_base, a compile-time constant per tree).
