@@ -55,8 +55,10 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
   // The widest leaf code of any one tree (codes are per tree, so usually one byte).
   static constexpr std::size_t max_tree_codes = [] {
     std::size_t most = 0;
-    for (std::size_t t = 0; t < n_trees; ++t)
-      most = Spec::dist_base[t + 1] - Spec::dist_base[t] > most ? Spec::dist_base[t + 1] - Spec::dist_base[t] : most;
+    for (std::size_t t = 0; t < n_trees; ++t) {
+      const std::size_t own = static_cast<std::size_t>(Spec::dist_base[t + 1] - Spec::dist_base[t]);
+      most = own > most ? own : most;
+    }
     return n_classes + most;
   }();
   using tree_code_type = std::conditional_t<(max_tree_codes <= 0x100), std::uint8_t, std::uint16_t>;
