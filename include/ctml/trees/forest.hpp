@@ -3,6 +3,7 @@
 #pragma once
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -75,8 +76,33 @@ struct forest_ops<tree_list<Trees...>> {
   template <class Layout, bool NanAware, class Leaf, class Step, bool OutOfLine, class Input, class State,
             std::size_t... I>
   [[gnu::always_inline]] static constexpr void visit_each(const Input& x, State& state, std::index_sequence<I...>) noexcept {
+#if defined(__AVR__)
+    if constexpr (std::is_same_v<Layout, ::ctml::layout::unrolled> && OutOfLine &&
+                  (avr_walk_applies<Trees, NanAware, Leaf, Input>() && ...)) {
+      if (!std::is_constant_evaluated()) {
+        avr_visit_groups<Step>(x, state, std::make_index_sequence<sizeof...(Trees) / 4>{});
+        return;
+      }
+    }
+#endif
     (Step::template apply<I>(state, walk<Layout, Trees, NanAware, Leaf, OutOfLine>(x)), ...);
   }
+#if defined(__AVR__)
+  // AVR, every tree on the asm walk: trees go four to a call (then two, then one), and each code
+  // is handed to Step in tree order.
+  template <class Step, class Input, class State, std::size_t... G>
+  [[gnu::always_inline]] static void avr_visit_groups(const Input& x, State& state, std::index_sequence<G...>) noexcept {
+    constexpr std::size_t n = sizeof...(Trees), fours = n / 4 * 4;
+    (avr_visit_group<Step, 4 * G>(x, state, std::make_index_sequence<4>{}), ...);
+    if constexpr (n % 4 >= 2) avr_visit_group<Step, fours>(x, state, std::make_index_sequence<2>{});
+    if constexpr (n % 2 == 1) avr_visit_group<Step, n - 1>(x, state, std::make_index_sequence<1>{});
+  }
+  template <class Step, std::size_t First, class Input, class State, std::size_t... K>
+  [[gnu::always_inline]] static void avr_visit_group(const Input& x, State& state, std::index_sequence<K...>) noexcept {
+    const auto codes = avr_walk_group<nth_tree<First + K, Trees...>()...>(x.data());
+    (Step::template apply<First + K>(state, codes[K]), ...);
+  }
+#endif
   static consteval bool all_well_formed(std::size_t n_features, std::size_t n_codes, bool nan_aware) {
     return (well_formed<Trees>(n_features, n_codes, nan_aware) && ...);
   }

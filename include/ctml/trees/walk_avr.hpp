@@ -66,29 +66,59 @@ consteval bool avr_walk_applies() {
 }
 
 #if defined(__AVR__)
-template <const auto& Nodes, std::size_t I, unsigned Depth>
+// One tree's statements in preorder; its leaves load register Reg. First: the tree's first
+// statement, which also ends the previous tree of the group.
+template <const auto& Nodes, std::size_t I, unsigned Depth, unsigned Reg, bool First>
 [[gnu::always_inline]] inline void avr_emit(const void* z) noexcept {
   using F = std::remove_cvref_t<decltype(Nodes[0].feature)>;
   constexpr auto nd = Nodes[I];
   if constexpr (nd.feature == leaf_feature<F>) {
-    platform::avr::leaf<static_cast<unsigned>(nd.right), I == avr_layout_of<Nodes>.last_leaf>(z);
+    platform::avr::leaf<static_cast<unsigned>(nd.right), Reg, I == avr_layout_of<Nodes>.last_leaf, First>(z);
   } else {
     constexpr unsigned f = nd.feature, t1 = static_cast<std::uint8_t>(nd.threshold + 1);
-    if constexpr (avr_layout_of<Nodes>.short_form[I]) platform::avr::split_short<f, t1, 2 + Depth>(z);
-    else platform::avr::split_long<f, t1, 2 + Depth>(z);
-    avr_emit<Nodes, I + 1, Depth + 1>(z);
+    if constexpr (avr_layout_of<Nodes>.short_form[I]) platform::avr::split_short<f, t1, 2 + Depth, First>(z);
+    else platform::avr::split_long<f, t1, 2 + Depth, First>(z);
+    avr_emit<Nodes, I + 1, Depth + 1, Reg, false>(z);
     platform::avr::label<2 + Depth>();
-    avr_emit<Nodes, static_cast<std::size_t>(nd.right), Depth + 1>(z);
+    avr_emit<Nodes, static_cast<std::size_t>(nd.right), Depth + 1, Reg, false>(z);
   }
 }
 
-// The whole tree in one function body of asm statements only, so nothing the compiler adds can
-// sit between a branch and its label.
-template <const auto& Nodes>
-[[gnu::always_inline]] inline std::uint8_t avr_walk(const void* x) noexcept {
-  avr_emit<Nodes, 0, 0>(x);
-  return platform::avr::result();
+// The trees one after the other (no lambda: it would not be inlined, and a tree's labels must
+// stay in one function).
+template <const auto&... Group>
+struct avr_trees {
+  template <unsigned FirstReg, std::size_t... K>
+  [[gnu::always_inline]] static void emit(const void* x, std::index_sequence<K...>) noexcept {
+    (avr_emit<Group, 0, 0, FirstReg + K, (K > 0)>(x), ...);
+  }
+};
+
+// One, two or four trees, their codes in the bytes of the return value (r24; r24:r25; r22..r25).
+// The body is asm statements only (see ctml/platform/avr_branch.hpp).
+template <const auto&... Group>
+[[gnu::always_inline]] inline auto avr_walk(const void* x) noexcept {
+  constexpr std::size_t n = sizeof...(Group);
+  static_assert(n == 1 || n == 2 || n == 4, "ctml: a group walks one, two or four trees");
+  constexpr unsigned first_reg = n == 4 ? 22 : 24;
+  avr_trees<Group...>::template emit<first_reg>(x, std::make_index_sequence<n>{});
+  if constexpr (n == 1) return platform::avr::codes_1();
+  else if constexpr (n == 2) return platform::avr::codes_2();
+  else return platform::avr::codes_4();
+}
+
+// A group in one call: one call, one pointer copy and one return for up to four trees.
+template <const auto&... Group>
+[[gnu::noinline]] auto avr_walk_group(const void* x) noexcept {
+  return avr_walk<Group...>(x);
 }
 #endif
+
+// The I-th tree of a pack.
+template <std::size_t I, const auto& Tree0, const auto&... Trees>
+constexpr const auto& nth_tree() noexcept {
+  if constexpr (I == 0) return Tree0;
+  else return nth_tree<I - 1, Trees...>();
+}
 
 }  // namespace ctml::trees::detail
