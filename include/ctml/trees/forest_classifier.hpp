@@ -147,11 +147,13 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
         votes[code] = static_cast<vote_type>(votes[code] + Spec::vote_scale);
         continue;
       }
-      const std::size_t d = code - n_classes;
-      const std::size_t end = platform::flash_read(&Spec::dist_start[d + 1]);
-      for (std::size_t k = platform::flash_read(&Spec::dist_start[d]); k < end; ++k) {
-        const auto e = platform::flash_read(&Spec::dist_entries[k]);
-        votes[e.cls] = static_cast<vote_type>(votes[e.cls] + e.votes);
+      // Pointers, not indices: on AVR the entries are then read with post-incrementing lpm.
+      const auto* range = &Spec::dist_start[code - n_classes];
+      const auto* e = &Spec::dist_entries[platform::flash_read(range)];
+      const auto* const end = &Spec::dist_entries[platform::flash_read(range + 1)];
+      for (; e != end; ++e) {
+        const auto entry = platform::flash_read(e);
+        votes[entry.cls] = static_cast<vote_type>(votes[entry.cls] + entry.votes);
       }
     }
   }
