@@ -78,7 +78,7 @@ struct forest_ops<tree_list<Trees...>> {
   [[gnu::always_inline]] static constexpr void visit_each(const Input& x, State& state, std::index_sequence<I...>) noexcept {
 #if defined(__AVR__)
     if constexpr (std::is_same_v<Layout, ::ctml::layout::unrolled> && OutOfLine &&
-                  (avr_walk_applies<Trees, NanAware, Leaf, Input>() && ...)) {
+                  (avr_tree_fits<Trees, avr_payload_t<Step, I>, NanAware, Leaf, Input>() && ...)) {
       if (!std::is_constant_evaluated()) {
         avr_visit_groups<Step>(x, state, std::make_index_sequence<sizeof...(Trees) / 4>{});
         return;
@@ -89,7 +89,16 @@ struct forest_ops<tree_list<Trees...>> {
   }
 #if defined(__AVR__)
   // AVR, every tree on the asm walk: trees go four to a call (then two, then one), and each code
-  // is handed to Step in tree order.
+  // is handed to Step in tree order. A Step with `avr_payload<tree>` chooses what the leaves
+  // put in the registers (two bytes per tree) and takes them in apply_avr.
+  template <class Step, std::size_t Tree>
+  static auto avr_payload_of() {
+    if constexpr (requires { typename Step::template avr_payload<Tree>; }) return typename Step::template avr_payload<Tree>{};
+    else return avr_identity{};
+  }
+  template <class Step, std::size_t Tree>
+  using avr_payload_t = decltype(avr_payload_of<Step, Tree>());
+
   template <class Step, class Input, class State, std::size_t... G>
   [[gnu::always_inline]] static void avr_visit_groups(const Input& x, State& state, std::index_sequence<G...>) noexcept {
     constexpr std::size_t n = sizeof...(Trees), fours = n / 4 * 4;
@@ -99,8 +108,12 @@ struct forest_ops<tree_list<Trees...>> {
   }
   template <class Step, std::size_t First, class Input, class State, std::size_t... K>
   [[gnu::always_inline]] static void avr_visit_group(const Input& x, State& state, std::index_sequence<K...>) noexcept {
-    const auto codes = avr_walk_group<nth_tree<First + K, Trees...>()...>(x.data());
-    (Step::template apply<First + K>(state, codes[K]), ...);
+    const auto bytes =
+        avr_walk_group<avr_tree<nth_tree<First + K, Trees...>(), avr_payload_t<Step, First + K>>...>(x.data());
+    if constexpr ((avr_payload_t<Step, First>::two_bytes))
+      (Step::template apply_avr<First + K>(state, bytes[2 * K], bytes[2 * K + 1]), ...);
+    else
+      (Step::template apply<First + K>(state, bytes[K]), ...);
   }
 #endif
   static consteval bool all_well_formed(std::size_t n_features, std::size_t n_codes, bool nan_aware) {
