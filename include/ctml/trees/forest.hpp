@@ -77,8 +77,7 @@ struct forest_ops<tree_list<Trees...>> {
             std::size_t... I>
   [[gnu::always_inline]] static constexpr void visit_each(const Input& x, State& state, std::index_sequence<I...>) noexcept {
 #if defined(__AVR__)
-    if constexpr (std::is_same_v<Layout, ::ctml::layout::unrolled> && OutOfLine &&
-                  (avr_tree_fits<Trees, avr_payload_t<Step, I>, NanAware, Leaf, Input>() && ...)) {
+    if constexpr (avr_visit_applies<Layout, NanAware, Leaf, Step, OutOfLine, Input>()) {
       if (!std::is_constant_evaluated()) {
         avr_visit_groups<Step>(x, state, std::make_index_sequence<sizeof...(Trees) / 4>{});
         return;
@@ -86,6 +85,18 @@ struct forest_ops<tree_list<Trees...>> {
     }
 #endif
     (Step::template apply<I>(state, walk<Layout, Trees, NanAware, Leaf, OutOfLine>(x)), ...);
+  }
+  // Whether visit takes the AVR asm walk (outside constant evaluation).
+  template <class Layout, bool NanAware, class Leaf, class Step, bool OutOfLine, class Input>
+  static consteval bool avr_visit_applies() {
+#if defined(__AVR__)
+    if constexpr (std::is_same_v<Layout, ::ctml::layout::unrolled> && OutOfLine) {
+      return []<std::size_t... I>(std::index_sequence<I...>) {
+        return (avr_tree_fits<Trees, avr_payload_t<Step, I>, NanAware, Leaf, Input>() && ...);
+      }(std::make_index_sequence<sizeof...(Trees)>{});
+    }
+#endif
+    return false;
   }
 #if defined(__AVR__)
   // AVR, every tree on the asm walk: trees go four to a call (then two, then one), and each code
@@ -111,7 +122,7 @@ struct forest_ops<tree_list<Trees...>> {
     const auto bytes =
         avr_walk_group<avr_tree<nth_tree<First + K, Trees...>(), avr_payload_t<Step, First + K>>...>(x.data());
     if constexpr ((avr_payload_t<Step, First>::two_bytes))
-      (Step::template apply_avr<First + K>(state, bytes[2 * K], bytes[2 * K + 1]), ...);
+      Step::template apply_avr<First>(state, bytes, std::index_sequence<K...>{});
     else
       (Step::template apply<First + K>(state, bytes[K]), ...);
   }
