@@ -9,9 +9,9 @@
 // Registers: the input pointer in Z (read with ldd, so features 0..63), r26 as scratch, and a
 // tree's leaf code (and optionally a second leaf byte) in registers of r18..r25: the bytes of the
 // function's return value. Labels are
-// GNU numeric local labels: 0 ends a tree, 1 is a node's own skip label, 2 + d starts the right
-// child of a node at depth d (the next one forward is always the right one, since a left subtree
-// defines only deeper labels).
+// GNU numeric local labels: 0 ends a tree, 1 is a node's own skip label, 2 + d starts the child
+// laid out second of a node at depth d (the next one forward is always that one, since the first
+// child's subtree defines only deeper labels).
 //
 // The functions using these contain nothing but these statements between the pointer copy into Z
 // and the return: a branch skips only asm, never code the compiler placed (a code or pointer move
@@ -24,24 +24,39 @@
 namespace ctml::platform::avr {
 
 #if defined(__AVR__)
-// x[F] <= T goes left (falls through); otherwise to the right child, label 2 + Depth. Threshold
-// PlusOne is T + 1 as a byte: x <= T is x < T + 1 (signed), so `brge` goes right. AfterTree puts
-// the end label of the previous tree first.
-template <unsigned F, unsigned ThresholdPlusOne, unsigned Label, bool AfterTree>
+// x[F] <= T goes left. The branch jumps to the child laid out second (label 2 + Depth); the
+// other falls through: the left one normally, the right one when LeftSecond (the right child drew
+// more training weight). ThresholdPlusOne is T + 1 as a byte: x <= T is x < T + 1 (signed), so
+// `brge` goes right and `brlt` left. AfterTree puts the end label of the previous tree first.
+template <unsigned F, unsigned ThresholdPlusOne, unsigned Label, bool AfterTree, bool LeftSecond>
 [[gnu::always_inline]] inline void split_short(const void* z) noexcept {
-  if constexpr (AfterTree)
+  if constexpr (AfterTree && LeftSecond)
+    asm volatile("0:\n\tldd r26, Z+%0\n\tcpi r26, %1\n\tbrlt %2f" ::"I"(F), "M"(ThresholdPlusOne), "n"(Label), "z"(z)
+                 : "r26", "memory");
+  else if constexpr (AfterTree)
     asm volatile("0:\n\tldd r26, Z+%0\n\tcpi r26, %1\n\tbrge %2f" ::"I"(F), "M"(ThresholdPlusOne), "n"(Label), "z"(z)
+                 : "r26", "memory");
+  else if constexpr (LeftSecond)
+    asm volatile("ldd r26, Z+%0\n\tcpi r26, %1\n\tbrlt %2f" ::"I"(F), "M"(ThresholdPlusOne), "n"(Label), "z"(z)
                  : "r26", "memory");
   else
     asm volatile("ldd r26, Z+%0\n\tcpi r26, %1\n\tbrge %2f" ::"I"(F), "M"(ThresholdPlusOne), "n"(Label), "z"(z)
                  : "r26", "memory");
 }
-// The same when the right child is more than 63 words away: a branch over an rjmp (+-2 K words).
-template <unsigned F, unsigned ThresholdPlusOne, unsigned Label, bool AfterTree>
+// The same when the second child is more than 63 words away: a branch over an rjmp (+-2 K words).
+template <unsigned F, unsigned ThresholdPlusOne, unsigned Label, bool AfterTree, bool LeftSecond>
 [[gnu::always_inline]] inline void split_long(const void* z) noexcept {
-  if constexpr (AfterTree)
+  if constexpr (AfterTree && LeftSecond)
+    asm volatile("0:\n\tldd r26, Z+%0\n\tcpi r26, %1\n\tbrge 1f\n\trjmp %2f\n1:" ::"I"(F), "M"(ThresholdPlusOne),
+                 "n"(Label), "z"(z)
+                 : "r26", "memory");
+  else if constexpr (AfterTree)
     asm volatile("0:\n\tldd r26, Z+%0\n\tcpi r26, %1\n\tbrlt 1f\n\trjmp %2f\n1:" ::"I"(F), "M"(ThresholdPlusOne),
                  "n"(Label), "z"(z)
+                 : "r26", "memory");
+  else if constexpr (LeftSecond)
+    asm volatile("ldd r26, Z+%0\n\tcpi r26, %1\n\tbrge 1f\n\trjmp %2f\n1:" ::"I"(F), "M"(ThresholdPlusOne), "n"(Label),
+                 "z"(z)
                  : "r26", "memory");
   else
     asm volatile("ldd r26, Z+%0\n\tcpi r26, %1\n\tbrlt 1f\n\trjmp %2f\n1:" ::"I"(F), "M"(ThresholdPlusOne), "n"(Label),

@@ -186,6 +186,10 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
   struct lead_payload {
     static constexpr bool two_bytes = true;
     static constexpr detail::avr_leaf_bytes get(std::size_t code) noexcept { return lead_code<Tree>(code); }
+    static constexpr bool right_hot(std::size_t node) noexcept {
+      if constexpr (requires { Spec::right_hot[Tree][0]; }) return Spec::right_hot[Tree][node] == '1';
+      else return false;
+    }
   };
   template <std::size_t... T>
   static consteval bool lead_codes_fit_all(std::index_sequence<T...>) {

@@ -1,5 +1,5 @@
 // The AVR walk of unrolled trees on int8 inputs: each tree in preorder (the left child falls
-// through), each node a load, a compare with an immediate and a branch whose short or long form
+// through, or the right one where it drew more training weight), each node a load, a compare with an immediate and a branch whose short or long form
 // is chosen here from exact byte distances (see ctml/platform/avr_branch.hpp for why clang's own
 // layout of the same tree costs a cycle and two bytes more per decision). Trees go up to four to a
 // call. Used only outside constant evaluation; constexpr predict keeps the portable walk.
@@ -20,6 +20,14 @@ namespace ctml::trees::detail {
 struct avr_leaf_bytes {
   std::size_t code, second;
 };
+// Whether the right child of node i drew more training weight (the payload's right_hot, from the
+// model's Spec::right_hot; false without it): that child is then laid out first, to fall through.
+template <class Payload>
+constexpr bool avr_right_first(std::size_t i) noexcept {
+  if constexpr (requires { Payload::right_hot(i); }) return Payload::right_hot(i);
+  else return false;
+}
+
 // The tree's own leaf code, one byte.
 struct avr_identity {
   static constexpr bool two_bytes = false;
@@ -28,7 +36,7 @@ struct avr_identity {
 
 template <std::size_t N>
 struct avr_layout {
-  std::array<bool, N> short_form{};  // the right child is within a conditional branch's reach
+  std::array<bool, N> short_form{};  // the child laid out second is within a conditional branch's reach
   std::size_t bytes = 0;             // the whole tree
   std::size_t last_leaf = 0;         // the rightmost leaf: it falls through to the end
   bool fits = true;                  // every feature, threshold, payload and distance is encodable
@@ -49,13 +57,13 @@ inline constexpr auto avr_layout_of = [] {
       if (p.code > 0xFF || p.second > 0xFF) out.fits = false;
       continue;
     }
-    const std::size_t l = i + 1, r = nd.right;
-    out.short_form[i] = size[l] <= avr::branch_reach;
+    const std::size_t l = i + 1, r = nd.right, first = avr_right_first<Payload>(i) ? r : l;
+    out.short_form[i] = size[first] <= avr::branch_reach;
     size[i] = (out.short_form[i] ? avr::split_short_bytes : avr::split_long_bytes) + size[l] + size[r];
     if (static_cast<std::size_t>(nd.feature) > 63 || nd.threshold >= 127 || nd.threshold < -128) out.fits = false;
   }
   std::size_t i = 0;
-  while (Nodes[i].feature != leaf_feature<F>) i = Nodes[i].right;
+  while (Nodes[i].feature != leaf_feature<F>) i = avr_right_first<Payload>(i) ? i + 1 : Nodes[i].right;
   out.last_leaf = i;
   out.bytes = size[0] - avr::leaf_bytes + avr::leaf_last_bytes + (Payload::two_bytes ? avr::clear_bytes : 0);
   if (out.bytes > avr::rjmp_reach) out.fits = false;
@@ -104,11 +112,16 @@ template <const auto& Nodes, class Payload, std::size_t I, unsigned Depth, unsig
       platform::avr::leaf<static_cast<unsigned>(p.code), Reg, last, First>(z);
   } else {
     constexpr unsigned f = nd.feature, t1 = static_cast<std::uint8_t>(nd.threshold + 1);
-    if constexpr (avr_layout_of<Nodes, Payload>.short_form[I]) platform::avr::split_short<f, t1, 2 + Depth, First>(z);
-    else platform::avr::split_long<f, t1, 2 + Depth, First>(z);
-    avr_emit<Nodes, Payload, I + 1, Depth + 1, Reg, Reg2, false>(z);
+    constexpr bool right_first = avr_right_first<Payload>(I);
+    constexpr std::size_t first = right_first ? static_cast<std::size_t>(nd.right) : I + 1;
+    constexpr std::size_t second = right_first ? I + 1 : static_cast<std::size_t>(nd.right);
+    if constexpr (avr_layout_of<Nodes, Payload>.short_form[I])
+      platform::avr::split_short<f, t1, 2 + Depth, First, right_first>(z);
+    else
+      platform::avr::split_long<f, t1, 2 + Depth, First, right_first>(z);
+    avr_emit<Nodes, Payload, first, Depth + 1, Reg, Reg2, false>(z);
     platform::avr::label<2 + Depth>();
-    avr_emit<Nodes, Payload, static_cast<std::size_t>(nd.right), Depth + 1, Reg, Reg2, false>(z);
+    avr_emit<Nodes, Payload, second, Depth + 1, Reg, Reg2, false>(z);
   }
 }
 
