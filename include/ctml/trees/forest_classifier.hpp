@@ -117,16 +117,17 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
       platform::zero(count);
       fast_state st{count, codes, rests, 0};  // references and a scalar: the rest stays in registers
       forest_ops::template visit<layout_type, traits::nan_aware, leaf, fast_step, true>(x, st);
-      bool lead_codes = false;  // the AVR walk kept lead codes (see lead_code), not the trees' own
-      if constexpr (lead_codes_fit && forest_ops::template avr_visit_applies<layout_type, traits::nan_aware, leaf, fast_step,
-                                                                             true, input_type>())
-        lead_codes = !std::is_constant_evaluated();
       count_type lead, next;
       const output_type best = lead_and_next(count, lead, next, std::make_index_sequence<n_classes - 1>{});
       // In vote_type: the margin is at most n_trees * vote_scale, which fits (static_assert above).
       const auto margin = static_cast<vote_type>(static_cast<vote_type>(lead - next) * Spec::vote_scale);
       if (margin > st.rest && static_cast<vote_type>(margin - st.rest) > st.rest) return best;
-      if (lead_codes) return exact_winner<true>(codes, rests, best, margin, st.rest, std::make_index_sequence<n_trees>{});
+      if constexpr (lead_codes_fit && forest_ops::template avr_visit_applies<layout_type, traits::nan_aware, leaf, fast_step,
+                                                                             true, input_type>()) {
+        // The AVR walk kept lead codes (see lead_code), not the trees' own.
+        if (!std::is_constant_evaluated())
+          return exact_winner<true>(codes, rests, best, margin, st.rest, std::make_index_sequence<n_trees>{});
+      }
       return exact_winner<false>(codes, rests, best, margin, st.rest, std::make_index_sequence<n_trees>{});
     }
   }
@@ -284,7 +285,7 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
                                                              output_type best, vote_type margin, vote_type rest,
                                                              std::index_sequence<T...>) noexcept {
     vote_type out_best = 0;
-    std::array<code_type, n_trees> global{};
+    std::array<code_type, n_trees> global;  // set below before any read (no memset on the bound's path)
     if constexpr (LeadCodes) {
       for (std::size_t t = 0; t < n_trees; ++t)
         if ((codes[t] & lead_mask) == best) out_best = static_cast<vote_type>(out_best + rests[t]);
