@@ -41,27 +41,29 @@ std::int8_t next_feature() {
 template <std::size_t T, const auto& Tree>
 unsigned tree_mismatch(const input& x, const unrolled::fast_state& st) {
   using spec = ctml_models::digits_rf_small_spec;
-  constexpr std::size_t n = unrolled::n_classes, base = spec::dist_base[T], end = spec::dist_base[T + 1];
+  constexpr std::size_t n = unrolled::n_classes, base = spec::dist_base[T];
   const std::size_t code = detail::walk_table<Tree, false, table::leaf>(x);
   const std::size_t global = code < n ? code : code + base;
-  if (!ctml::trees::detail::forest_ops<spec::trees>::template avr_visit_applies<ctml::layout::unrolled, false,
-                                                                                  unrolled::leaf, unrolled::fast_step,
-                                                                                  true, input>())
+  if constexpr (!ctml::trees::detail::forest_ops<spec::trees>::template avr_visit_applies<
+                    ctml::layout::unrolled, false, unrolled::leaf, unrolled::fast_step, true, input>() ||
+                !unrolled::lead_codes_fit) {
+    (void)global;
     return st.codes[T] != code;  // the portable walk keeps the trees' own codes
-  if (unrolled::template lead_global<T>(st.codes[T]) != global) return 1;
-  if (code < n) return st.codes[T] != code || st.rests[T] != 0;
-  const auto lead = ctml::platform::flash_read(&spec::dist_lead[global - n]);
-  std::size_t k = 1;
-  for (std::size_t d = base; d < global - n; ++d) k += ctml::platform::flash_read(&spec::dist_lead[d].cls) == lead.cls;
-  (void)end;
-  return st.codes[T] != (lead.cls | (k << unrolled::lead_bits)) || st.rests[T] != lead.votes;
+  } else {
+    if (unrolled::template lead_global<T>(st.codes[T]) != global) return 1;
+    if (code < n) return st.codes[T] != code || st.rests[T] != 0;
+    const auto lead = ctml::platform::flash_read(&spec::dist_lead[global - n]);
+    std::size_t k = 1;
+    for (std::size_t d = base; d < global - n; ++d) k += ctml::platform::flash_read(&spec::dist_lead[d].cls) == lead.cls;
+    return st.codes[T] != (lead.cls | (k << unrolled::lead_bits)) || st.rests[T] != lead.votes;
+  }
 }
 
 template <std::size_t... T, const auto&... Trees>
 unsigned tree_mismatches(std::index_sequence<T...>, ctml::trees::tree_list<Trees...>*, const input& x) {
   std::array<unrolled::count_type, unrolled::n_classes> count{};
   std::array<unrolled::tree_code_type, unrolled::n_trees> codes{};
-  std::array<unrolled::rest_type, unrolled::n_trees> rests{};
+  std::array<unrolled::rest_type, unrolled::n_rests> rests{};
   unrolled::fast_state st{count, codes, rests, 0};
   ctml::trees::detail::forest_ops<ctml_models::digits_rf_small_spec::trees>::template visit<
       ctml::layout::unrolled, false, unrolled::leaf, unrolled::fast_step, true>(x, st);

@@ -78,12 +78,6 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
   static_assert(trees_well_formed,
                 "ctml: malformed tree (child, feature or leaf index out of range); regenerate the model header");
 
-  // RAM: the leading-class counts, the rest, each tree's leaf code and rest; for the slow path the
-  // exact votes and the model-wide codes (the single-tree path needs none of them); one call frame.
-  static constexpr std::size_t ram_bytes =
-      (n_trees == 1 ? 0 : (sizeof(vote_type) + sizeof(count_type)) * n_classes + sizeof(vote_type) +
-                              (sizeof(code_type) + sizeof(tree_code_type) + sizeof(rest_type)) * n_trees) +
-      platform::call_frame_bytes;
   // The distribution tables are linked when a leaf can reach them: always in the table layout
   // (codes are only known at run time), in the unrolled layout only if there are distributions.
   static constexpr std::size_t flash_bytes =
@@ -113,7 +107,7 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
       // tree; re-walking the trees would cost more on data where this is frequent).
       std::array<count_type, n_classes> count;
       std::array<tree_code_type, n_trees> codes;
-      std::array<rest_type, n_trees> rests;  // only the AVR walk fills them (lead codes)
+      std::array<rest_type, n_rests> rests;  // only the AVR walk has them (lead codes)
       platform::zero(count);
       fast_state st{count, codes, rests, 0};  // references and a scalar: the rest stays in registers
       forest_ops::template visit<layout_type, traits::nan_aware, leaf, fast_step, true>(x, st);
@@ -201,6 +195,14 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
     }() && ...);
   }
   static constexpr bool lead_codes_fit = platform::is_avr && lead_codes_fit_all(std::make_index_sequence<n_trees>{});
+  // RAM: the leading-class counts, the rest, each tree's leaf code (and, with AVR lead codes,
+  // its rest); for the slow path the exact votes and the model-wide codes (the single-tree path
+  // needs none of them); one call frame.
+  static constexpr std::size_t n_rests = lead_codes_fit ? n_trees : 0;
+  static constexpr std::size_t ram_bytes =
+      (n_trees == 1 ? 0 : (sizeof(vote_type) + sizeof(count_type)) * n_classes + sizeof(vote_type) +
+                              (sizeof(code_type) + sizeof(tree_code_type)) * n_trees + sizeof(rest_type) * n_rests) +
+      platform::call_frame_bytes;
   // A lead code back to the tree's distribution, model-wide (the slow path only).
   template <std::size_t Tree>
   static constexpr code_type lead_global(tree_code_type code) noexcept {
@@ -219,7 +221,7 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
   struct fast_state {
     std::array<count_type, n_classes>& count;
     std::array<tree_code_type, n_trees>& codes;  // each tree's leaf code, for the exact votes
-    std::array<rest_type, n_trees>& rests;       // each tree's rest (lead codes only)
+    std::array<rest_type, n_rests>& rests;       // each tree's rest (lead codes only)
     vote_type rest;
   };
   struct fast_step {
@@ -281,7 +283,7 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
   // added up from the kept codes (made model-wide first).
   template <bool LeadCodes, std::size_t... T>
   [[gnu::noinline]] static constexpr output_type exact_winner(const std::array<tree_code_type, n_trees>& codes,
-                                                             const std::array<rest_type, n_trees>& rests,
+                                                             const std::array<rest_type, n_rests>& rests,
                                                              output_type best, vote_type margin, vote_type rest,
                                                              std::index_sequence<T...>) noexcept {
     vote_type out_best = 0;
