@@ -287,20 +287,25 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
                                                              output_type best, vote_type margin, vote_type rest,
                                                              std::index_sequence<T...>) noexcept {
     vote_type out_best = 0;
-    std::array<code_type, n_trees> global;  // set below before any read (no memset on the bound's path)
     if constexpr (LeadCodes) {
       for (std::size_t t = 0; t < n_trees; ++t)
         if ((codes[t] & lead_mask) == best) out_best = static_cast<vote_type>(out_best + rests[t]);
+      if (margin > rest && static_cast<vote_type>(margin - rest) > out_best) return best;
+      return exact_argmax({lead_global<T>(codes[T])...});
     } else {
-      global = {global_code::template apply<T>(codes[T])...};
+      (void)rests;
+      const std::array<code_type, n_trees> global{global_code::template apply<T>(codes[T])...};
       for (const code_type code : global) {
         if (code < n_classes) continue;
         const auto e = platform::flash_read(&Spec::dist_lead[code - n_classes]);
         if (e.cls == best) out_best = static_cast<vote_type>(out_best + e.votes);
       }
+      if (margin > rest && static_cast<vote_type>(margin - rest) > out_best) return best;
+      return exact_argmax(global);
     }
-    if (margin > rest && static_cast<vote_type>(margin - rest) > out_best) return best;
-    if constexpr (LeadCodes) global = {lead_global<T>(codes[T])...};
+  }
+  // The class with the most exact votes (the lowest on ties).
+  static constexpr output_type exact_argmax(const std::array<code_type, n_trees>& global) noexcept {
     std::array<vote_type, n_classes> votes{};
     add_votes(global, votes);
     output_type top = 0;
