@@ -1,4 +1,4 @@
-// Small register/RAM helpers for hot loops. Zeroing a small object in RAM: At -Os clang turns a run of zero stores into a call to memset,
+// Zeroing a small object in RAM. At -Os clang turns a run of zero stores into a call to memset,
 // which on AVR costs about 6 cycles a byte plus the call (86 cycles for a forest's 12 bytes of
 // vote counts); one `st X+, __zero_reg__` per byte costs 2. Elsewhere, and in constant
 // expressions, a plain value-initialisation.
@@ -19,18 +19,6 @@ template <class T>
   }
 #endif
   obj = T{};
-}
-
-// Makes the compiler compute a value here rather than later: clang sinks a chain of adds to
-// where the sum is used, keeping each term in a register meanwhile (on AVR: one call-saved
-// register, a push and a pop, per term). No instruction of its own.
-template <class T>
-[[gnu::always_inline]] constexpr void settle(T& value) noexcept {
-#if defined(__AVR__)
-  if (!std::is_constant_evaluated()) asm volatile("" : "+r"(value));
-#else
-  (void)value;
-#endif
 }
 
 }  // namespace ctml::platform

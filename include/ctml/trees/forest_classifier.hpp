@@ -18,6 +18,7 @@
 #include "../core/input.hpp"
 #include "../core/layout.hpp"
 #include "../platform/flash.hpp"
+#include "../platform/settle.hpp"
 #include "../platform/zero.hpp"
 #include "forest.hpp"
 
