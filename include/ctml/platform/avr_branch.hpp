@@ -15,7 +15,9 @@
 //
 // The functions using these contain nothing but these statements between the pointer copy into Z
 // and the return: a branch skips only asm, never code the compiler placed (a code or pointer move
-// scheduled between two statements would be skipped on some paths).
+// scheduled between two statements would be skipped on some paths). Every statement declares
+// r18..r26 clobbered, so the compiler keeps nothing of its own there while leaves fill them; the
+// last statement then declares the leaf bytes as its outputs.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -32,16 +34,16 @@ template <unsigned F, unsigned ThresholdPlusOne, unsigned Label, bool AfterTree,
 [[gnu::always_inline]] inline void split_short(const void* z) noexcept {
   if constexpr (AfterTree && LeftSecond)
     asm volatile("0:\n\tldd r26, Z+%0\n\tcpi r26, %1\n\tbrlt %2f" ::"I"(F), "M"(ThresholdPlusOne), "n"(Label), "z"(z)
-                 : "r26", "memory");
+                 : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
   else if constexpr (AfterTree)
     asm volatile("0:\n\tldd r26, Z+%0\n\tcpi r26, %1\n\tbrge %2f" ::"I"(F), "M"(ThresholdPlusOne), "n"(Label), "z"(z)
-                 : "r26", "memory");
+                 : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
   else if constexpr (LeftSecond)
     asm volatile("ldd r26, Z+%0\n\tcpi r26, %1\n\tbrlt %2f" ::"I"(F), "M"(ThresholdPlusOne), "n"(Label), "z"(z)
-                 : "r26", "memory");
+                 : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
   else
     asm volatile("ldd r26, Z+%0\n\tcpi r26, %1\n\tbrge %2f" ::"I"(F), "M"(ThresholdPlusOne), "n"(Label), "z"(z)
-                 : "r26", "memory");
+                 : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
 }
 // The same when the second child is more than 63 words away: a branch over an rjmp (+-2 K words).
 template <unsigned F, unsigned ThresholdPlusOne, unsigned Label, bool AfterTree, bool LeftSecond>
@@ -49,50 +51,50 @@ template <unsigned F, unsigned ThresholdPlusOne, unsigned Label, bool AfterTree,
   if constexpr (AfterTree && LeftSecond)
     asm volatile("0:\n\tldd r26, Z+%0\n\tcpi r26, %1\n\tbrge 1f\n\trjmp %2f\n1:" ::"I"(F), "M"(ThresholdPlusOne),
                  "n"(Label), "z"(z)
-                 : "r26", "memory");
+                 : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
   else if constexpr (AfterTree)
     asm volatile("0:\n\tldd r26, Z+%0\n\tcpi r26, %1\n\tbrlt 1f\n\trjmp %2f\n1:" ::"I"(F), "M"(ThresholdPlusOne),
                  "n"(Label), "z"(z)
-                 : "r26", "memory");
+                 : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
   else if constexpr (LeftSecond)
     asm volatile("ldd r26, Z+%0\n\tcpi r26, %1\n\tbrge 1f\n\trjmp %2f\n1:" ::"I"(F), "M"(ThresholdPlusOne), "n"(Label),
                  "z"(z)
-                 : "r26", "memory");
+                 : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
   else
     asm volatile("ldd r26, Z+%0\n\tcpi r26, %1\n\tbrlt 1f\n\trjmp %2f\n1:" ::"I"(F), "M"(ThresholdPlusOne), "n"(Label),
                  "z"(z)
-                 : "r26", "memory");
+                 : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
 }
 // A leaf: its code into register Reg, then to the end of the tree (the tree's last leaf in the
 // layout falls through). Reg is one of r18..r25, declared as written by the group's last statement.
 template <unsigned Code, unsigned Reg, bool Last, bool AfterTree>
 [[gnu::always_inline]] inline void leaf(const void* z) noexcept {
   static_assert(Reg >= 18 && Reg <= 25, "ctml: tree codes go to r18..r25");
-  if constexpr (AfterTree && Last) asm volatile("0:\n\tldi r%1, %0" ::"M"(Code), "n"(Reg), "z"(z) : "memory");
-  else if constexpr (AfterTree) asm volatile("0:\n\tldi r%1, %0\n\trjmp 0f" ::"M"(Code), "n"(Reg), "z"(z) : "memory");
-  else if constexpr (Last) asm volatile("ldi r%1, %0" ::"M"(Code), "n"(Reg), "z"(z) : "memory");
-  else asm volatile("ldi r%1, %0\n\trjmp 0f" ::"M"(Code), "n"(Reg), "z"(z) : "memory");
+  if constexpr (AfterTree && Last) asm volatile("0:\n\tldi r%1, %0" ::"M"(Code), "n"(Reg), "z"(z) : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
+  else if constexpr (AfterTree) asm volatile("0:\n\tldi r%1, %0\n\trjmp 0f" ::"M"(Code), "n"(Reg), "z"(z) : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
+  else if constexpr (Last) asm volatile("ldi r%1, %0" ::"M"(Code), "n"(Reg), "z"(z) : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
+  else asm volatile("ldi r%1, %0\n\trjmp 0f" ::"M"(Code), "n"(Reg), "z"(z) : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
 }
 // A leaf with a second byte (a leaf's votes for the other classes) into register Reg2.
 template <unsigned Code, unsigned Reg, unsigned Byte2, unsigned Reg2, bool Last, bool AfterTree>
 [[gnu::always_inline]] inline void leaf2(const void* z) noexcept {
   static_assert(Reg >= 18 && Reg <= 25 && Reg2 >= 18 && Reg2 <= 25, "ctml: tree codes go to r18..r25");
   if constexpr (AfterTree && Last)
-    asm volatile("0:\n\tldi r%1, %0\n\tldi r%3, %2" ::"M"(Code), "n"(Reg), "M"(Byte2), "n"(Reg2), "z"(z) : "memory");
+    asm volatile("0:\n\tldi r%1, %0\n\tldi r%3, %2" ::"M"(Code), "n"(Reg), "M"(Byte2), "n"(Reg2), "z"(z) : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
   else if constexpr (AfterTree)
     asm volatile("0:\n\tldi r%1, %0\n\tldi r%3, %2\n\trjmp 0f" ::"M"(Code), "n"(Reg), "M"(Byte2), "n"(Reg2), "z"(z)
-                 : "memory");
+                 : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
   else if constexpr (Last)
-    asm volatile("ldi r%1, %0\n\tldi r%3, %2" ::"M"(Code), "n"(Reg), "M"(Byte2), "n"(Reg2), "z"(z) : "memory");
+    asm volatile("ldi r%1, %0\n\tldi r%3, %2" ::"M"(Code), "n"(Reg), "M"(Byte2), "n"(Reg2), "z"(z) : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
   else
     asm volatile("ldi r%1, %0\n\tldi r%3, %2\n\trjmp 0f" ::"M"(Code), "n"(Reg), "M"(Byte2), "n"(Reg2), "z"(z)
-                 : "memory");
+                 : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
 }
 // A tree's first statement when its leaves mostly leave the second byte 0: clear it once.
 template <unsigned Reg2, bool AfterTree>
 [[gnu::always_inline]] inline void clear(const void* z) noexcept {
-  if constexpr (AfterTree) asm volatile("0:\n\tclr r%0" ::"n"(Reg2), "z"(z) : "memory");
-  else asm volatile("clr r%0" ::"n"(Reg2), "z"(z) : "memory");
+  if constexpr (AfterTree) asm volatile("0:\n\tclr r%0" ::"n"(Reg2), "z"(z) : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
+  else asm volatile("clr r%0" ::"n"(Reg2), "z"(z) : "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "memory");
 }
 template <unsigned Label>
 [[gnu::always_inline]] inline void label() noexcept {
