@@ -67,6 +67,8 @@ def models():
     yield "diabetes_gb", ensemble.GradientBoostingRegressor(n_estimators=30, max_depth=3, random_state=R), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
     yield "breast_cancer_if", ensemble.IsolationForest(n_estimators=20, random_state=R), (bc[0], bc[1], None, None), {"feature_bits": 16}
     yield "breast_cancer_if_float", ensemble.IsolationForest(n_estimators=20, random_state=R), (bc[0], bc[1], None, None), {"feature_bits": 0}
+    # Small enough for AVR flash in both layouts at once (tests/target/avr_walk_firmware.cpp).
+    yield "digits_rf_small", ensemble.RandomForestClassifier(n_estimators=6, max_depth=7, random_state=R), dg, {}
     yield from xgb_models()
     yield from linear_family_models()
 

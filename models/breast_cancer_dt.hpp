@@ -25,6 +25,10 @@ CTML_FLASH inline constexpr node tree_0[] = {
     {leaf, 0, 1}, {leaf, 0, 0}, {10, -1, 28}, {leaf, 0, 1}, {26, 0, 30}, {leaf, 0, 1}, {leaf, 0, 0}
 };
 
+// Per node, 1 where more training weight went right (code layout only; read at compile time).
+inline constexpr char tree_0_hot[] =
+    "0000001010000010010011010010100";
+
 CTML_FLASH inline constexpr std::uint16_t dist_start[] = {
     0
 };
@@ -58,6 +62,8 @@ struct breast_cancer_dt_spec {
   static constexpr const auto& dist_lead = breast_cancer_dt_data::dist_lead;
   using trees = ctml::trees::tree_list<
       breast_cancer_dt_data::tree_0>;
+  static constexpr const char* right_hot[] = {
+      breast_cancer_dt_data::tree_0_hot};
 };
 
 // The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.

@@ -168,6 +168,68 @@ CTML_FLASH inline constexpr node tree_29[] = {
     {leaf, 0, 234}, {19, 32765, 14}, {leaf, 0, 235}, {leaf, 0, 236}
 };
 
+// Per node, 1 where more training weight went right (code layout only; read at compile time).
+inline constexpr char tree_0_hot[] =
+    "000001001100100";
+inline constexpr char tree_1_hot[] =
+    "000001001000100";
+inline constexpr char tree_2_hot[] =
+    "000001001100100";
+inline constexpr char tree_3_hot[] =
+    "000001001000100";
+inline constexpr char tree_4_hot[] =
+    "000001001000100";
+inline constexpr char tree_5_hot[] =
+    "000001000100100";
+inline constexpr char tree_6_hot[] =
+    "000000001000000";
+inline constexpr char tree_7_hot[] =
+    "000000001000100";
+inline constexpr char tree_8_hot[] =
+    "000000001000100";
+inline constexpr char tree_9_hot[] =
+    "000001001000100";
+inline constexpr char tree_10_hot[] =
+    "000001001000000";
+inline constexpr char tree_11_hot[] =
+    "000000001100100";
+inline constexpr char tree_12_hot[] =
+    "000001000100100";
+inline constexpr char tree_13_hot[] =
+    "001001001000100";
+inline constexpr char tree_14_hot[] =
+    "000001001000100";
+inline constexpr char tree_15_hot[] =
+    "000000001000100";
+inline constexpr char tree_16_hot[] =
+    "000001001000100";
+inline constexpr char tree_17_hot[] =
+    "000001001000100";
+inline constexpr char tree_18_hot[] =
+    "001000001100100";
+inline constexpr char tree_19_hot[] =
+    "000001001000100";
+inline constexpr char tree_20_hot[] =
+    "000000001000100";
+inline constexpr char tree_21_hot[] =
+    "001001001000100";
+inline constexpr char tree_22_hot[] =
+    "000001001000100";
+inline constexpr char tree_23_hot[] =
+    "000000001000100";
+inline constexpr char tree_24_hot[] =
+    "0000001000100";
+inline constexpr char tree_25_hot[] =
+    "000000001100100";
+inline constexpr char tree_26_hot[] =
+    "000001001000100";
+inline constexpr char tree_27_hot[] =
+    "000001001000100";
+inline constexpr char tree_28_hot[] =
+    "000001001100100";
+inline constexpr char tree_29_hot[] =
+    "000001001100000";
+
 CTML_FLASH inline constexpr std::int32_t values[] = {
     40970737, -26020655, 42829028, -71920443, -50404917, -71064104, 38683894, -30351969, 40534759,
     -64199120, 33344096, -64203407, 15651272, -59598877, 36793219, -87492748, 38615868, -56328200,
@@ -226,6 +288,22 @@ struct breast_cancer_gb_spec {
       breast_cancer_gb_data::tree_25, breast_cancer_gb_data::tree_26,
       breast_cancer_gb_data::tree_27, breast_cancer_gb_data::tree_28,
       breast_cancer_gb_data::tree_29>;
+  static constexpr const char* right_hot[] = {
+      breast_cancer_gb_data::tree_0_hot, breast_cancer_gb_data::tree_1_hot,
+      breast_cancer_gb_data::tree_2_hot, breast_cancer_gb_data::tree_3_hot,
+      breast_cancer_gb_data::tree_4_hot, breast_cancer_gb_data::tree_5_hot,
+      breast_cancer_gb_data::tree_6_hot, breast_cancer_gb_data::tree_7_hot,
+      breast_cancer_gb_data::tree_8_hot, breast_cancer_gb_data::tree_9_hot,
+      breast_cancer_gb_data::tree_10_hot, breast_cancer_gb_data::tree_11_hot,
+      breast_cancer_gb_data::tree_12_hot, breast_cancer_gb_data::tree_13_hot,
+      breast_cancer_gb_data::tree_14_hot, breast_cancer_gb_data::tree_15_hot,
+      breast_cancer_gb_data::tree_16_hot, breast_cancer_gb_data::tree_17_hot,
+      breast_cancer_gb_data::tree_18_hot, breast_cancer_gb_data::tree_19_hot,
+      breast_cancer_gb_data::tree_20_hot, breast_cancer_gb_data::tree_21_hot,
+      breast_cancer_gb_data::tree_22_hot, breast_cancer_gb_data::tree_23_hot,
+      breast_cancer_gb_data::tree_24_hot, breast_cancer_gb_data::tree_25_hot,
+      breast_cancer_gb_data::tree_26_hot, breast_cancer_gb_data::tree_27_hot,
+      breast_cancer_gb_data::tree_28_hot, breast_cancer_gb_data::tree_29_hot};
 };
 
 // The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.

@@ -504,6 +504,56 @@ CTML_FLASH inline constexpr node tree_19[] = {
     {3, 1.4663352e+03f, 75}, {leaf, 0, 1}, {leaf, 0, 1}, {leaf, 0, 16}
 };
 
+// Per node, 1 where more training weight went right (code layout only; read at compile time).
+inline constexpr char tree_0_hot[] =
+    "10000000000000010100100000100010000000000001001001000100010001000000010000100000000000000";
+inline constexpr char tree_1_hot[] =
+    "101000100010000000010000001010100000001010000000000010000000000000010000000010101000000110000000"
+    "0000000";
+inline constexpr char tree_2_hot[] =
+    "011000100011001000000001000000000000000010010000000001001000000001110000011000001000000000011100"
+    "10000000000001010000011000010000000010100000000010100000000100000000000100000";
+inline constexpr char tree_3_hot[] =
+    "000000000001000000000000000000000010100000100000000";
+inline constexpr char tree_4_hot[] =
+    "110001000010001000001010000000000000000010000101001000010001000001000000001000000000000010010000"
+    "010010010000100010001000100100000100000001000100000001000000100000000";
+inline constexpr char tree_5_hot[] =
+    "00000000000010001001001000110000010000001000000101010000000010000000000";
+inline constexpr char tree_6_hot[] =
+    "010000000110000000000000000000001000110000000000000100010000101000000101000000000000000000000000"
+    "0000100010000000000";
+inline constexpr char tree_7_hot[] =
+    "01010000011101010000100000100100000010001000000000000010100000000";
+inline constexpr char tree_8_hot[] =
+    "111100011000100000100010000001000000100000000000000100100000000000100000101001000000000000101010"
+    "000000000010000110000000000001100000000000000100001010000";
+inline constexpr char tree_9_hot[] =
+    "100010010001000000000000000000000000000000000000000000000000000000010000000000000100000010000001"
+    "10000000000010000000000000010000001000000000011000100001000000010001000000000";
+inline constexpr char tree_10_hot[] =
+    "010000000000100000000001000100100000010100000010001000000000010000000000000";
+inline constexpr char tree_11_hot[] =
+    "0000000000000110000010000000000010000000010100000000000001011000000000000";
+inline constexpr char tree_12_hot[] =
+    "0000000000100101000100010010000001000001000000010001100100000";
+inline constexpr char tree_13_hot[] =
+    "00100000100000000000000000000101000001000000000";
+inline constexpr char tree_14_hot[] =
+    "001100100000100000000000000000001001000000100000000011000001000000000000000000000000001100000000"
+    "000000000000000000000100000000000000100000000";
+inline constexpr char tree_15_hot[] =
+    "0000001000000000000000001010000000100000000010000001000000000";
+inline constexpr char tree_16_hot[] =
+    "011100000010100000000000000000000000010100000000010000001000000000000000010001000100000000000";
+inline constexpr char tree_17_hot[] =
+    "0000000000010000000001000100000100000000100000000";
+inline constexpr char tree_18_hot[] =
+    "001010001000001001000000000001000100000000110000010000001000010000100000010010100100000000000001"
+    "00000";
+inline constexpr char tree_19_hot[] =
+    "10000000010001001000000010001000010100000000100000011000000001000100010000000";
+
 CTML_FLASH inline constexpr float values[] = {
     5e+00f, 4e+00f, 2e+00f, 1.1535537e+01f, 1.2116889e+01f, 7e+00f, 6e+00f, 1.2565879e+01f, 8e+00f,
     9e+00f, 1.6240908e+01f, 1.032702e+01f, 1.070664e+01f, 9.851656e+00f, 1.2695532e+01f,
@@ -542,6 +592,17 @@ struct breast_cancer_if_float_spec {
       breast_cancer_if_float_data::tree_14, breast_cancer_if_float_data::tree_15,
       breast_cancer_if_float_data::tree_16, breast_cancer_if_float_data::tree_17,
       breast_cancer_if_float_data::tree_18, breast_cancer_if_float_data::tree_19>;
+  static constexpr const char* right_hot[] = {
+      breast_cancer_if_float_data::tree_0_hot, breast_cancer_if_float_data::tree_1_hot,
+      breast_cancer_if_float_data::tree_2_hot, breast_cancer_if_float_data::tree_3_hot,
+      breast_cancer_if_float_data::tree_4_hot, breast_cancer_if_float_data::tree_5_hot,
+      breast_cancer_if_float_data::tree_6_hot, breast_cancer_if_float_data::tree_7_hot,
+      breast_cancer_if_float_data::tree_8_hot, breast_cancer_if_float_data::tree_9_hot,
+      breast_cancer_if_float_data::tree_10_hot, breast_cancer_if_float_data::tree_11_hot,
+      breast_cancer_if_float_data::tree_12_hot, breast_cancer_if_float_data::tree_13_hot,
+      breast_cancer_if_float_data::tree_14_hot, breast_cancer_if_float_data::tree_15_hot,
+      breast_cancer_if_float_data::tree_16_hot, breast_cancer_if_float_data::tree_17_hot,
+      breast_cancer_if_float_data::tree_18_hot, breast_cancer_if_float_data::tree_19_hot};
 };
 
 // The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.

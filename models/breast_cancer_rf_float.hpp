@@ -108,6 +108,28 @@ CTML_FLASH inline constexpr node tree_9[] = {
     {13, 1.3474999e+01f, 26}, {leaf, 0, 1}, {leaf, 0, 0}, {leaf, 0, 0}, {leaf, 0, 1}
 };
 
+// Per node, 1 where more training weight went right (code layout only; read at compile time).
+inline constexpr char tree_0_hot[] =
+    "00000010000000000100000010001000001000100";
+inline constexpr char tree_1_hot[] =
+    "0000100001001000001000101100001000100";
+inline constexpr char tree_2_hot[] =
+    "00000010000101001010000000100";
+inline constexpr char tree_3_hot[] =
+    "00000000010000001000100000000";
+inline constexpr char tree_4_hot[] =
+    "000100000010010010001000100";
+inline constexpr char tree_5_hot[] =
+    "000000100101000100001000001000111000100";
+inline constexpr char tree_6_hot[] =
+    "00001000000000000100001010000";
+inline constexpr char tree_7_hot[] =
+    "0000000000000100000010010010100";
+inline constexpr char tree_8_hot[] =
+    "00000000100000010100110001000";
+inline constexpr char tree_9_hot[] =
+    "00000000010001000010000110000";
+
 CTML_FLASH inline constexpr std::uint16_t dist_start[] = {
     0, 2, 4, 6, 8, 10, 12, 14, 16, 18
 };
@@ -146,6 +168,12 @@ struct breast_cancer_rf_float_spec {
       breast_cancer_rf_float_data::tree_4, breast_cancer_rf_float_data::tree_5,
       breast_cancer_rf_float_data::tree_6, breast_cancer_rf_float_data::tree_7,
       breast_cancer_rf_float_data::tree_8, breast_cancer_rf_float_data::tree_9>;
+  static constexpr const char* right_hot[] = {
+      breast_cancer_rf_float_data::tree_0_hot, breast_cancer_rf_float_data::tree_1_hot,
+      breast_cancer_rf_float_data::tree_2_hot, breast_cancer_rf_float_data::tree_3_hot,
+      breast_cancer_rf_float_data::tree_4_hot, breast_cancer_rf_float_data::tree_5_hot,
+      breast_cancer_rf_float_data::tree_6_hot, breast_cancer_rf_float_data::tree_7_hot,
+      breast_cancer_rf_float_data::tree_8_hot, breast_cancer_rf_float_data::tree_9_hot};
 };
 
 // The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.

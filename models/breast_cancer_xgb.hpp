@@ -200,6 +200,48 @@ CTML_FLASH inline constexpr node tree_19[] = {
     {leaf, 0, 127}, {leaf, 0, 128}
 };
 
+// Per node, 1 where more training weight went right (code layout only; read at compile time).
+inline constexpr char tree_0_hot[] =
+    "000001001100100";
+inline constexpr char tree_1_hot[] =
+    "000001001000000";
+inline constexpr char tree_2_hot[] =
+    "000001001000100";
+inline constexpr char tree_3_hot[] =
+    "00000000100";
+inline constexpr char tree_4_hot[] =
+    "0000000010100";
+inline constexpr char tree_5_hot[] =
+    "00100010100";
+inline constexpr char tree_6_hot[] =
+    "0000001100000";
+inline constexpr char tree_7_hot[] =
+    "001000001100100";
+inline constexpr char tree_8_hot[] =
+    "00000100100";
+inline constexpr char tree_9_hot[] =
+    "10001100100";
+inline constexpr char tree_10_hot[] =
+    "011000001100100";
+inline constexpr char tree_11_hot[] =
+    "10001000100";
+inline constexpr char tree_12_hot[] =
+    "00000100100";
+inline constexpr char tree_13_hot[] =
+    "10001000100";
+inline constexpr char tree_14_hot[] =
+    "0010010010000";
+inline constexpr char tree_15_hot[] =
+    "000001000";
+inline constexpr char tree_16_hot[] =
+    "01000010000";
+inline constexpr char tree_17_hot[] =
+    "10001100100";
+inline constexpr char tree_18_hot[] =
+    "000000000";
+inline constexpr char tree_19_hot[] =
+    "100010000";
+
 CTML_FLASH inline constexpr float values[] = {
     5.7560974e-01f, -0e+00f, 3.6e-01f, -4.0000004e-01f, 4.666667e-01f, -3e-01f, -5.735294e-01f,
     4.4346276e-01f, 1.2650362e-01f, -3.576086e-02f, -3.3120435e-01f, 2.7557135e-01f,
@@ -252,6 +294,17 @@ struct breast_cancer_xgb_spec {
       breast_cancer_xgb_data::tree_14, breast_cancer_xgb_data::tree_15,
       breast_cancer_xgb_data::tree_16, breast_cancer_xgb_data::tree_17,
       breast_cancer_xgb_data::tree_18, breast_cancer_xgb_data::tree_19>;
+  static constexpr const char* right_hot[] = {
+      breast_cancer_xgb_data::tree_0_hot, breast_cancer_xgb_data::tree_1_hot,
+      breast_cancer_xgb_data::tree_2_hot, breast_cancer_xgb_data::tree_3_hot,
+      breast_cancer_xgb_data::tree_4_hot, breast_cancer_xgb_data::tree_5_hot,
+      breast_cancer_xgb_data::tree_6_hot, breast_cancer_xgb_data::tree_7_hot,
+      breast_cancer_xgb_data::tree_8_hot, breast_cancer_xgb_data::tree_9_hot,
+      breast_cancer_xgb_data::tree_10_hot, breast_cancer_xgb_data::tree_11_hot,
+      breast_cancer_xgb_data::tree_12_hot, breast_cancer_xgb_data::tree_13_hot,
+      breast_cancer_xgb_data::tree_14_hot, breast_cancer_xgb_data::tree_15_hot,
+      breast_cancer_xgb_data::tree_16_hot, breast_cancer_xgb_data::tree_17_hot,
+      breast_cancer_xgb_data::tree_18_hot, breast_cancer_xgb_data::tree_19_hot};
 };
 
 // The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.

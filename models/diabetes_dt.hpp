@@ -42,6 +42,11 @@ CTML_FLASH inline constexpr node tree_0[] = {
     {9, 5.0698638e-02f, 100}, {leaf, 0, 48}, {leaf, 0, 49}
 };
 
+// Per node, 1 where more training weight went right (code layout only; read at compile time).
+inline constexpr char tree_0_hot[] =
+    "000101001001000000010001000001100100010000000000100100000000000001010000000000011000000010010001"
+    "00000";
+
 CTML_FLASH inline constexpr float values[] = {
     1.20666664e+02f, 6.752941e+01f, 5e+01f, 1.7e+02f, 1.5066667e+02f, 2.355e+02f, 1.1604918e+02f,
     2.53e+02f, 6.77e+01f, 1.53e+02f, 1.096e+02f, 8.473684e+01f, 2.46e+02f, 1.92e+02f, 1.862e+02f,
@@ -66,6 +71,8 @@ struct diabetes_dt_spec {
   static constexpr bool average = true;
   using trees = ctml::trees::tree_list<
       diabetes_dt_data::tree_0>;
+  static constexpr const char* right_hot[] = {
+      diabetes_dt_data::tree_0_hot};
 };
 
 // The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.

@@ -167,6 +167,68 @@ CTML_FLASH inline constexpr node tree_29[] = {
     {4, 16482, 14}, {leaf, 0, 235}, {leaf, 0, 236}
 };
 
+// Per node, 1 where more training weight went right (code layout only; read at compile time).
+inline constexpr char tree_0_hot[] =
+    "000000001000000";
+inline constexpr char tree_1_hot[] =
+    "001000001000000";
+inline constexpr char tree_2_hot[] =
+    "000000001000100";
+inline constexpr char tree_3_hot[] =
+    "000001000000000";
+inline constexpr char tree_4_hot[] =
+    "001000001000000";
+inline constexpr char tree_5_hot[] =
+    "000001000000000";
+inline constexpr char tree_6_hot[] =
+    "011000000100100";
+inline constexpr char tree_7_hot[] =
+    "000001001100100";
+inline constexpr char tree_8_hot[] =
+    "001000000000000";
+inline constexpr char tree_9_hot[] =
+    "011001000000000";
+inline constexpr char tree_10_hot[] =
+    "000000000000000";
+inline constexpr char tree_11_hot[] =
+    "001000001100000";
+inline constexpr char tree_12_hot[] =
+    "010000000000100";
+inline constexpr char tree_13_hot[] =
+    "001000000000000";
+inline constexpr char tree_14_hot[] =
+    "000000000000000";
+inline constexpr char tree_15_hot[] =
+    "101000000100100";
+inline constexpr char tree_16_hot[] =
+    "001000001100000";
+inline constexpr char tree_17_hot[] =
+    "101000000000100";
+inline constexpr char tree_18_hot[] =
+    "1000000000100";
+inline constexpr char tree_19_hot[] =
+    "101000000100100";
+inline constexpr char tree_20_hot[] =
+    "011000001000000";
+inline constexpr char tree_21_hot[] =
+    "000000000000000";
+inline constexpr char tree_22_hot[] =
+    "1000000100100";
+inline constexpr char tree_23_hot[] =
+    "000001001100000";
+inline constexpr char tree_24_hot[] =
+    "1000000000000";
+inline constexpr char tree_25_hot[] =
+    "010001001000100";
+inline constexpr char tree_26_hot[] =
+    "001001000100000";
+inline constexpr char tree_27_hot[] =
+    "001001000100000";
+inline constexpr char tree_28_hot[] =
+    "111001001100100";
+inline constexpr char tree_29_hot[] =
+    "001001001000000";
+
 CTML_FLASH inline constexpr std::int32_t values[] = {
     -15166001, -27811241, -2086878, 28034919, 4887853, 45855717, 47748673, 29707647, -26929422,
     -14353197, -1878190, 25231427, 3627665, 39912869, 42973806, 26736882, -11902917, -23055816,
@@ -220,6 +282,17 @@ struct diabetes_gb_spec {
       diabetes_gb_data::tree_21, diabetes_gb_data::tree_22, diabetes_gb_data::tree_23,
       diabetes_gb_data::tree_24, diabetes_gb_data::tree_25, diabetes_gb_data::tree_26,
       diabetes_gb_data::tree_27, diabetes_gb_data::tree_28, diabetes_gb_data::tree_29>;
+  static constexpr const char* right_hot[] = {
+      diabetes_gb_data::tree_0_hot, diabetes_gb_data::tree_1_hot, diabetes_gb_data::tree_2_hot,
+      diabetes_gb_data::tree_3_hot, diabetes_gb_data::tree_4_hot, diabetes_gb_data::tree_5_hot,
+      diabetes_gb_data::tree_6_hot, diabetes_gb_data::tree_7_hot, diabetes_gb_data::tree_8_hot,
+      diabetes_gb_data::tree_9_hot, diabetes_gb_data::tree_10_hot, diabetes_gb_data::tree_11_hot,
+      diabetes_gb_data::tree_12_hot, diabetes_gb_data::tree_13_hot, diabetes_gb_data::tree_14_hot,
+      diabetes_gb_data::tree_15_hot, diabetes_gb_data::tree_16_hot, diabetes_gb_data::tree_17_hot,
+      diabetes_gb_data::tree_18_hot, diabetes_gb_data::tree_19_hot, diabetes_gb_data::tree_20_hot,
+      diabetes_gb_data::tree_21_hot, diabetes_gb_data::tree_22_hot, diabetes_gb_data::tree_23_hot,
+      diabetes_gb_data::tree_24_hot, diabetes_gb_data::tree_25_hot, diabetes_gb_data::tree_26_hot,
+      diabetes_gb_data::tree_27_hot, diabetes_gb_data::tree_28_hot, diabetes_gb_data::tree_29_hot};
 };
 
 // The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.

@@ -209,6 +209,34 @@ CTML_FLASH inline constexpr node tree_9[] = {
     {leaf, 0, 291}
 };
 
+// Per node, 1 where more training weight went right (code layout only; read at compile time).
+inline constexpr char tree_0_hot[] =
+    "000110010000001100000010000000000000000000100110000000000011000100110010000100000110000000000000"
+    "00100100100";
+inline constexpr char tree_1_hot[] =
+    "000101000001100000000001001100000000000000000100000011011000001000100100011000000000001000000000"
+    "10000010000";
+inline constexpr char tree_2_hot[] =
+    "000011001000000000000001000100000000001011000011000001000010010000001000000000000";
+inline constexpr char tree_3_hot[] =
+    "010110000100010000000000100101100000000000000000001001010000010000010100010001100100101000000100"
+    "000";
+inline constexpr char tree_4_hot[] =
+    "0000010010010001000001100000000000000100100100001100010000000000010001100100000";
+inline constexpr char tree_5_hot[] =
+    "000100001001000100010001000000100001100100011000100000100000000000000110000001000100010100110000"
+    "0";
+inline constexpr char tree_6_hot[] =
+    "001000000000101000000100001100000010001001101000000000100010000000000100010100000000000110010011"
+    "01000100000";
+inline constexpr char tree_7_hot[] =
+    "000001000001000100000110010011001001100000001001100100101001000001000100001000010001001000001100"
+    "000";
+inline constexpr char tree_8_hot[] =
+    "001001001000001001000100000001000000100010010010100010000000010000000000001000000100000";
+inline constexpr char tree_9_hot[] =
+    "00100000000000100000000000011000000011001000001010000100010010001000000000000000010000000000000";
+
 CTML_FLASH inline constexpr std::int32_t values[] = {
     74973184, 65536000, 40402944, 73312939, 32117495, 41943040, 51511296, 67502080, 22694181,
     46661632, 100073472, 34603008, 43515904, 76283904, 88604672, 57103701, 104490598, 59506688,
@@ -269,6 +297,11 @@ struct diabetes_rf_spec {
       diabetes_rf_data::tree_3, diabetes_rf_data::tree_4, diabetes_rf_data::tree_5,
       diabetes_rf_data::tree_6, diabetes_rf_data::tree_7, diabetes_rf_data::tree_8,
       diabetes_rf_data::tree_9>;
+  static constexpr const char* right_hot[] = {
+      diabetes_rf_data::tree_0_hot, diabetes_rf_data::tree_1_hot, diabetes_rf_data::tree_2_hot,
+      diabetes_rf_data::tree_3_hot, diabetes_rf_data::tree_4_hot, diabetes_rf_data::tree_5_hot,
+      diabetes_rf_data::tree_6_hot, diabetes_rf_data::tree_7_hot, diabetes_rf_data::tree_8_hot,
+      diabetes_rf_data::tree_9_hot};
 };
 
 // The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.

@@ -228,6 +228,48 @@ CTML_FLASH inline constexpr node tree_19[] = {
     {leaf, 0, 149}, {leaf, 0, 150}
 };
 
+// Per node, 1 where more training weight went right (code layout only; read at compile time).
+inline constexpr char tree_0_hot[] =
+    "000000000000100";
+inline constexpr char tree_1_hot[] =
+    "001000001100000";
+inline constexpr char tree_2_hot[] =
+    "0000000001000";
+inline constexpr char tree_3_hot[] =
+    "000001000000100";
+inline constexpr char tree_4_hot[] =
+    "101000000100100";
+inline constexpr char tree_5_hot[] =
+    "011000001000000";
+inline constexpr char tree_6_hot[] =
+    "011001001100100";
+inline constexpr char tree_7_hot[] =
+    "0000000000000";
+inline constexpr char tree_8_hot[] =
+    "1000001000100";
+inline constexpr char tree_9_hot[] =
+    "0000010000000";
+inline constexpr char tree_10_hot[] =
+    "110000000000100";
+inline constexpr char tree_11_hot[] =
+    "010001000100100";
+inline constexpr char tree_12_hot[] =
+    "1000001000000";
+inline constexpr char tree_13_hot[] =
+    "000001000100000";
+inline constexpr char tree_14_hot[] =
+    "100001001000100";
+inline constexpr char tree_15_hot[] =
+    "001000000";
+inline constexpr char tree_16_hot[] =
+    "100000000000100";
+inline constexpr char tree_17_hot[] =
+    "001000000000000";
+inline constexpr char tree_18_hot[] =
+    "111000001100100";
+inline constexpr char tree_19_hot[] =
+    "0000000000000";
+
 CTML_FLASH inline constexpr float values[] = {
     3.1028574e+01f, 2.3945456e+01f, 4.5085346e+01f, 1.0275001e+01f, 5.262643e+01f, 2.6400002e+01f,
     4.6433334e+01f, 7.3815254e+01f, 1.595637e+01f, 2.3475882e+01f, 2.7819277e+01f, 4.7789608e+01f,
@@ -279,6 +321,16 @@ struct diabetes_xgb_spec {
       diabetes_xgb_data::tree_12, diabetes_xgb_data::tree_13, diabetes_xgb_data::tree_14,
       diabetes_xgb_data::tree_15, diabetes_xgb_data::tree_16, diabetes_xgb_data::tree_17,
       diabetes_xgb_data::tree_18, diabetes_xgb_data::tree_19>;
+  static constexpr const char* right_hot[] = {
+      diabetes_xgb_data::tree_0_hot, diabetes_xgb_data::tree_1_hot, diabetes_xgb_data::tree_2_hot,
+      diabetes_xgb_data::tree_3_hot, diabetes_xgb_data::tree_4_hot, diabetes_xgb_data::tree_5_hot,
+      diabetes_xgb_data::tree_6_hot, diabetes_xgb_data::tree_7_hot, diabetes_xgb_data::tree_8_hot,
+      diabetes_xgb_data::tree_9_hot, diabetes_xgb_data::tree_10_hot,
+      diabetes_xgb_data::tree_11_hot, diabetes_xgb_data::tree_12_hot,
+      diabetes_xgb_data::tree_13_hot, diabetes_xgb_data::tree_14_hot,
+      diabetes_xgb_data::tree_15_hot, diabetes_xgb_data::tree_16_hot,
+      diabetes_xgb_data::tree_17_hot, diabetes_xgb_data::tree_18_hot,
+      diabetes_xgb_data::tree_19_hot};
 };
 
 // The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.

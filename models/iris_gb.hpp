@@ -277,6 +277,128 @@ CTML_FLASH inline constexpr node tree_59[] = {
     {leaf, 0, 344}, {3, 26524, 14}, {leaf, 0, 345}, {leaf, 0, 346}
 };
 
+// Per node, 1 where more training weight went right (code layout only; read at compile time).
+inline constexpr char tree_0_hot[] =
+    "100";
+inline constexpr char tree_1_hot[] =
+    "101000100";
+inline constexpr char tree_2_hot[] =
+    "0000000010000";
+inline constexpr char tree_3_hot[] =
+    "100000100";
+inline constexpr char tree_4_hot[] =
+    "101000100";
+inline constexpr char tree_5_hot[] =
+    "000000001000100";
+inline constexpr char tree_6_hot[] =
+    "100000100";
+inline constexpr char tree_7_hot[] =
+    "101000100";
+inline constexpr char tree_8_hot[] =
+    "000000001000100";
+inline constexpr char tree_9_hot[] =
+    "100000100";
+inline constexpr char tree_10_hot[] =
+    "101000100";
+inline constexpr char tree_11_hot[] =
+    "000000001000100";
+inline constexpr char tree_12_hot[] =
+    "100000100";
+inline constexpr char tree_13_hot[] =
+    "101000100";
+inline constexpr char tree_14_hot[] =
+    "000000001000100";
+inline constexpr char tree_15_hot[] =
+    "100000100";
+inline constexpr char tree_16_hot[] =
+    "101000100";
+inline constexpr char tree_17_hot[] =
+    "000000001000100";
+inline constexpr char tree_18_hot[] =
+    "100000100";
+inline constexpr char tree_19_hot[] =
+    "101000100";
+inline constexpr char tree_20_hot[] =
+    "000000001000100";
+inline constexpr char tree_21_hot[] =
+    "100000100";
+inline constexpr char tree_22_hot[] =
+    "101000100";
+inline constexpr char tree_23_hot[] =
+    "000000001000100";
+inline constexpr char tree_24_hot[] =
+    "100000100";
+inline constexpr char tree_25_hot[] =
+    "101000100";
+inline constexpr char tree_26_hot[] =
+    "000000001000100";
+inline constexpr char tree_27_hot[] =
+    "100000100";
+inline constexpr char tree_28_hot[] =
+    "101000100";
+inline constexpr char tree_29_hot[] =
+    "000000001000100";
+inline constexpr char tree_30_hot[] =
+    "100000100";
+inline constexpr char tree_31_hot[] =
+    "101000100";
+inline constexpr char tree_32_hot[] =
+    "000000001000100";
+inline constexpr char tree_33_hot[] =
+    "100000100";
+inline constexpr char tree_34_hot[] =
+    "101000100";
+inline constexpr char tree_35_hot[] =
+    "000000001000100";
+inline constexpr char tree_36_hot[] =
+    "100000100";
+inline constexpr char tree_37_hot[] =
+    "101000100";
+inline constexpr char tree_38_hot[] =
+    "000000001000100";
+inline constexpr char tree_39_hot[] =
+    "100000100";
+inline constexpr char tree_40_hot[] =
+    "101000100";
+inline constexpr char tree_41_hot[] =
+    "000000001000100";
+inline constexpr char tree_42_hot[] =
+    "100000100";
+inline constexpr char tree_43_hot[] =
+    "101000100";
+inline constexpr char tree_44_hot[] =
+    "000000001100100";
+inline constexpr char tree_45_hot[] =
+    "100000100";
+inline constexpr char tree_46_hot[] =
+    "101000100";
+inline constexpr char tree_47_hot[] =
+    "000000001100100";
+inline constexpr char tree_48_hot[] =
+    "100000100";
+inline constexpr char tree_49_hot[] =
+    "101000100";
+inline constexpr char tree_50_hot[] =
+    "000000001100100";
+inline constexpr char tree_51_hot[] =
+    "100000100";
+inline constexpr char tree_52_hot[] =
+    "100000100";
+inline constexpr char tree_53_hot[] =
+    "000000001100100";
+inline constexpr char tree_54_hot[] =
+    "100000100";
+inline constexpr char tree_55_hot[] =
+    "101100100";
+inline constexpr char tree_56_hot[] =
+    "000000001000100";
+inline constexpr char tree_57_hot[] =
+    "100000100";
+inline constexpr char tree_58_hot[] =
+    "100000100";
+inline constexpr char tree_59_hot[] =
+    "000000001100100";
+
 CTML_FLASH inline constexpr std::int32_t values[] = {
     54170759, -26724241, -25696386, 58950532, -4534656, -28229832, 48885807, 44697091, -25418885,
     -25588728, -25150530, -25380102, -24623674, 47644858, -3987745, -3361775, -24615129, -26566880,
@@ -348,6 +470,27 @@ struct iris_gb_spec {
       iris_gb_data::tree_48, iris_gb_data::tree_49, iris_gb_data::tree_50, iris_gb_data::tree_51,
       iris_gb_data::tree_52, iris_gb_data::tree_53, iris_gb_data::tree_54, iris_gb_data::tree_55,
       iris_gb_data::tree_56, iris_gb_data::tree_57, iris_gb_data::tree_58, iris_gb_data::tree_59>;
+  static constexpr const char* right_hot[] = {
+      iris_gb_data::tree_0_hot, iris_gb_data::tree_1_hot, iris_gb_data::tree_2_hot,
+      iris_gb_data::tree_3_hot, iris_gb_data::tree_4_hot, iris_gb_data::tree_5_hot,
+      iris_gb_data::tree_6_hot, iris_gb_data::tree_7_hot, iris_gb_data::tree_8_hot,
+      iris_gb_data::tree_9_hot, iris_gb_data::tree_10_hot, iris_gb_data::tree_11_hot,
+      iris_gb_data::tree_12_hot, iris_gb_data::tree_13_hot, iris_gb_data::tree_14_hot,
+      iris_gb_data::tree_15_hot, iris_gb_data::tree_16_hot, iris_gb_data::tree_17_hot,
+      iris_gb_data::tree_18_hot, iris_gb_data::tree_19_hot, iris_gb_data::tree_20_hot,
+      iris_gb_data::tree_21_hot, iris_gb_data::tree_22_hot, iris_gb_data::tree_23_hot,
+      iris_gb_data::tree_24_hot, iris_gb_data::tree_25_hot, iris_gb_data::tree_26_hot,
+      iris_gb_data::tree_27_hot, iris_gb_data::tree_28_hot, iris_gb_data::tree_29_hot,
+      iris_gb_data::tree_30_hot, iris_gb_data::tree_31_hot, iris_gb_data::tree_32_hot,
+      iris_gb_data::tree_33_hot, iris_gb_data::tree_34_hot, iris_gb_data::tree_35_hot,
+      iris_gb_data::tree_36_hot, iris_gb_data::tree_37_hot, iris_gb_data::tree_38_hot,
+      iris_gb_data::tree_39_hot, iris_gb_data::tree_40_hot, iris_gb_data::tree_41_hot,
+      iris_gb_data::tree_42_hot, iris_gb_data::tree_43_hot, iris_gb_data::tree_44_hot,
+      iris_gb_data::tree_45_hot, iris_gb_data::tree_46_hot, iris_gb_data::tree_47_hot,
+      iris_gb_data::tree_48_hot, iris_gb_data::tree_49_hot, iris_gb_data::tree_50_hot,
+      iris_gb_data::tree_51_hot, iris_gb_data::tree_52_hot, iris_gb_data::tree_53_hot,
+      iris_gb_data::tree_54_hot, iris_gb_data::tree_55_hot, iris_gb_data::tree_56_hot,
+      iris_gb_data::tree_57_hot, iris_gb_data::tree_58_hot, iris_gb_data::tree_59_hot};
 };
 
 // The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.

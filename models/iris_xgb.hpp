@@ -169,6 +169,68 @@ CTML_FLASH inline constexpr node tree_29[] = {
     {leaf, 0, 106}
 };
 
+// Per node, 1 where more training weight went right (code layout only; read at compile time).
+inline constexpr char tree_0_hot[] =
+    "100";
+inline constexpr char tree_1_hot[] =
+    "101000100";
+inline constexpr char tree_2_hot[] =
+    "00000";
+inline constexpr char tree_3_hot[] =
+    "100";
+inline constexpr char tree_4_hot[] =
+    "100000100";
+inline constexpr char tree_5_hot[] =
+    "0000100";
+inline constexpr char tree_6_hot[] =
+    "100";
+inline constexpr char tree_7_hot[] =
+    "100000100";
+inline constexpr char tree_8_hot[] =
+    "000010000";
+inline constexpr char tree_9_hot[] =
+    "100";
+inline constexpr char tree_10_hot[] =
+    "100000100";
+inline constexpr char tree_11_hot[] =
+    "000010000";
+inline constexpr char tree_12_hot[] =
+    "100";
+inline constexpr char tree_13_hot[] =
+    "1000000";
+inline constexpr char tree_14_hot[] =
+    "0000100";
+inline constexpr char tree_15_hot[] =
+    "100";
+inline constexpr char tree_16_hot[] =
+    "100000100";
+inline constexpr char tree_17_hot[] =
+    "100011000";
+inline constexpr char tree_18_hot[] =
+    "100";
+inline constexpr char tree_19_hot[] =
+    "0100000";
+inline constexpr char tree_20_hot[] =
+    "100011000";
+inline constexpr char tree_21_hot[] =
+    "100";
+inline constexpr char tree_22_hot[] =
+    "0100000";
+inline constexpr char tree_23_hot[] =
+    "1010000";
+inline constexpr char tree_24_hot[] =
+    "100";
+inline constexpr char tree_25_hot[] =
+    "0100000";
+inline constexpr char tree_26_hot[] =
+    "1010000";
+inline constexpr char tree_27_hot[] =
+    "100";
+inline constexpr char tree_28_hot[] =
+    "0100000";
+inline constexpr char tree_29_hot[] =
+    "1010000";
+
 CTML_FLASH inline constexpr std::int32_t values[] = {
     113871352, -58638820, -56935684, 112860456, -9663679, -56749784, -58490680, 48318380,
     109814512, 78515416, -52396844, -50648396, 77914368, -8798802, -3357314, -50788072, -52167296,
@@ -208,6 +270,17 @@ struct iris_xgb_spec {
       iris_xgb_data::tree_21, iris_xgb_data::tree_22, iris_xgb_data::tree_23,
       iris_xgb_data::tree_24, iris_xgb_data::tree_25, iris_xgb_data::tree_26,
       iris_xgb_data::tree_27, iris_xgb_data::tree_28, iris_xgb_data::tree_29>;
+  static constexpr const char* right_hot[] = {
+      iris_xgb_data::tree_0_hot, iris_xgb_data::tree_1_hot, iris_xgb_data::tree_2_hot,
+      iris_xgb_data::tree_3_hot, iris_xgb_data::tree_4_hot, iris_xgb_data::tree_5_hot,
+      iris_xgb_data::tree_6_hot, iris_xgb_data::tree_7_hot, iris_xgb_data::tree_8_hot,
+      iris_xgb_data::tree_9_hot, iris_xgb_data::tree_10_hot, iris_xgb_data::tree_11_hot,
+      iris_xgb_data::tree_12_hot, iris_xgb_data::tree_13_hot, iris_xgb_data::tree_14_hot,
+      iris_xgb_data::tree_15_hot, iris_xgb_data::tree_16_hot, iris_xgb_data::tree_17_hot,
+      iris_xgb_data::tree_18_hot, iris_xgb_data::tree_19_hot, iris_xgb_data::tree_20_hot,
+      iris_xgb_data::tree_21_hot, iris_xgb_data::tree_22_hot, iris_xgb_data::tree_23_hot,
+      iris_xgb_data::tree_24_hot, iris_xgb_data::tree_25_hot, iris_xgb_data::tree_26_hot,
+      iris_xgb_data::tree_27_hot, iris_xgb_data::tree_28_hot, iris_xgb_data::tree_29_hot};
 };
 
 // The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.

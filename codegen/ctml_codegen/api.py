@@ -70,7 +70,11 @@ def estimate(lw: emit_trees.Lowered, target: str, layout: str = "automatic") -> 
     if fo.kind == "classifier":
         vote = 2 if lw.codes["scale"] * len(fo.trees) <= 0xFFFF else 4
         code = 1 if len(fo.classes) + len(lw.codes["dists"]) <= 0xFF else 2
-        scratch = 0 if len(fo.trees) == 1 else vote * len(fo.classes) + code * len(fo.trees)
+        # forest_classifier::ram_bytes: counts, exact votes, their sum; per tree a code, a
+        # model-wide code and a rest.
+        rest = 1 if lw.codes["bits"] == 8 else 2
+        tree_code = 1 if len(fo.classes) + max(b - a for a, b in zip(lw.codes["bases"], lw.codes["bases"][1:])) <= 0x100 else 2
+        scratch = 0 if len(fo.trees) == 1 else (vote + 1) * len(fo.classes) + vote + (code + tree_code + rest) * len(fo.trees)
     else:
         scratch = 4 * fo.n_outputs
     return chosen, flash, scratch + tg["call_frame"]

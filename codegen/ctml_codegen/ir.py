@@ -18,6 +18,7 @@ class Tree:
     right: tuple[int, ...]            # right child; -1 at leaves
     default_left: tuple[bool, ...]    # where NaN goes (XGBoost); False for scikit-learn
     value: tuple[Optional[tuple[float, ...]], ...]  # leaf payload: class probabilities or values
+    weight: tuple[float, ...] = ()    # training weight reaching each node (sklearn samples, XGBoost cover); may be empty
 
     @property
     def n_nodes(self) -> int:

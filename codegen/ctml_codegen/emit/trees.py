@@ -30,13 +30,16 @@ class Lowered:
 
 
 def _lower_tree(tree: Tree, fmap: FeatureMap, leaf_code) -> list[tuple]:
-    """Maps thresholds into the input domain and drops tests every input passes the same way."""
+    """Maps thresholds into the input domain and drops tests every input passes the same way.
+    A node is (feature, threshold, right, default_left, right_hot): right_hot when more training
+    weight went right than left (AVR lays the hotter child out as the fall-through)."""
     out: list[tuple] = []
+    w = tree.weight
 
     def build(i: int) -> None:
         f = tree.feature[i]
         if f < 0:
-            out.append((-1, 0, leaf_code(tree.value[i]), False))
+            out.append((-1, 0, leaf_code(tree.value[i]), False, False))
             return
         m = map_threshold(fmap, f, tree.threshold[i])
         if m[0] == "left":
@@ -49,10 +52,11 @@ def _lower_tree(tree: Tree, fmap: FeatureMap, leaf_code) -> list[tuple]:
         out.append(None)
         build(i + 1)
         right = len(out)
-        out[me] = (f, m[1], right, tree.default_left[i])
+        hot = bool(w) and w[tree.right[i]] > w[i + 1]
+        out[me] = (f, m[1], right, tree.default_left[i], hot)
         build(tree.right[i])
     build(0)
-    return [(n[0], n[1], n[2], n[3]) for n in out]
+    return out
 
 
 def _votes(p: np.ndarray, scale: int) -> tuple[int, ...]:
@@ -185,7 +189,7 @@ def _leads(dists: list[tuple]) -> list[str]:
 
 
 def _node_text(n: tuple, fmap: FeatureMap, nan_aware: bool, ftype: str) -> str:
-    f, thr, right, dl = n
+    f, thr, right, dl = n[:4]
     if f < 0:
         return f"{{leaf, 0, {right}}}"
     thr_text = f32(thr) if fmap.is_float else str(int(thr))
@@ -216,7 +220,9 @@ def header(lw: Lowered, name: str) -> str:
     for t, nodes in enumerate(lw.trees):
         items = [_node_text(n, fm, fo.nan_aware, ftype) for n in nodes]
         lines += [f"CTML_FLASH inline constexpr node tree_{t}[] = {{", wrap(items), "};"]
+    hot = _hot_lines(lw)
     lines.append("")
+    lines += hot
     spec: list[str] = [f"  static constexpr std::size_t n_features = {fo.n_features};",
                        f"  using feature_type = {fm.ctype};"]
     if fo.nan_aware:
@@ -279,6 +285,9 @@ def header(lw: Lowered, name: str) -> str:
     tree_refs = [f"{data_ns}::tree_{t}" for t in range(len(lw.trees))]
     spec.append("  using trees = ctml::trees::tree_list<")
     spec.append(wrap(tree_refs, indent="      ") + ">;")
+    if hot:
+        spec.append("  static constexpr const char* right_hot[] = {")
+        spec.append(wrap([f"{data_ns}::tree_{t}_hot" for t in range(len(lw.trees))], indent="      ") + "};")
     lines += [f"}}  // namespace ctml_models::{data_ns}", "", "namespace ctml_models {", "",
               f"struct {name}_spec {{", *spec, "};", "",
               "// The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.",
@@ -287,6 +296,22 @@ def header(lw: Lowered, name: str) -> str:
     lines += _info(lw, name)
     lines += ["}  // namespace ctml_models", ""]
     return "\n".join(lines)
+
+
+def _hot_lines(lw: Lowered) -> list[str]:
+    """Per tree, '1' at each node whose right child drew more training weight (AVR code layout:
+    the hotter child falls through); compile-time only, so no flash. Empty without weights."""
+    if not all(t.weight for t in lw.forest.trees):
+        return []
+    lines = ["// Per node, 1 where more training weight went right (code layout only; read at compile time)."]
+    for t, nodes in enumerate(lw.trees):
+        bits = "".join("1" if n[4] else "0" for n in nodes)
+        chunks = [bits[k:k + 96] for k in range(0, len(bits), 96)]
+        lines.append(f"inline constexpr char tree_{t}_hot[] =")
+        lines += [f'    "{c}"' for c in chunks[:-1]]
+        lines.append(f'    "{chunks[-1]}";')
+    lines.append("")
+    return lines
 
 
 def _info(lw: Lowered, name: str) -> list[str]:

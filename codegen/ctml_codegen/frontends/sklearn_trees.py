@@ -37,7 +37,8 @@ def _preorder(t, leaf_payload, feature_map=None) -> Tree:
             thresholds.append(float(thr[old]))
             rights.append(new_index[int(right[old])])
             values.append(None)
-    return Tree(tuple(features), tuple(thresholds), tuple(rights), (False,) * len(order), tuple(values))
+    weights = tuple(float(t.weighted_n_node_samples[old]) for old in order)
+    return Tree(tuple(features), tuple(thresholds), tuple(rights), (False,) * len(order), tuple(values), weights)
 
 
 def _class_tree(t) -> Tree:

@@ -31,7 +31,9 @@ def _tree(t: dict) -> Tree:
             below = np.nextafter(c, np.float32(-np.inf), dtype=np.float32)
             feats.append(int(split[n])), thr.append(float(below)), right.append(idx[rc[n]])
             dl.append(bool(dleft[n])), vals.append(None)
-    return Tree(tuple(feats), tuple(thr), tuple(right), tuple(dl), tuple(vals))
+    cover = t.get("sum_hessian")
+    weights = tuple(float(cover[n]) for n in order) if cover is not None and len(cover) == len(lc) else ()
+    return Tree(tuple(feats), tuple(thr), tuple(right), tuple(dl), tuple(vals), weights)
 
 
 def from_xgboost(model) -> Forest:

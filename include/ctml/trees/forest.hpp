@@ -3,6 +3,7 @@
 #pragma once
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -71,11 +72,61 @@ struct forest_ops<tree_list<Trees...>> {
   }
   // A function, not a lambda: the input and the state stay in registers across the tree calls
   // instead of being reloaded from a closure after each (measured on AVR: 12 cycles per tree).
+  // Inlined into the caller, whose frame holds the state (AVR: 1.5 cycles per tree fewer).
   template <class Layout, bool NanAware, class Leaf, class Step, bool OutOfLine, class Input, class State,
             std::size_t... I>
-  static constexpr void visit_each(const Input& x, State& state, std::index_sequence<I...>) noexcept {
+  [[gnu::always_inline]] static constexpr void visit_each(const Input& x, State& state, std::index_sequence<I...>) noexcept {
+#if defined(__AVR__)
+    if constexpr (avr_visit_applies<Layout, NanAware, Leaf, Step, OutOfLine, Input>()) {
+      if (!std::is_constant_evaluated()) {
+        avr_visit_groups<Step>(x, state, std::make_index_sequence<sizeof...(Trees) / 4>{});
+        return;
+      }
+    }
+#endif
     (Step::template apply<I>(state, walk<Layout, Trees, NanAware, Leaf, OutOfLine>(x)), ...);
   }
+  // Whether visit takes the AVR asm walk (outside constant evaluation).
+  template <class Layout, bool NanAware, class Leaf, class Step, bool OutOfLine, class Input>
+  static consteval bool avr_visit_applies() {
+#if defined(__AVR__)
+    if constexpr (std::is_same_v<Layout, ::ctml::layout::unrolled> && OutOfLine) {
+      return []<std::size_t... I>(std::index_sequence<I...>) {
+        return (avr_tree_fits<Trees, avr_payload_t<Step, I>, NanAware, Leaf, Input>() && ...);
+      }(std::make_index_sequence<sizeof...(Trees)>{});
+    }
+#endif
+    return false;
+  }
+#if defined(__AVR__)
+  // AVR, every tree on the asm walk: trees go four to a call (then two, then one), and each code
+  // is handed to Step in tree order. A Step with `avr_payload<tree>` chooses what the leaves
+  // put in the registers (two bytes per tree) and takes them in apply_avr.
+  template <class Step, std::size_t Tree>
+  static auto avr_payload_of() {
+    if constexpr (requires { typename Step::template avr_payload<Tree>; }) return typename Step::template avr_payload<Tree>{};
+    else return avr_identity{};
+  }
+  template <class Step, std::size_t Tree>
+  using avr_payload_t = decltype(avr_payload_of<Step, Tree>());
+
+  template <class Step, class Input, class State, std::size_t... G>
+  [[gnu::always_inline]] static void avr_visit_groups(const Input& x, State& state, std::index_sequence<G...>) noexcept {
+    constexpr std::size_t n = sizeof...(Trees), fours = n / 4 * 4;
+    (avr_visit_group<Step, 4 * G>(x, state, std::make_index_sequence<4>{}), ...);
+    if constexpr (n % 4 >= 2) avr_visit_group<Step, fours>(x, state, std::make_index_sequence<2>{});
+    if constexpr (n % 2 == 1) avr_visit_group<Step, n - 1>(x, state, std::make_index_sequence<1>{});
+  }
+  template <class Step, std::size_t First, class Input, class State, std::size_t... K>
+  [[gnu::always_inline]] static void avr_visit_group(const Input& x, State& state, std::index_sequence<K...>) noexcept {
+    const auto bytes =
+        avr_walk_group<avr_tree<nth_tree<First + K, Trees...>(), avr_payload_t<Step, First + K>>...>(x.data());
+    if constexpr ((avr_payload_t<Step, First>::two_bytes))
+      Step::template apply_avr<First>(state, bytes, std::index_sequence<K...>{});
+    else
+      (Step::template apply<First + K>(state, bytes[K]), ...);
+  }
+#endif
   static consteval bool all_well_formed(std::size_t n_features, std::size_t n_codes, bool nan_aware) {
     return (well_formed<Trees>(n_features, n_codes, nan_aware) && ...);
   }

@@ -12,6 +12,7 @@
 #include "../platform/load.hpp"
 #include "../core/layout.hpp"
 #include "node.hpp"
+#include "walk_avr.hpp"
 
 namespace ctml::trees::detail {
 
@@ -122,6 +123,11 @@ inline constexpr std::size_t inline_tree_nodes = 31;
 
 template <const auto& Nodes, bool NanAware, class Leaf, class Input>
 [[gnu::noinline]] constexpr auto walk_unrolled_call(const Input& x) noexcept {
+#if defined(__AVR__)
+  if constexpr (avr_walk_applies<Nodes, NanAware, Leaf, Input>()) {
+    if (!std::is_constant_evaluated()) return static_cast<walk_result_t<Nodes, Leaf>>(avr_walk<avr_tree<Nodes, avr_identity>>(x.data())[0]);
+  }
+#endif
   return walk_unrolled<Nodes, 0, NanAware, Leaf, true>(x);
 }
 
