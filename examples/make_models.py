@@ -68,6 +68,37 @@ def models():
     yield "breast_cancer_if", ensemble.IsolationForest(n_estimators=20, random_state=R), (bc[0], bc[1], None, None), {"feature_bits": 16}
     yield "breast_cancer_if_float", ensemble.IsolationForest(n_estimators=20, random_state=R), (bc[0], bc[1], None, None), {"feature_bits": 0}
     yield from xgb_models()
+    yield from linear_family_models()
+
+
+def linear_family_models():
+    """Linear models, naive Bayes and k-NN; integer variants are what AVR runs, float the reference."""
+    from sklearn import linear_model, naive_bayes, neighbors, pipeline, preprocessing, svm
+    bc, ir, rg = split(datasets.load_breast_cancer), split(datasets.load_iris), regression_split()
+    svc = lambda: pipeline.make_pipeline(preprocessing.StandardScaler(), svm.LinearSVC(random_state=0))
+    yield "breast_cancer_svc", svc(), bc, {"feature_bits": 16}
+    yield "breast_cancer_svc_float", svc(), bc, {"feature_bits": 0}
+    yield "breast_cancer_svc_int8", svc(), bc, {"feature_bits": 8}
+    logit = pipeline.make_pipeline(preprocessing.StandardScaler(), linear_model.LogisticRegression(random_state=0))
+    yield "iris_logit", logit, ir, {"feature_bits": 16}
+    yield "iris_logit_float", pipeline.make_pipeline(preprocessing.StandardScaler(),
+                                                     linear_model.LogisticRegression(random_state=0)), ir, {"feature_bits": 0}
+    # Probabilities as scikit-learn computes them: binary sigmoid, one-vs-rest normalised, modified Huber.
+    yield "breast_cancer_logit_float", pipeline.make_pipeline(
+        preprocessing.StandardScaler(), linear_model.LogisticRegression(random_state=0)), bc, {"feature_bits": 0}
+    yield "iris_logit_ovr_float", pipeline.make_pipeline(
+        preprocessing.StandardScaler(), linear_model.LogisticRegression(multi_class="ovr", random_state=0)), ir, {"feature_bits": 0}
+    yield "iris_sgd_huber_float", pipeline.make_pipeline(
+        preprocessing.MinMaxScaler(), linear_model.SGDClassifier(loss="modified_huber", random_state=0)), ir, {"feature_bits": 0}
+    yield "diabetes_ridge", linear_model.Ridge(alpha=0.1), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
+    yield "diabetes_ridge_float", linear_model.Ridge(alpha=0.1), (rg[0], rg[1], rg[2], None), {"feature_bits": 0}
+    yield "iris_gnb", naive_bayes.GaussianNB(), ir, {"feature_bits": 16}
+    yield "iris_gnb_float", naive_bayes.GaussianNB(), ir, {"feature_bits": 0}
+    knn = lambda: neighbors.KNeighborsClassifier(n_neighbors=5, algorithm="brute")
+    yield "iris_knn", knn(), ir, {"feature_bits": 8}
+    yield "iris_knn_float", knn(), ir, {"feature_bits": 0}
+    yield "diabetes_knn", neighbors.KNeighborsRegressor(n_neighbors=5, p=1, algorithm="brute"), \
+        (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
 
 
 def main() -> int:

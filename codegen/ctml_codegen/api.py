@@ -10,7 +10,7 @@ from typing import Optional
 
 import numpy as np
 
-from . import quantize
+from . import families, quantize
 from .emit import trees as emit_trees
 from .errors import ConversionError
 from .ir import Forest, check_finite
@@ -45,7 +45,8 @@ def to_ir(est) -> Forest:
         from .frontends.sklearn_trees import from_sklearn
         return from_sklearn(est)
     from .frontends.sklearn_trees import SUPPORTED
-    raise ConversionError(f"{type(est).__name__} from {mod} is not supported; supported: {', '.join(SUPPORTED)}, "
+    raise ConversionError(f"{type(est).__name__} from {mod} is not supported; supported: "
+                          f"{', '.join(SUPPORTED + tuple(families.supported()))}, "
                           "XGBClassifier, XGBRegressor and xgboost.Booster")
 
 
@@ -110,6 +111,15 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
         raise ConversionError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)}")
     if layout not in ("automatic", "unrolled", "table"):
         raise ConversionError("layout must be automatic, unrolled or table")
+    from .frontends.sklearn_pipeline import split
+    scaling, final = split(est)
+    family = families.find(final)
+    if family is not None:
+        return family.convert(final, name, out_dir, pipeline=est, scaling=scaling, X_sample=X_sample,
+                              feature_bits=feature_bits, target=target, layout=layout, flash_budget=flash_budget,
+                              ram_budget=ram_budget, X_test=X_test, y_test=y_test, n_vectors=n_vectors)
+    if scaling is not None or final is not est:
+        raise ConversionError("tree models need no input scaling: convert the Pipeline's final estimator alone")
     forest = to_ir(est)
     check_finite(forest)
     if X_test is not None and np.asarray(X_test).shape[-1] != forest.n_features:

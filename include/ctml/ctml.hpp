@@ -16,3 +16,6 @@
 #include "learn/stats.hpp"
 #include "nn/nn.hpp"
 #include "trees/trees.hpp"
+#include "linear/linear.hpp"
+#include "bayes/bayes.hpp"
+#include "neighbors/neighbors.hpp"

@@ -7,7 +7,10 @@
 #include <limits>
 #include <vector>
 
+#include <algorithm>
+#include <array>
 #include <ctml/learn/persist.hpp>
+#include <ctml/learn/sgd.hpp>
 #include <ctml/learn/stats.hpp>
 
 namespace {
@@ -141,4 +144,44 @@ TEST_CASE("CRC-32 matches the standard check value", "[learn][persist]") {
   static constexpr std::uint8_t text[] = {'1', '2', '3', '4', '5', '6', '7', '8', '9'};
   static_assert(ctml::learn::crc32(text, 9) == 0xCBF43926u);
   CHECK(ctml::learn::crc32(text, 9) == 0xCBF43926u);
+}
+
+TEST_CASE("the SGD rate rounds exactly like rounding_shift_right", "[learn][sgd]") {
+  const std::int32_t values[] = {0, 1, -1, 2, -2, 3, -3, 7, -7, 8, -8, 12345, -12345, 65535, -65536,
+                                 std::numeric_limits<std::int32_t>::max(), std::numeric_limits<std::int32_t>::min(),
+                                 std::numeric_limits<std::int32_t>::min() + 1};
+  for (std::uint32_t t : {0u, 1u, 511u, 512u, 1536u, 100000u, 0xFFFFFFFFu}) {
+    const auto r = ctml::learn::sgd::rate_at<4, 512>(t);
+    REQUIRE(r.shift <= 30);
+    for (std::int32_t v : values) CHECK(r.apply(v) == ctml::fixed::rounding_shift_right(v, r.shift));
+  }
+  const auto r0 = ctml::learn::sgd::rate_at<0, 512>(0);
+  CHECK(r0.shift == 0);
+  for (std::int32_t v : values) CHECK(r0.apply(v) == v);
+}
+
+TEST_CASE("the split dot product equals the 64-bit one", "[learn][sgd]") {
+  std::array<std::int32_t, 100> w{};
+  std::array<std::int8_t, 100> x{};
+  std::array<std::uint8_t, 100> u{};
+  std::uint32_t s = 12345;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    s = s * 1103515245u + 12345u;
+    w[i] = static_cast<std::int32_t>(s);
+    x[i] = static_cast<std::int8_t>(s >> 8);
+    u[i] = static_cast<std::uint8_t>(s >> 16);
+  }
+  w[0] = std::numeric_limits<std::int32_t>::min();
+  w[1] = std::numeric_limits<std::int32_t>::max();
+  x[0] = -128;
+  u[1] = 255;
+  std::int64_t ref = 0, refu = 0;
+  for (std::size_t i = 0; i < w.size(); ++i) ref += static_cast<std::int64_t>(w[i]) * x[i], refu += static_cast<std::int64_t>(w[i]) * u[i];
+  const auto floor_div = [](std::int64_t a) { return (a >= 0 ? a : a - 31) >> 5; };
+  const auto clamp = [](std::int64_t a) {
+    return static_cast<std::int32_t>(std::clamp<std::int64_t>(a, std::numeric_limits<std::int32_t>::min(),
+                                                              std::numeric_limits<std::int32_t>::max()));
+  };
+  CHECK(ctml::learn::sgd::dot_q16<5>(w, 7, x) == clamp(floor_div(ref) + 7));
+  CHECK(ctml::learn::sgd::dot_q16<5>(w, -7, u) == clamp(floor_div(refu) - 7));
 }

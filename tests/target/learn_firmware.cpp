@@ -43,7 +43,7 @@ int main() {
     right += model.predict(row(stream::test_x, i)) == ctml::platform::flash_read(&stream::test_y[i]);
   std::uint8_t state[sizeof(learner)];
   __builtin_memcpy(state, &model, sizeof state);
-  target_puts("correct ");
+  target_puts("learner online logistic regression, breast cancer\ncorrect ");
   target_put_int(static_cast<long>(right));
   target_putc('/');
   target_put_int(static_cast<long>(stream::n_test));

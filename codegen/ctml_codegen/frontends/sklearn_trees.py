@@ -76,7 +76,8 @@ def _isolation_tree(t, feature_map) -> Tree:
 def from_sklearn(est) -> Forest:
     name = type(est).__name__
     if name not in SUPPORTED:
-        raise ConversionError(f"{name} is not a supported tree model; supported: {', '.join(SUPPORTED)}")
+        from .. import families
+        raise ConversionError(f"{name} is not supported; supported: {', '.join(SUPPORTED + tuple(families.supported()))}")
     from sklearn.exceptions import NotFittedError
     from sklearn.utils.validation import check_is_fitted
     try:

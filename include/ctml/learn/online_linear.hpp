@@ -35,7 +35,7 @@ struct online_linear_regression {
     constexpr std::int64_t clip = std::int64_t{1} << 24;
     const std::int64_t e = static_cast<std::int64_t>(predict(x)) - y;
     const auto err = static_cast<std::int32_t>(e < -clip ? -clip : (e > clip ? clip : e));
-    const unsigned lr = sgd::rate_shift<LrShift, Decay>(t);
+    const sgd::rate lr = sgd::rate_at<LrShift, Decay>(t);
     for (std::size_t i = 0; i <= N; ++i) {
       const std::int32_t xi = i < N ? x[i] : std::int32_t{1} << InputShift;
       const std::int32_t g = ctml::fixed::saturate<std::int32_t>(

@@ -51,7 +51,7 @@ struct online_logistic {
   // One SGD step on the log loss for the sample (x, y), y in {0, 1}.
   constexpr void update(const std::array<std::int8_t, N>& x, std::uint8_t y) noexcept {
     const std::int32_t err = plan_sigmoid_q15(decision(x)) - (y ? std::int32_t{1} << 15 : 0);  // Q15
-    const unsigned lr = sgd::rate_shift<LrShift, Decay>(t);
+    const sgd::rate lr = sgd::rate_at<LrShift, Decay>(t);
     for (std::size_t i = 0; i <= N; ++i) {
       // gradient in Q16: err (Q15) * x (value * 2^InputShift) -> shift by InputShift - 1.
       const std::int32_t xi = i < N ? x[i] : std::int32_t{1} << InputShift;  // the bias sees a constant 1

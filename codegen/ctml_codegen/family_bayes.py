@@ -1,0 +1,67 @@
+"""The naive Bayes family: scikit-learn's GaussianNB (optionally behind scaler steps) to
+ctml::bayes::gaussian_nb, with float inputs or int8/int16 codes and int64 fixed point."""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from . import api, model_io
+from .emit import bayes as emit
+from .errors import ConversionError
+from .frontends.sklearn_bayes import SUPPORTED, from_sklearn
+from .quantize import FeatureMap
+
+__all__ = ["SUPPORTED", "convert"]
+
+
+def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, feature_bits: Optional[int] = None,
+            target: str = "host", layout: str = "automatic", flash_budget=None, ram_budget=None, X_test=None,
+            y_test=None, n_vectors=None, **_) -> api.Result:
+    model = from_sklearn(est, scaling)
+    n = model.n_features
+    X = None if X_sample is None else np.asarray(X_sample, dtype=np.float64)
+    if X is not None:
+        model_io.check_samples(X, n)
+    if X_test is not None and np.asarray(X_test).shape[-1] != n:
+        raise ConversionError(f"the test inputs have {np.asarray(X_test).shape[-1]} features but the model expects {n}")
+    bits = feature_bits if feature_bits is not None else (16 if target == "avr" else 0)
+    if bits == 0:
+        fmap = FeatureMap(0)
+    else:
+        fmap = model_io.lossless(X, bits) or model_io.ranged(X, bits, n, "naive Bayes model")
+    lw = emit.lower(model, fmap)
+    n_c = len(model.classes)
+    chosen = layout if layout != "automatic" else ("unrolled" if n_c * n * (40 if target == "avr" else 16)
+                                                   <= api.UNROLL_LIMIT else "table")
+    flash = 0 if chosen == "unrolled" else n_c * n * (12 if fmap.is_float else 8) + n_c * (4 if fmap.is_float else 8)
+    ram = 2 * n_c * (4 if fmap.is_float else 8) + api.TARGETS[target]["call_frame"]
+    _budgets(name, target, flash, ram, flash_budget, ram_budget)
+
+    def reference(Xd):
+        return {"class": model_io.class_index(model.classes, pipeline.predict(Xd)),
+                "score": pipeline.predict_joint_log_proba(Xd) if hasattr(pipeline, "predict_joint_log_proba")
+                else _jll(pipeline, Xd),
+                "proba": pipeline.predict_proba(Xd)}
+    vectors = None if X_test is None else model_io.vectors_header(name, fmap, np.asarray(X_test), reference,
+                                                                  model.classes, y_test, n_vectors)
+    header, vec = model_io.write(out_dir, name, emit.header(lw, name), vectors)
+    return api.Result(header, vec, chosen, flash, ram, n_c * n)
+
+
+def _jll(pipeline, X):
+    """scikit-learn 1.2's own _joint_log_likelihood on the scaled inputs (no public method yet)."""
+    if type(pipeline).__name__ == "Pipeline":
+        X = pipeline[:-1].transform(X)
+        pipeline = pipeline[-1]
+    return pipeline._joint_log_likelihood(X)
+
+
+def _budgets(name, target, flash, ram, flash_budget, ram_budget):
+    flash_budget = flash_budget if flash_budget is not None else api.TARGETS[target]["flash"]
+    ram_budget = ram_budget if ram_budget is not None else api.TARGETS[target]["ram"]
+    if flash_budget is not None and flash > flash_budget:
+        raise ConversionError(f"model {name} needs about {flash} B of flash on {target} but the budget is {flash_budget} B; "
+                              "use the table layout, a smaller model or a larger budget")
+    if ram_budget is not None and ram > ram_budget:
+        raise ConversionError(f"model {name} needs {ram} B of RAM on {target} but the budget is {ram_budget} B")

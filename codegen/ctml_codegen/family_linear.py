@@ -1,0 +1,77 @@
+"""The linear family: scikit-learn linear models (optionally behind scaler steps) to
+ctml::linear::linear_classifier / linear_regressor.
+
+Float inputs (feature_bits 0, the default on host and Cortex-M) keep float32 weights with the
+scaling folded in. Integer inputs (8 or 16 bits, the default on AVR) get per-feature codes spread
+over the sample range; the weights become int16 (int8 when 8-bit weights change no prediction on
+the sample inputs) against one score scale, with an int32 accumulator.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from . import api, model_io
+from .emit import linear as emit
+from .errors import ConversionError
+from .frontends.sklearn_linear import SUPPORTED, from_sklearn
+from .model_io import check_samples
+
+__all__ = ["SUPPORTED", "convert"]
+
+
+def _reference(pipeline, model):
+    def ref(X: np.ndarray) -> dict:
+        out = {}
+        if model.kind == "regressor":
+            out["value"] = np.asarray(pipeline.predict(X), dtype=np.float64)
+            return out
+        out["class"] = model_io.class_index(model.classes, pipeline.predict(X))
+        out["score"] = np.asarray(pipeline.decision_function(X), dtype=np.float64).reshape(len(X), -1)
+        if model.proba != "none":
+            out["proba"] = np.asarray(pipeline.predict_proba(X), dtype=np.float64)
+        return out
+    return ref
+
+
+def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, feature_bits: Optional[int] = None,
+            target: str = "host", layout: str = "automatic", flash_budget=None, ram_budget=None, X_test=None,
+            y_test=None, n_vectors=None, **_) -> api.Result:
+    model = from_sklearn(est, scaling)
+    emit.check_weights(model)
+    n = model.n_features
+    X = None if X_sample is None else np.asarray(X_sample, dtype=np.float64)
+    if X is not None:
+        check_samples(X, n)
+    if X_test is not None and np.asarray(X_test).shape[-1] != n:
+        raise ConversionError(f"the test inputs have {np.asarray(X_test).shape[-1]} features but the model expects {n}")
+    bits = feature_bits if feature_bits is not None else (16 if target == "avr" else 0)
+    fmap = model_io.lossless(X, bits) if model.scaling is None else None
+    if bits == 0:
+        from .quantize import FeatureMap
+        fmap = FeatureMap(0)
+    elif fmap is None:
+        fmap = model_io.ranged(X, bits, n, "linear model")
+    lw = emit.lower(model, fmap, 16) if not fmap.is_float else emit.lower(model, fmap, 0)
+    if not fmap.is_float and fmap.bits == 8 and X is not None:
+        narrow = emit.lower(model, fmap, 8)
+        q = fmap.quantize(X)
+        if model.kind == "classifier" and np.array_equal(emit.predict(narrow, q), emit.predict(lw, q)):
+            lw = narrow
+    chosen = layout if layout != "automatic" else ("unrolled" if lw.weights.size * (16 if target == "avr" else 8)
+                                                   <= api.UNROLL_LIMIT else "table")
+    flash = lw.flash_bytes if chosen == "table" else 0
+    ram = 2 * lw.weights.shape[0] * 4 + api.TARGETS[target]["call_frame"]
+    flash_budget = flash_budget if flash_budget is not None else api.TARGETS[target]["flash"]
+    ram_budget = ram_budget if ram_budget is not None else api.TARGETS[target]["ram"]
+    if flash_budget is not None and flash > flash_budget:
+        raise ConversionError(f"model {name} needs {flash} B of flash on {target} but the budget is {flash_budget} B")
+    if ram_budget is not None and ram > ram_budget:
+        raise ConversionError(f"model {name} needs {ram} B of RAM on {target} but the budget is {ram_budget} B")
+    vectors = None
+    if X_test is not None:
+        vectors = model_io.vectors_header(name, fmap, np.asarray(X_test), _reference(pipeline, model), model.classes,
+                                          y_test, n_vectors)
+    header, vec = model_io.write(out_dir, name, emit.header(lw, name), vectors)
+    return api.Result(header, vec, chosen, flash, ram, int(lw.weights.size))

@@ -1,0 +1,86 @@
+// A dense classification layer that keeps learning on the device (the trainable head of tinyOL,
+// Ren, Anicic and Runkler 2021): K one-vs-rest logistic units over N integer features, trained one
+// sample at a time by the same integer SGD as online_logistic (PLAN logistic, halving rate,
+// optional momentum), so every target computes the same weights bit for bit. The features are the
+// codes a frozen network (or a sensor) produces, real value * 2^InputShift, as int8, uint8 or
+// int16. predict() is the argmax of the K decision values, ties to the lowest class index.
+// The weights live in RAM; ram_bytes is their size, a compile-time constant.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "../core/fixed.hpp"
+#include "online_logistic.hpp"
+#include "sgd.hpp"
+
+namespace ctml::learn {
+
+namespace detail {
+struct no_momentum {};
+}  // namespace detail
+
+template <std::size_t N, std::size_t K, class X = std::int8_t, unsigned InputShift = 5, unsigned LrShift = 4,
+          unsigned MomentumShift = 0, std::uint32_t Decay = 1024>
+struct trainable_dense {
+  static_assert(N >= 1 && N <= 1024, "ctml: trainable_dense takes 1..1024 features");
+  static_assert(K >= 2 && K <= 255, "ctml: trainable_dense takes 2..255 classes");
+  static_assert(std::is_integral_v<X> && sizeof(X) <= 2, "ctml: trainable_dense features are 8- or 16-bit integers");
+  static_assert(InputShift >= 1 && InputShift <= 14, "ctml: InputShift must be 1..14");
+
+  using input_type = std::array<X, N>;
+  using momentum_type = std::conditional_t<(MomentumShift > 0), std::array<std::array<std::int32_t, N + 1>, K>,
+                                           detail::no_momentum>;
+  static constexpr std::size_t n_features = N;
+  static constexpr std::size_t n_classes = K;
+
+  std::array<std::array<std::int32_t, N>, K> w{};  // Q16
+  std::array<std::int32_t, K> bias{};               // Q16
+  [[no_unique_address]] momentum_type v{};
+  std::uint32_t t = 0;                              // updates so far
+
+  static constexpr std::size_t ram_bytes = sizeof(std::int32_t) * K * (N + 1) +
+                                           (MomentumShift > 0 ? sizeof(std::int32_t) * K * (N + 1) : 0) +
+                                           sizeof(std::uint32_t);
+
+  // Unit k's decision value bias_k + w_k . x in Q16, saturated to int32.
+  constexpr std::int32_t decision(std::size_t k, const input_type& x) const noexcept {
+    return sgd::dot_q16<InputShift>(w[k], bias[k], x);
+  }
+
+  constexpr std::uint8_t predict(const input_type& x) const noexcept {
+    std::uint8_t best = 0;
+    std::int32_t top = decision(0, x);
+    for (std::size_t k = 1; k < K; ++k) {
+      const std::int32_t z = decision(k, x);
+      if (z > top) top = z, best = static_cast<std::uint8_t>(k);
+    }
+    return best;
+  }
+
+  // One SGD step on every unit's log loss for the sample (x, y); a label outside [0, K) is
+  // ignored (the state does not change).
+  constexpr void update(const input_type& x, std::uint8_t y) noexcept {
+    if (y >= K) return;
+    const sgd::rate lr = sgd::rate_at<LrShift, Decay>(t);
+    for (std::size_t k = 0; k < K; ++k) {
+      const std::int32_t err = plan_sigmoid_q15(decision(k, x)) - (k == y ? std::int32_t{1} << 15 : 0);  // Q15
+      for (std::size_t i = 0; i <= N; ++i) {
+        const std::int32_t xi = i < N ? static_cast<std::int32_t>(x[i]) : std::int32_t{1} << InputShift;
+        // gradient in Q16: err (Q15) * x (value * 2^InputShift) / 2^(InputShift - 1)
+        const std::int32_t g = ctml::fixed::saturate<std::int32_t>(
+            ctml::fixed::rounding_shift_right(static_cast<std::int64_t>(err) * xi, InputShift - 1));
+        std::int32_t& wi = i < N ? w[k][i] : bias[k];
+        if constexpr (MomentumShift > 0) {
+          sgd::step<MomentumShift>(wi, v[k][i], g, lr);
+        } else {
+          wi = ctml::fixed::saturating_add(wi, -lr.apply(g));
+        }
+      }
+    }
+    ++t;
+  }
+};
+
+}  // namespace ctml::learn

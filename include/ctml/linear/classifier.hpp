@@ -1,0 +1,67 @@
+// Linear classifiers: LogisticRegression, LinearSVC, SGDClassifier, Perceptron, RidgeClassifier.
+// predict is scikit-learn's rule: one score -> class 1 when it is > 0; one score per class -> the
+// first class with the largest score (numpy's argmax). decision_function gives the real scores and
+// predict_proba the framework's probabilities (when the estimator has them, Spec::proba_kind).
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "../core/input.hpp"
+#include "../core/layout.hpp"
+#include "../platform/target.hpp"
+#include "proba.hpp"
+#include "scores.hpp"
+
+namespace ctml::linear {
+
+template <class Spec, class LayoutPolicy = layout::automatic>
+struct linear_classifier
+    : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>,
+                                  std::conditional_t<(Spec::n_classes <= 256), std::uint8_t, std::uint16_t>> {
+  using core = detail::scores<Spec, LayoutPolicy>;
+  using output_type = std::conditional_t<(Spec::n_classes <= 256), std::uint8_t, std::uint16_t>;
+  using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, output_type>;
+  using guard::predict;  // any other input array: a readable compile error
+  using layout_type = typename core::layout_type;
+  using feature_type = typename core::feature_type;
+  using input_type = typename core::input_type;
+  static constexpr std::size_t n_features = core::n_features;
+  static constexpr std::size_t n_classes = Spec::n_classes;
+  static constexpr std::size_t n_scores = core::n_outputs;
+  static_assert(n_classes >= 2, "ctml: a classifier needs at least two classes");
+  static_assert(n_scores == (n_classes == 2 ? 1 : n_classes),
+                "ctml: a linear classifier has one score row for two classes, else one per class");
+  static constexpr std::size_t ram_bytes = 2 * n_scores * sizeof(typename core::accum_type) + platform::call_frame_bytes;
+  static constexpr std::size_t flash_bytes = core::flash_bytes;
+
+  static constexpr output_type predict(const input_type& x) noexcept {
+    const auto s = core::compute(x);
+    if constexpr (n_scores == 1) {
+      return s[0] > 0 ? 1 : 0;
+    } else {
+      output_type best = 0;
+      for (std::size_t k = 1; k < n_scores; ++k)
+        if (s[k] > s[best]) best = static_cast<output_type>(k);  // ties (and NaN) keep the first
+      return best;
+    }
+  }
+
+  static constexpr std::array<float, n_scores> decision_function(const input_type& x) noexcept {
+    const auto s = core::compute(x);
+    std::array<float, n_scores> r{};
+    for (std::size_t k = 0; k < n_scores; ++k) r[k] = core::to_real(s[k]);
+    return r;
+  }
+
+  static constexpr std::array<float, n_classes> predict_proba(const input_type& x) noexcept {
+    static_assert(Spec::proba_kind != proba::none,
+                  "ctml: this estimator has no predict_proba in scikit-learn (LinearSVC, Perceptron, RidgeClassifier, "
+                  "SGDClassifier with a hinge loss); use decision_function");
+    if constexpr (Spec::proba_kind == proba::none) return {};
+    else return detail::probabilities<Spec::proba_kind, n_classes>(decision_function(x));
+  }
+};
+
+}  // namespace ctml::linear

@@ -1,0 +1,110 @@
+// The affine scores every linear model computes: s_o = bias_o + sum_j w_oj * x_j, for each output o.
+// Float weights on float inputs (the reference path), or int8/int16 weights on int8/int16 input
+// codes with an int32 accumulator that codegen and a static_assert prove cannot overflow.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include "../core/fixed.hpp"
+#include "../core/layout.hpp"
+#include "../core/unroll.hpp"
+#include "../platform/flash.hpp"
+#include "../platform/load.hpp"
+#include "../platform/multiply.hpp"
+#include "../platform/target.hpp"
+
+namespace ctml::linear::detail {
+
+// The largest |value| an input code of type Q can take (-min for signed types).
+template <class Q>
+inline constexpr std::int64_t code_magnitude = -static_cast<std::int64_t>(std::numeric_limits<Q>::min());
+
+// True when no input can overflow the int32 accumulator of any output: |bias| + sum |w| * max|x|.
+template <class Spec>
+consteval bool accumulator_fits() {
+  constexpr std::size_t n = Spec::n_features;
+  for (std::size_t o = 0; o < Spec::n_outputs; ++o) {
+    std::int64_t b = Spec::bias[o];
+    std::int64_t bound = b < 0 ? -b : b;
+    for (std::size_t j = 0; j < n; ++j) {
+      std::int64_t w = Spec::weights[o * n + j];
+      bound += (w < 0 ? -w : w) * code_magnitude<typename Spec::feature_type>;
+    }
+    if (bound > std::numeric_limits<std::int32_t>::max()) return false;
+  }
+  return true;
+}
+
+template <class Spec, class LayoutPolicy>
+struct scores {
+  using feature_type = typename Spec::feature_type;
+  using weight_type = typename Spec::weight_type;
+  using accum_type = typename Spec::accum_type;
+  static constexpr std::size_t n_features = Spec::n_features;
+  static constexpr std::size_t n_outputs = Spec::n_outputs;
+  using input_type = std::array<feature_type, n_features>;
+  using output_type = std::array<accum_type, n_outputs>;
+  static constexpr bool is_float = std::is_floating_point_v<feature_type>;
+
+  static_assert(is_float == std::is_floating_point_v<weight_type> && is_float == std::is_floating_point_v<accum_type>,
+                "ctml: a linear model is float throughout or integer throughout (feature, weight and accumulator types)");
+  static_assert(is_float || (std::is_same_v<accum_type, std::int32_t> && sizeof(feature_type) <= 2 && sizeof(weight_type) <= 2),
+                "ctml: integer linear models take int8/int16 inputs and weights and an int32 accumulator");
+  static_assert(sizeof(Spec::weights) == sizeof(weight_type) * n_outputs * n_features,
+                "ctml: the weight table must hold n_outputs * n_features weights");
+  static_assert(is_float || accumulator_fits<Spec>(),
+                "ctml: the linear model's int32 accumulator could overflow; regenerate it with smaller weights (codegen scales them to fit)");
+
+  // Rough code bytes of one unrolled multiply-add on this target (for layout::automatic).
+  static constexpr std::size_t code_estimate = n_outputs * n_features * (platform::is_avr ? 16 : 8);
+  using layout_type = layout::resolve_t<LayoutPolicy, code_estimate>;
+  static constexpr bool unrolled = std::is_same_v<layout_type, layout::unrolled>;
+  static constexpr std::size_t flash_bytes = unrolled ? 0 : sizeof(Spec::weights) + sizeof(Spec::bias);
+
+  // One product in the accumulator's type.
+  static constexpr accum_type term(weight_type w, feature_type x) noexcept {
+    if constexpr (is_float) return w * x;
+    else if constexpr (sizeof(weight_type) + sizeof(feature_type) <= 2) return ctml::fixed::widening_mul(w, x);
+    else return platform::mul_s16_s32(w, x);
+  }
+
+  template <std::size_t O>
+  static constexpr accum_type row_unrolled(const input_type& x) noexcept {
+    accum_type acc = Spec::bias[O];
+    // Integer zero weights cost nothing; float ones stay so that NaN and -0 behave as the table's.
+    ::ctml::detail::unroll<n_features>([&](auto j) {
+      constexpr std::size_t J = decltype(j)::value;
+      constexpr weight_type w = Spec::weights[O * n_features + J];
+      if constexpr (is_float || w != 0) acc += term(w, platform::load_element<J>(x));
+    });
+    return acc;
+  }
+
+  static constexpr accum_type row_table(const input_type& x, std::size_t o) noexcept {
+    accum_type acc = platform::flash_read(&Spec::bias[o]);
+    const weight_type* w = &Spec::weights[o * n_features];
+    for (std::size_t j = 0; j < n_features; ++j) acc += term(platform::flash_read(w + j), x[j]);
+    return acc;
+  }
+
+  static constexpr output_type compute(const input_type& x) noexcept {
+    output_type s{};
+    if constexpr (unrolled) {
+      ::ctml::detail::unroll<n_outputs>([&](auto o) { s[o] = row_unrolled<decltype(o)::value>(x); });
+    } else {
+      for (std::size_t o = 0; o < n_outputs; ++o) s[o] = row_table(x, o);
+    }
+    return s;
+  }
+
+  // A score in real units (the framework's decision_function).
+  static constexpr float to_real(accum_type a) noexcept {
+    if constexpr (is_float) return a;
+    else return static_cast<float>(a) * Spec::score_scale;
+  }
+};
+
+}  // namespace ctml::linear::detail

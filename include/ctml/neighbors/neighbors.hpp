@@ -1,0 +1,3 @@
+// Nearest-neighbour models: the family header.
+#pragma once
+#include "knn.hpp"
