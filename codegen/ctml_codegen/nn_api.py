@@ -29,6 +29,9 @@ class NetworkResult:
     qnet: QNetwork
     arena_bytes: int
     flash_bytes: int
+    macs: int = 0                    # multiply-accumulates per inference
+    two_largest_live: int = 0        # the largest sum of two tensors alive at once (nn_plan.arena_bounds)
+    all_live: int = 0                # the largest sum of all tensors alive at once
 
 
 def to_network(model, input_shape=None) -> ir.Network:
@@ -41,8 +44,12 @@ def to_network(model, input_shape=None) -> ir.Network:
         if input_shape is None:
             raise ConversionError("a PyTorch model needs input_shape=(channels, height, width) or (features,)")
         return from_torch(model, input_shape)
+    if mod.startswith("onnx") or isinstance(model, (str, Path)):
+        from .frontends.onnx_nn import from_onnx
+        return from_onnx(model)
     raise ConversionError(f"{type(model).__name__} from {mod} is not a supported network; supported: scikit-learn "
-                          "MLPClassifier/MLPRegressor, PyTorch nn.Module (nn.Sequential or torch.fx-traceable)")
+                          "MLPClassifier/MLPRegressor, PyTorch nn.Module (nn.Sequential or torch.fx-traceable), "
+                          "ONNX ModelProto or .onnx path")
 
 
 def _is_torch(model) -> bool:
@@ -121,7 +128,12 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
         cls = fw = truth = None
         if net.kind == "classifier":
             cls = ref.argmax(axis=1)
-            pred = framework_predict(X_test) if framework_predict is not None else model.predict(X_test)
+            if framework_predict is not None:
+                pred = framework_predict(X_test)
+            elif hasattr(model, "predict"):
+                pred = model.predict(X_test)
+            else:  # ONNX: no runtime here; the float64 forward pass of the graph stands in
+                pred = ir.forward(net, Xh)[-1].reshape(len(Xh), -1).argmax(axis=1)
             classes = list(net.classes)
             fw = np.array([classes.index(p) for p in np.asarray(pred).tolist()])
             if y_test is not None:
@@ -132,4 +144,7 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
             files[out / f"{name}_float_vectors.hpp"] = emit_nn.float_vectors_header(name, Xh, fw, truth)
     _write(files)
     flash = sum(ql.weight.size + 4 * ql.bias.size + 5 * ql.multiplier.size for ql in qnet.layers if ql.weight is not None)
-    return NetworkResult(out / f"{name}.hpp", vec, qnet, arena, flash)
+    from . import nn_plan
+    bounds = nn_plan.arena_bounds(net)
+    return NetworkResult(out / f"{name}.hpp", vec, qnet, arena, flash, nn_plan.macs(net), bounds["two_largest_live"],
+                         bounds["all_live"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import ir_nn as ir
+from .. import nn_plan
 from ..nn_quant import QLayer, QNetwork
 from .cpp import comment_block, f32, wrap
 
@@ -158,7 +159,8 @@ def header(q: QNetwork, name: str, shapes: list, float_path: bool = False) -> st
               f"inline constexpr float input_scale = {f32(q.input_scale)};",
               f"inline constexpr std::int32_t input_zero = {q.input_zero};",
               f"inline constexpr float output_scale = {f32(q.output_scale)};",
-              f"inline constexpr std::int32_t output_zero = {q.output_zero};"]
+              f"inline constexpr std::int32_t output_zero = {q.output_zero};",
+              f"inline constexpr std::size_t macs = {nn_plan.macs(net)};  // multiply-accumulates per inference"]
     if net.classes:
         lines.append(f"inline constexpr std::array<long, {len(net.classes)}> class_labels = {{{', '.join(str(int(c)) for c in net.classes)}}};")
     n = h * w * c
