@@ -74,19 +74,20 @@ def to_hwc(net: ir.Network, X) -> np.ndarray:
 
 
 def arena_bytes(shapes: list, layers) -> int:
-    """The C++ first-fit liveness plan (include/ctml/nn/network.hpp), for budgets and reports."""
+    """The C++ plan (include/ctml/nn/network.hpp: greedy by size over lifetimes), for budgets and reports."""
     n = len(layers)
     last = list(range(n)) + [n]
     for i, layer in enumerate(layers):
-        if isinstance(layer, ir.Add):
-            last[layer.other] = max(last[layer.other], i)
+        if ir.extra_input(layer) is not None:
+            last[ir.extra_input(layer)] = max(last[ir.extra_input(layer)], i)
     size = [int(np.prod(s)) for s in shapes]
-    off, total = [0] * (n + 1), 0
-    for t in range(1, n + 1):
-        live = [u for u in range(1, t) if last[u] >= t - 1]
-        clash = lambda at: any(at < off[u] + size[u] and off[u] < at + size[t] for u in live)
-        cands = [0] + [off[u] + size[u] for u in live]
-        off[t] = min(c for c in cands if not clash(c))
+    order = sorted(range(1, n + 1), key=lambda t: -size[t])   # stable: ties keep tensor order
+    off, placed, total = [0] * (n + 1), [], 0
+    for t in order:
+        alive = [u for u in placed if u - 1 <= last[t] and t - 1 <= last[u]]
+        clash = lambda at: any(at < off[u] + size[u] and off[u] < at + size[t] for u in alive)
+        off[t] = min(c for c in [0] + [off[u] + size[u] for u in alive] if not clash(c))
+        placed.append(t)
         total = max(total, off[t] + size[t])
     return total
 
@@ -113,8 +114,10 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
     shapes = ir.shapes(net)
     arena = arena_bytes(shapes, net.layers)
     budget = ram_budget if ram_budget is not None else TARGET_RAM[target]
-    if budget is not None and arena + CALL_FRAME[target] > budget:
-        raise ConversionError(f"network {name} needs {arena} B of activations + {CALL_FRAME[target]} B of call frame "
+    out_bytes = int(np.prod(shapes[-1]))   # the output copy logits() returns
+    if budget is not None and arena + out_bytes + CALL_FRAME[target] > budget:
+        raise ConversionError(f"network {name} needs {arena} B of activations + {out_bytes} B of output + "
+                              f"{CALL_FRAME[target]} B of call frame "
                               f"on {target}, over the {budget} B RAM budget; use fewer channels or stride/pool earlier")
     out = Path(out_dir)
     files = {out / f"{name}.hpp": emit_nn.header(qnet, name, shapes, float_path)}

@@ -13,6 +13,7 @@ from . import ir_nn as ir
 
 
 def layer_macs(layer, out_shape) -> int:
+    layer = ir.unwrap(layer)
     oh, ow, oc = out_shape
     if isinstance(layer, ir.Dense):
         return int(layer.weight.size)
@@ -36,7 +37,7 @@ def live_sets(net: ir.Network) -> list[list[int]]:
     n = len(net.layers)
     last = list(range(n)) + [n]
     for i, layer in enumerate(net.layers):
-        other = getattr(layer, "other", None)
+        other = ir.extra_input(layer)
         if other is not None:
             last[other] = max(last[other], i)
     return [[t for t in range(1, n + 1) if t <= i + 1 and last[t] >= i] for i in range(n)]

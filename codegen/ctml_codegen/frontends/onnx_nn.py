@@ -159,7 +159,8 @@ def _gemm(g: _Graph, node) -> int:
 
 def _batchnorm(g: _Graph, node, src: int) -> int:
     b = g.b
-    prev = b.layers[-1] if b.layers and src == len(b.layers) else None
+    outer = b.layers[-1] if b.layers and src == len(b.layers) else None
+    prev = ir.unwrap(outer)
     if not isinstance(prev, (ir.Dense, ir.Conv2D, ir.DepthwiseConv2D)) or prev.activation != "linear":
         raise ConversionError("BatchNormalization must directly follow a Gemm/MatMul or Conv (ctml folds it into "
                               "its weights)")
@@ -172,8 +173,9 @@ def _batchnorm(g: _Graph, node, src: int) -> int:
     axis = -1 if isinstance(prev, ir.DepthwiseConv2D) else 0
     shape = [1] * prev.weight.ndim
     shape[axis] = -1
-    b.layers[-1] = type(prev)(**{**prev.__dict__, "weight": prev.weight * scale.reshape(shape),
-                                 "bias": prev.bias * scale + shift})
+    folded = type(prev)(**{**prev.__dict__, "weight": prev.weight * scale.reshape(shape),
+                           "bias": prev.bias * scale + shift})
+    b.layers[-1] = folded if outer is prev else ir.Branch(outer.source, folded)
     return src
 
 
@@ -211,7 +213,8 @@ def _add(g: _Graph, node) -> int:
             raise ConversionError("an Add must read the previous layer's output and one earlier tensor")
         return g.b.push(ir.Add(other), first)
     t, c = (x, g.value(node.input[1])) if x is not None else (y, g.value(node.input[0]))
-    prev = g.b.layers[-1] if g.b.layers and t == len(g.b.layers) else None
+    outer = g.b.layers[-1] if g.b.layers and t == len(g.b.layers) else None
+    prev = ir.unwrap(outer)
     if t is None or c is None or not isinstance(prev, (ir.Dense, ir.Conv2D, ir.DepthwiseConv2D)) \
             or prev.activation != "linear":
         raise _unsupported("Add of a constant other than a bias right after MatMul/Gemm/Conv")
@@ -219,7 +222,8 @@ def _add(g: _Graph, node) -> int:
     c = np.asarray(c, dtype=np.float64)
     if c.size not in (1, n):
         raise _unsupported(f"Add of a constant of shape {c.shape} (a bias of {n} values expected)")
-    g.b.layers[-1] = type(prev)(**{**prev.__dict__, "bias": prev.bias + c.reshape(-1)})
+    biased = type(prev)(**{**prev.__dict__, "bias": prev.bias + c.reshape(-1)})
+    g.b.layers[-1] = biased if outer is prev else ir.Branch(outer.source, biased)
     return t
 
 
