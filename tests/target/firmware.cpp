@@ -80,6 +80,12 @@ bool outputs_exact(std::size_t i, const typename M::input_type& x) {
   return true;
 }
 
+template <class M>
+constexpr std::size_t arena_of() {
+  if constexpr (requires { M::arena_bytes; }) return M::arena_bytes;
+  else return 0;
+}
+
 int main() {
   target_init();
   unsigned long agree = 0, right = 0, exact_outputs = 0;
@@ -116,6 +122,10 @@ int main() {
   target_put_int(static_cast<long>(model::ram_bytes));
   target_puts("\nflash_bytes ");
   target_put_int(static_cast<long>(model::flash_bytes));
+  if (arena_of<model>() > 0) {  // networks: the planned activation arena
+    target_puts("\narena_bytes ");
+    target_put_int(static_cast<long>(arena_of<model>()));
+  }
   target_puts("\nstack_peak ");
   target_put_int(static_cast<long>(target_stack_peak()));
   target_putc('\n');
