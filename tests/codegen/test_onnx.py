@@ -130,7 +130,16 @@ def test_matmul_add_and_clip_graph_matches_numpy():
     np.testing.assert_allclose(got, np.clip(X @ w1 + b1, 0, 6) @ w2.T + b2, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("op", ["Sigmoid", "Tanh", "LeakyRelu"])
+@pytest.mark.parametrize("op,fn", [("Sigmoid", lambda v: 1 / (1 + np.exp(-v))), ("Tanh", np.tanh)])
+def test_sigmoid_and_tanh_graphs_match_numpy(op, fn):
+    model, (w1, b1, w2, b2) = helper_mlp([helper.make_node(op, ["h"], ["a"])])
+    X = np.random.RandomState(2).randn(20, 6)
+    net = ir.normalize(to_network(model))
+    got = ir.forward(net, to_hwc(net, X))[-1].reshape(20, -1)
+    np.testing.assert_allclose(got, fn(X @ w1 + b1) @ w2.T + b2, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("op", ["LeakyRelu", "Elu", "HardSigmoid"])
 def test_unsupported_operator_is_named_with_the_supported_list_and_nothing_is_written(tmp_path, op):
     model, _ = helper_mlp([helper.make_node(op, ["h"], ["a"])])
     with pytest.raises(ConversionError, match=rf"ONNX operator {op} is not supported; supported: Gemm, MatMul"):

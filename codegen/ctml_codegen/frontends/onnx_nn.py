@@ -17,7 +17,7 @@ from ..ir import Source
 from .torch_nn import _Builder
 
 SUPPORTED = ("Gemm", "MatMul (+ Add of a bias)", "Conv (group 1 or depthwise)", "BatchNormalization (after Conv/Gemm)",
-             "Relu", "Clip(0, 6)", "MaxPool", "AveragePool", "GlobalAveragePool", "Add (residual, or a bias)",
+             "Relu", "Clip(0, 6)", "Sigmoid", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool", "Add (residual, or a bias)",
              "Flatten", "Reshape (to (batch, -1))", "Pad (all zero)", "Softmax (last)", "Dropout", "Identity",
              "constant shape arithmetic (Constant, Shape, Gather, Unsqueeze, Squeeze, Concat, Cast, Slice)")
 SHAPE_OPS = ("Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice")
@@ -309,6 +309,8 @@ def from_onnx(model) -> ir.Network:
             g.set(node, _dense(g, w.T, np.zeros(w.shape[1]), g.src(node)))
         elif op == "BatchNormalization":
             g.set(node, _batchnorm(g, node, g.src(node)))
+        elif op in ("Sigmoid", "Tanh"):   # int8 lookup tables (include/ctml/nn/lut.hpp)
+            g.set(node, g.b.push(ir.Activation(op.lower()), g.src(node)))
         elif op == "Relu":
             g.set(node, g.b.push(ir.Activation("relu"), g.src(node)))
         elif op == "Clip":
