@@ -145,6 +145,10 @@ def main() -> int:
     for name, make in NETWORKS.items():
         if not args.only or name in args.only:
             print(f"{name}: header {make(args.out).header.name}")
+    from make_mlperf import NETWORKS as MLPERF  # the MLPerf Tiny networks (examples/make_mlperf.py)
+    for name, make in MLPERF.items():
+        if not args.only or name in args.only:
+            print(f"{name}: header {make(args.out).header.name}")
     return 0
 
 

@@ -141,6 +141,11 @@ inline constexpr float input_scale = 3.921569e-03f;
 inline constexpr std::int32_t input_zero = -128;
 inline constexpr float output_scale = 2.0852089e-01f;
 inline constexpr std::int32_t output_zero = 43;
+inline constexpr std::size_t macs = 4920;  // multiply-accumulates per inference
+// Lower bounds for the activation arena: the largest sum of two tensors alive at once, and of
+// all tensors alive at once (what any plan that never overlaps live tensors needs).
+inline constexpr std::size_t two_largest_live_bytes = 512;
+inline constexpr std::size_t all_live_bytes = 768;
 inline constexpr std::array<long, 10> class_labels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
 // Float inputs (HWC) to int8 codes, in float32 (codegen rounds in float64: a value exactly
 // halfway between two codes may round differently). NaN becomes a real 0.

@@ -16,6 +16,8 @@ packages=(
   python3 python3-numpy python3-sklearn python3-xgboost python3-matplotlib python3-pytest
   # the PyTorch network frontend (codegen/ctml_codegen/frontends/torch_nn.py)
   python3-torch
+  # the ONNX network frontend (codegen/ctml_codegen/frontends/onnx_nn.py)
+  python3-onnx
 )
 
 missing=()

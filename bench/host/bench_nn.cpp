@@ -33,3 +33,15 @@ BENCHMARK(bm_network<m::digits_cnn, m::digits_cnn_vectors>)->Name("digits_cnn/in
 BENCHMARK(bm_network<m::digits_residual, m::digits_residual_vectors>)->Name("digits_residual/int8");
 BENCHMARK(bm_network<m::digits_mlp_float, m::digits_mlp_float_vectors>)->Name("digits_mlp/float");
 BENCHMARK(bm_network<m::digits_cnn_float, m::digits_cnn_float_vectors>)->Name("digits_cnn/float");
+
+// The MLPerf Tiny networks (examples/make_mlperf.py), cycling over their 5 synthetic inputs.
+#include "mlperf_autoencoder.hpp"
+#include "mlperf_autoencoder_vectors.hpp"
+#include "mlperf_ds_cnn.hpp"
+#include "mlperf_ds_cnn_vectors.hpp"
+#include "mlperf_resnet8.hpp"
+#include "mlperf_resnet8_vectors.hpp"
+
+BENCHMARK(bm_network<m::mlperf_ds_cnn, m::mlperf_ds_cnn_vectors>)->Name("mlperf_ds_cnn/int8");
+BENCHMARK(bm_network<m::mlperf_resnet8, m::mlperf_resnet8_vectors>)->Name("mlperf_resnet8/int8");
+BENCHMARK(bm_network<m::mlperf_autoencoder, m::mlperf_autoencoder_vectors>)->Name("mlperf_autoencoder/int8");

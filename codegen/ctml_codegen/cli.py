@@ -36,8 +36,11 @@ def load_model(path: Path, allow_pickle: bool):
                 return pickle.load(fh)
         except Exception as e:
             raise ConversionError(f"{path} is not a readable pickle: {e}") from e
-    raise ConversionError(f"unknown model file type {suffix!r}; use .pkl/.joblib (scikit-learn, with --allow-pickle) "
-                          "or .json/.ubj (XGBoost)")
+    if suffix == ".onnx":
+        from .frontends.onnx_nn import load
+        return load(path)
+    raise ConversionError(f"unknown model file type {suffix!r}; use .pkl/.joblib (scikit-learn, with --allow-pickle), "
+                          ".json/.ubj (XGBoost) or .onnx (a network)")
 
 
 def main(argv=None) -> int:
@@ -46,7 +49,7 @@ def main(argv=None) -> int:
                                  epilog=PICKLE_WARNING)
     sub = ap.add_subparsers(dest="command", required=True)
     c = sub.add_parser("convert", help="convert a model file", epilog=PICKLE_WARNING)
-    c.add_argument("model", type=Path, help="model file: .pkl/.joblib (scikit-learn) or .json/.ubj (XGBoost)")
+    c.add_argument("model", type=Path, help="model file: .pkl/.joblib (scikit-learn), .json/.ubj (XGBoost) or .onnx")
     c.add_argument("--name", required=True, help="C++ name of the model (lower-case identifier)")
     c.add_argument("--out", type=Path, default=Path("models"), help="output directory (default: models)")
     c.add_argument("--allow-pickle", action="store_true", help="allow loading a pickle (runs code from the file)")
@@ -66,6 +69,8 @@ def main(argv=None) -> int:
         if args.vectors:
             data = np.load(args.vectors, allow_pickle=False)
             X_test, y_test = data["X"], (data["y"] if "y" in data else None)
+        if args.model.suffix.lower() == ".onnx":
+            return _convert_onnx(est, args, sample, X_test, y_test)
         r = convert(est, args.name, args.out, X_sample=sample, feature_bits=args.feature_bits, target=args.target,
                     layout=args.layout, flash_budget=args.flash_budget, ram_budget=args.ram_budget,
                     X_test=X_test, y_test=y_test)
@@ -74,6 +79,18 @@ def main(argv=None) -> int:
         return 2
     print(f"wrote {r.header} ({r.nodes} nodes, {r.layout} layout on {args.target}, "
           f"about {r.flash_estimate} B flash, {r.ram_bytes} B RAM)")
+    return 0
+
+
+def _convert_onnx(model, args, sample, X_test, y_test) -> int:
+    """A network: --sample (calibration inputs, NCHW or (n, features) as the graph takes them) is required."""
+    from .nn_api import convert_network
+    if sample is None:
+        raise ConversionError("an ONNX network needs --sample: a .npy/.npz of typical inputs to calibrate int8 ranges")
+    target = args.target if args.target in ("host", "avr", "cortex-m") else "host"
+    r = convert_network(model, args.name, args.out, X_sample=sample, target=target, ram_budget=args.ram_budget,
+                        X_test=X_test, y_test=y_test)
+    print(f"wrote {r.header} (int8 network, {r.arena_bytes} B arena, {r.flash_bytes} B weights, {r.macs} MACs)")
     return 0
 
 

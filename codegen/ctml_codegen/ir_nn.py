@@ -82,7 +82,28 @@ class Softmax:
     pass                            # last layer only: argmax is unchanged, so the int8 path drops it
 
 
-Layer = Union[Dense, Conv2D, DepthwiseConv2D, Pool2D, GlobalAvgPool, Add, Activation, Flatten, Softmax]
+@dataclass(frozen=True, eq=False)
+class Branch:
+    """A layer that reads an earlier tensor instead of the previous one: a ResNet's projection
+    shortcut (a strided 1x1 convolution of the block's input), added to the main path after it."""
+    source: int
+    layer: object                   # Dense, Conv2D, DepthwiseConv2D or Pool2D
+
+    @property
+    def activation(self) -> str:
+        return getattr(self.layer, "activation", "linear")
+
+
+def extra_input(layer):
+    """The earlier tensor a layer reads besides (Add) or instead of (Branch) the previous one."""
+    return layer.other if isinstance(layer, Add) else (layer.source if isinstance(layer, Branch) else None)
+
+
+def unwrap(layer):
+    return layer.layer if isinstance(layer, Branch) else layer
+
+
+Layer = Union[Dense, Conv2D, DepthwiseConv2D, Pool2D, GlobalAvgPool, Add, Activation, Flatten, Softmax, Branch]
 WEIGHTED = (Dense, Conv2D, DepthwiseConv2D)
 FUSES = (Dense, Conv2D, DepthwiseConv2D, Add)
 
@@ -97,6 +118,10 @@ class Network:
 
 
 def out_shape(layer, shp: tuple[int, int, int], shapes: list) -> tuple[int, int, int]:
+    if isinstance(layer, Branch):
+        if not isinstance(layer.layer, (Dense, Conv2D, DepthwiseConv2D, Pool2D)) or not 0 <= layer.source < len(shapes):
+            raise ConversionError("only a Linear/Conv2d/pool may read an earlier tensor (a shortcut)")
+        return out_shape(layer.layer, shapes[layer.source], shapes)
     h, w, c = shp
     if isinstance(layer, Dense):
         if layer.weight.shape[1] != h * w * c:
@@ -138,6 +163,7 @@ def shapes(net: Network) -> list[tuple[int, int, int]]:
 
 def check_finite(net: Network) -> None:
     for i, layer in enumerate(net.layers):
+        layer = unwrap(layer)
         if isinstance(layer, WEIGHTED):
             for what in ("weight", "bias"):
                 if not np.all(np.isfinite(getattr(layer, what))):
@@ -167,6 +193,11 @@ def normalize(net: Network) -> Network:
             if layer.kind not in ("relu", "relu6"):
                 raise ConversionError(f"activation {layer.kind} is not supported; supported: relu, relu6, sigmoid, tanh")
             prev = out[-1] if out else None
+            if isinstance(prev, Branch) and isinstance(prev.layer, FUSES) and prev.activation == "linear" \
+                    and not _read_elsewhere(net, i):
+                out[-1] = replace(prev, layer=replace(prev.layer, activation=layer.kind))
+                remap[t_old] = len(out)
+                continue
             if not isinstance(prev, FUSES) or prev.activation != "linear" or _read_elsewhere(net, i):
                 raise ConversionError(f"a {layer.kind} must follow a Linear/Conv2d/depthwise Conv2d/add whose "
                                       "output nothing else reads (ctml fuses it, as TFLite does)")
@@ -175,6 +206,8 @@ def normalize(net: Network) -> Network:
             continue
         if isinstance(layer, Add):
             layer = replace(layer, other=remap[layer.other])
+        if isinstance(layer, Branch):
+            layer = replace(layer, source=remap[layer.source])
         out.append(layer)
         remap[t_old] = len(out)
     return replace(net, layers=tuple(out))
@@ -182,7 +215,7 @@ def normalize(net: Network) -> Network:
 
 def _read_elsewhere(net: Network, i: int) -> bool:
     """Whether tensor i (the pre-activation output of layer i - 1) feeds an Add."""
-    return any(isinstance(l, Add) and l.other == i for l in net.layers)
+    return any(extra_input(l) == i for l in net.layers)
 
 
 def forward(net: Network, X: np.ndarray) -> list[np.ndarray]:
@@ -227,6 +260,8 @@ def valid_mask(shape_hw, kernel, stride, padding) -> np.ndarray:
 
 
 def _float_layer(layer, x: np.ndarray, ts: list) -> np.ndarray:
+    if isinstance(layer, Branch):
+        return _float_layer(layer.layer, ts[layer.source], ts)
     n = x.shape[0]
     if isinstance(layer, Dense):
         return _act(x.reshape(n, -1) @ layer.weight.T + layer.bias, layer.activation).reshape(n, 1, 1, -1)

@@ -29,6 +29,9 @@ class NetworkResult:
     qnet: QNetwork
     arena_bytes: int
     flash_bytes: int
+    macs: int = 0                    # multiply-accumulates per inference
+    two_largest_live: int = 0        # the largest sum of two tensors alive at once (nn_plan.arena_bounds)
+    all_live: int = 0                # the largest sum of all tensors alive at once
 
 
 def to_network(model, input_shape=None) -> ir.Network:
@@ -41,8 +44,12 @@ def to_network(model, input_shape=None) -> ir.Network:
         if input_shape is None:
             raise ConversionError("a PyTorch model needs input_shape=(channels, height, width) or (features,)")
         return from_torch(model, input_shape)
+    if mod.startswith("onnx") or isinstance(model, (str, Path)):
+        from .frontends.onnx_nn import from_onnx
+        return from_onnx(model)
     raise ConversionError(f"{type(model).__name__} from {mod} is not a supported network; supported: scikit-learn "
-                          "MLPClassifier/MLPRegressor, PyTorch nn.Module (nn.Sequential or torch.fx-traceable)")
+                          "MLPClassifier/MLPRegressor, PyTorch nn.Module (nn.Sequential or torch.fx-traceable), "
+                          "ONNX ModelProto or .onnx path")
 
 
 def _is_torch(model) -> bool:
@@ -67,19 +74,20 @@ def to_hwc(net: ir.Network, X) -> np.ndarray:
 
 
 def arena_bytes(shapes: list, layers) -> int:
-    """The C++ first-fit liveness plan (include/ctml/nn/network.hpp), for budgets and reports."""
+    """The C++ plan (include/ctml/nn/network.hpp: greedy by size over lifetimes), for budgets and reports."""
     n = len(layers)
     last = list(range(n)) + [n]
     for i, layer in enumerate(layers):
-        if isinstance(layer, ir.Add):
-            last[layer.other] = max(last[layer.other], i)
+        if ir.extra_input(layer) is not None:
+            last[ir.extra_input(layer)] = max(last[ir.extra_input(layer)], i)
     size = [int(np.prod(s)) for s in shapes]
-    off, total = [0] * (n + 1), 0
-    for t in range(1, n + 1):
-        live = [u for u in range(1, t) if last[u] >= t - 1]
-        clash = lambda at: any(at < off[u] + size[u] and off[u] < at + size[t] for u in live)
-        cands = [0] + [off[u] + size[u] for u in live]
-        off[t] = min(c for c in cands if not clash(c))
+    order = sorted(range(1, n + 1), key=lambda t: -size[t])   # stable: ties keep tensor order
+    off, placed, total = [0] * (n + 1), [], 0
+    for t in order:
+        alive = [u for u in placed if u - 1 <= last[t] and t - 1 <= last[u]]
+        clash = lambda at: any(at < off[u] + size[u] and off[u] < at + size[t] for u in alive)
+        off[t] = min(c for c in [0] + [off[u] + size[u] for u in alive] if not clash(c))
+        placed.append(t)
         total = max(total, off[t] + size[t])
     return total
 
@@ -107,8 +115,10 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
     shapes = ir.shapes(net)
     arena = arena_bytes(shapes, net.layers)
     budget = ram_budget if ram_budget is not None else TARGET_RAM[target]
-    if budget is not None and arena + CALL_FRAME[target] > budget:
-        raise ConversionError(f"network {name} needs {arena} B of activations + {CALL_FRAME[target]} B of call frame "
+    out_bytes = int(np.prod(shapes[-1]))   # the output copy logits() returns
+    if budget is not None and arena + out_bytes + CALL_FRAME[target] > budget:
+        raise ConversionError(f"network {name} needs {arena} B of activations + {out_bytes} B of output + "
+                              f"{CALL_FRAME[target]} B of call frame "
                               f"on {target}, over the {budget} B RAM budget; use fewer channels or stride/pool earlier")
     out = Path(out_dir)
     files = {out / f"{name}.hpp": emit_nn.header(qnet, name, shapes, float_path)}
@@ -122,7 +132,12 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
         cls = fw = truth = None
         if net.kind == "classifier":
             cls = ref.argmax(axis=1)
-            pred = framework_predict(X_test) if framework_predict is not None else model.predict(X_test)
+            if framework_predict is not None:
+                pred = framework_predict(X_test)
+            elif hasattr(model, "predict"):
+                pred = model.predict(X_test)
+            else:  # ONNX: no runtime here; the float64 forward pass of the graph stands in
+                pred = ir.forward(net, Xh)[-1].reshape(len(Xh), -1).argmax(axis=1)
             classes = list(net.classes)
             fw = np.array([classes.index(p) for p in np.asarray(pred).tolist()])
             if y_test is not None:
@@ -134,4 +149,7 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
     _write(files)
     flash = sum(ql.weight.size + (4 * ql.bias.size + 5 * ql.multiplier.size if ql.bias is not None else 0)
                 for ql in qnet.layers if ql.weight is not None)
-    return NetworkResult(out / f"{name}.hpp", vec, qnet, arena, flash)
+    from . import nn_plan
+    bounds = nn_plan.arena_bounds(net)
+    return NetworkResult(out / f"{name}.hpp", vec, qnet, arena, flash, nn_plan.macs(net), bounds["two_largest_live"],
+                         bounds["all_live"])

@@ -148,11 +148,12 @@ def quantize(net: ir.Network, X_sample: np.ndarray) -> QNetwork:
     ts = ir.forward(net, X_sample)
     params = [(s_in, z_in)]
     out = []
-    for i, layer in enumerate(net.layers):
-        s, z = params[i]
+    for i, outer in enumerate(net.layers):
+        s, z = params[i if not isinstance(outer, ir.Branch) else outer.source]
+        layer = ir.unwrap(outer)
         if isinstance(layer, (ir.Pool2D, ir.GlobalAvgPool)):
             params.append((s, z))
-            out.append(QLayer(layer, in_zero=z, out_scale=s, out_zero=z))
+            out.append(QLayer(outer, in_zero=z, out_scale=s, out_zero=z))
             continue
         if isinstance(layer, ir.Activation):
             out.append(_table(layer, s, z))
@@ -167,7 +168,7 @@ def quantize(net: ir.Network, X_sample: np.ndarray) -> QNetwork:
             ql = QLayer(layer, in_zero=z, out_scale=so, out_zero=zo, act_min=lo, act_max=hi,
                         multiplier=np.int64(mo), shift=np.int64(sho), other_zero=z2, add=a)
         else:
-            ql = QLayer(layer, in_zero=z, out_scale=so, out_zero=zo, act_min=lo, act_max=hi, **_weights(layer, s, so, i))
+            ql = QLayer(outer, in_zero=z, out_scale=so, out_zero=zo, act_min=lo, act_max=hi, **_weights(layer, s, so, i))
         params.append((so, zo))
         out.append(ql)
     return QNetwork(net, s_in, z_in, tuple(out))

@@ -7,6 +7,8 @@ multiplier >= 1) saturates to int32 instead of overflowing.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from . import ir_nn as ir
@@ -72,6 +74,8 @@ def run(qnet, Xq: np.ndarray) -> list[np.ndarray]:
 
 
 def _layer(ql, x: np.ndarray, ts: list) -> np.ndarray:
+    if isinstance(ql.layer, ir.Branch):   # the wrapped layer on an earlier tensor
+        return _layer(replace(ql, layer=ql.layer.layer), ts[ql.layer.source], ts)
     layer, n = ql.layer, x.shape[0]
     if isinstance(layer, ir.Dense):
         acc = (x.reshape(n, -1) - ql.in_zero) @ ql.weight.T + ql.bias

@@ -110,13 +110,13 @@ TEST_CASE("requantization rounds as TFLite's gemmlowp does", "[nn]") {
   }
 }
 
-TEST_CASE("the arena plan reuses dead activations and ram_bytes is the arena plus one call frame", "[nn]") {
+TEST_CASE("the arena plan reuses dead activations and ram_bytes is the arena, the output and one call frame", "[nn]") {
   using cnn = m::digits_cnn;  // 8x8x8 -> 4x4x8 -> 4x4x16 -> 2x2x16 -> 10
   STATIC_REQUIRE(cnn::shapes[1] == ctml::nn::dims{8, 8, 8});
   STATIC_REQUIRE(cnn::output_dims == ctml::nn::vec(10));
   STATIC_REQUIRE(cnn::arena_bytes == 512 + 128);  // the 4x4x16 map reuses the first 512 bytes
   STATIC_REQUIRE(cnn::plan.offset[3] == 0);
-  STATIC_REQUIRE(cnn::ram_bytes == cnn::arena_bytes + ctml::nn::call_frame_bytes);
+  STATIC_REQUIRE(cnn::ram_bytes == cnn::arena_bytes + 10 + ctml::nn::call_frame_bytes);  // + the 10 outputs
   using res = m::digits_residual;  // the skip tensor stays alive across the depthwise layer
   STATIC_REQUIRE(res::arena_bytes == 3 * 256);
   STATIC_REQUIRE(m::digits_mlp::arena_bytes == 32 + 10);

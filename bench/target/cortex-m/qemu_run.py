@@ -74,6 +74,7 @@ class RegionCounter:
     """Counts trace lines per region from a stream of qemu -d exec lines."""
 
     def __init__(self, begin: tuple[int, int], end: tuple[int, int]):
+        self.begin_range, self.end_range = begin, end
         # The PC is printed as 8 hex digits after the first '/': compare the bytes, no int().
         self.begin = {f"{a:08x}".encode() for a in range(begin[0], begin[1], 2)}
         self.end_entry = f"{end[0]:08x}".encode()
@@ -111,6 +112,7 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=600, help="wall-clock seconds (default 600)")
     ap.add_argument("--json")
     ap.add_argument("--no-count", action="store_true", help="no trace: faster, no instruction counts")
+    ap.add_argument("--plugin", help="count with this build of count_plugin.c (a qemu plugin) instead of a trace")
     args = ap.parse_args()
     result: dict = {"exit_code": None, "machine": args.machine, "instructions": None, "stack_peak": None,
                     "region_stack_peak": None, "fault": None, "seconds": None}
@@ -145,7 +147,15 @@ def main() -> int:
                "-kernel", args.elf]
         reader = None
         log = os.path.join(tmp, "exec.fifo")
-        if not args.no_count:
+        counts_file = os.path.join(tmp, "counts.txt")
+        if counter and args.plugin:
+            # The counting plugin (count_plugin.c): the same regions without a trace, ~50x faster.
+            excluded = [syms[s] for s in UNTRACED if s in syms]
+            cmd += ["-plugin", ",".join([args.plugin, f"begin=0x{counter.begin_range[0]:x}",
+                                         f"begin_end=0x{counter.begin_range[1]:x}", f"end=0x{counter.end_range[0]:x}",
+                                         *(f"skip{k}=0x{a:x}-0x{b:x}" for k, (a, b) in enumerate(excluded)),
+                                         f"out={counts_file}"])]
+        elif not args.no_count:
             os.mkfifo(log)
             cmd += ["-singlestep", "-d", "exec,nochain", "-D", log]
             excluded = [syms[s] for s in UNTRACED if s in syms]
@@ -201,6 +211,9 @@ def main() -> int:
                     pass
                 reader.join()
         result["seconds"] = round(time.monotonic() - t0, 3)
+        if counter and args.plugin and os.path.exists(counts_file):
+            with open(counts_file) as fh:
+                counter.counts = [int(v) for v in fh.read().split()]
     text = b"".join(out).decode(errors="replace")
     errtext = b"".join(err).decode(errors="replace").strip()
     if errtext:

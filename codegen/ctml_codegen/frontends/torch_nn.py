@@ -42,6 +42,9 @@ class _Builder:
         self.chw_flat = {}   # tensor -> (h, w, c) when it is a CHW flattening of an image
 
     def push(self, layer, src: int) -> int:
+        if src != len(self.layers) and isinstance(layer, (ir.Dense, ir.Conv2D, ir.DepthwiseConv2D, ir.Pool2D)):
+            layer = ir.Branch(src, layer)   # a shortcut: reads an earlier tensor
+            src = len(self.layers)
         if src != len(self.layers):
             raise ConversionError("ctml networks are chains: each layer must read the previous layer's output "
                                   "(residual adds may read one earlier tensor)")
@@ -125,7 +128,8 @@ class _Builder:
         return ir.Pool2D("max" if isinstance(m, nn.MaxPool2d) else "avg", k, s, (ph, ph, pw, pw))
 
     def _batchnorm(self, m, src: int) -> int:
-        prev = self.layers[-1] if self.layers and src == len(self.layers) else None
+        outer = self.layers[-1] if self.layers and src == len(self.layers) else None
+        prev = ir.unwrap(outer)
         if not isinstance(prev, (ir.Dense, ir.Conv2D, ir.DepthwiseConv2D)) or prev.activation != "linear":
             raise ConversionError("BatchNorm must directly follow a Linear or Conv2d (ctml folds it into its weights)")
         g = _np(m.weight) if m.weight is not None else np.ones(m.num_features)
@@ -137,7 +141,7 @@ class _Builder:
         shape[axis] = -1
         folded = type(prev)(**{**prev.__dict__, "weight": prev.weight * scale.reshape(shape),
                                "bias": prev.bias * scale + shift})
-        self.layers[-1] = folded
+        self.layers[-1] = folded if outer is prev else ir.Branch(outer.source, folded)
         return src
 
 

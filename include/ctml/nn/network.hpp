@@ -77,8 +77,11 @@ struct network {
     std::array<std::size_t, n_layers + 1> offset{};
     std::size_t bytes = 0;
   };
-  // First fit by liveness: tensor t is written by layer t - 1 and read up to last_use[t]; it gets
-  // the lowest offset that overlaps no tensor still alive then.
+  // Greedy by size (TFLite Micro's GreedyMemoryPlanner): tensor t is written by layer t - 1 and
+  // read up to last_use[t]; the largest tensors are placed first, each at the lowest offset that
+  // overlaps no placed tensor alive at the same time. For a chain this reaches the largest
+  // input + output pair, which first fit in layer order can miss (an autoencoder's 8-unit waist
+  // pushed its 640-byte output up by 128 bytes).
   static constexpr plan_t make_plan() noexcept {
     std::array<std::size_t, n_layers + 1> last_use{};
     for (std::size_t i = 0; i < n_layers; ++i) {
@@ -89,20 +92,29 @@ struct network {
       }
     }
     last_use[n_layers] = n_layers;  // the output is read after the last layer
+    std::array<std::size_t, n_layers> order{};  // tensors 1..n, largest first (stable)
+    for (std::size_t k = 0; k < n_layers; ++k) {
+      std::size_t j = k;
+      for (; j > 0 && shapes[order[j - 1]].size() < shapes[k + 1].size(); --j) order[j] = order[j - 1];
+      order[j] = k + 1;
+    }
     plan_t p{};
-    for (std::size_t t = 1; t <= n_layers; ++t) {
-      const std::size_t size = shapes[t].size();
+    std::array<bool, n_layers + 1> placed{};
+    for (std::size_t k = 0; k < n_layers; ++k) {
+      const std::size_t t = order[k], size = shapes[t].size();
+      auto alive_with = [&](std::size_t u) { return placed[u] && u - 1 <= last_use[t] && t - 1 <= last_use[u]; };
       auto clashes = [&](std::size_t at) {
-        for (std::size_t u = 1; u < t; ++u)
-          if (last_use[u] >= t - 1 && at < p.offset[u] + shapes[u].size() && p.offset[u] < at + size) return true;
+        for (std::size_t u = 1; u <= n_layers; ++u)
+          if (alive_with(u) && at < p.offset[u] + shapes[u].size() && p.offset[u] < at + size) return true;
         return false;
       };
       std::size_t best = clashes(0) ? static_cast<std::size_t>(-1) : 0;
-      for (std::size_t u = 1; u < t; ++u) {
+      for (std::size_t u = 1; u <= n_layers; ++u) {
         const std::size_t at = p.offset[u] + shapes[u].size();
-        if (last_use[u] >= t - 1 && at < best && !clashes(at)) best = at;
+        if (alive_with(u) && at < best && !clashes(at)) best = at;
       }
       p.offset[t] = best;
+      placed[t] = true;
       p.bytes = best + size > p.bytes ? best + size : p.bytes;
     }
     return p;
@@ -116,9 +128,10 @@ struct network {
   static constexpr std::size_t n_outputs = output_dims.size();
   static constexpr std::size_t n_classes = n_outputs;
   static constexpr bool bit_exact = std::is_integral_v<value_type>;  // integers: the same answer on every target
-  // Activations: exactly the planned arena. RAM: the arena plus one call frame of the kernels.
+  // Activations: exactly the planned arena. RAM: the arena, the output copy logits() returns (an
+  // autoencoder's is 640 bytes) and one call frame of the kernels.
   static constexpr std::size_t arena_bytes = plan.bytes * sizeof(value_type);
-  static constexpr std::size_t ram_bytes = arena_bytes + call_frame_bytes;
+  static constexpr std::size_t ram_bytes = arena_bytes + output_dims.size() * sizeof(value_type) + call_frame_bytes;
   static constexpr std::size_t flash_bytes = (std::size_t{0} + ... + Layers::flash_bytes);
 
   using input_type = std::array<value_type, n_features>;
