@@ -7,9 +7,12 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 /usr/bin/python3 examples/make_models.py --only breast_cancer_rf digits_rf breast_cancer_dt
 jobs=$(nproc)
+models="breast_cancer_dt breast_cancer_rf digits_rf"
+firmware=$(for m in $models; do echo "fw_${m}_unrolled fw_${m}_table"; done)
 for preset in host avr cortex-m; do
+  echo "== $preset: building and running $models"
   cmake --preset "$preset" >/dev/null
-  cmake --build --preset "$preset" -j "$jobs" >/dev/null
-  ctest --preset "$preset" -j "$jobs" -L target -R 'breast_cancer_rf|digits_rf|breast_cancer_dt' >/dev/null
+  cmake --build --preset "$preset" -j "$jobs" --target $firmware >/dev/null
+  ctest --preset "$preset" -j "$jobs" -R "^run_fw_(${models// /|})_(unrolled|table)\$" >/dev/null
 done
-/usr/bin/python3 bench/harness.py --models breast_cancer_dt breast_cancer_rf digits_rf --presets host avr cortex-m --out build/results
+/usr/bin/python3 bench/harness.py --models $models --presets host avr cortex-m --out build/results
