@@ -31,7 +31,17 @@ def digits_mlp(out):
     from sklearn.neural_network import MLPClassifier
     Xtr, Xte, ytr, yte = digits()
     m = MLPClassifier(hidden_layer_sizes=(32,), random_state=0, max_iter=300).fit(Xtr, ytr)
-    return convert_network(m, "digits_mlp", out, X_sample=Xtr, target="avr", X_test=Xte, y_test=yte, float_path=True)
+    return convert_network(m, "digits_mlp", out, X_sample=Xtr, target="avr", X_test=Xte, y_test=yte, float_path=True,
+                           vector_parts=2)
+
+
+def digits_mlp_logistic(out):
+    """Logistic hidden units: an int8 lookup table in flash. 150 test vectors keep the header small."""
+    from sklearn.neural_network import MLPClassifier
+    Xtr, Xte, ytr, yte = digits()
+    m = MLPClassifier(hidden_layer_sizes=(16,), activation="logistic", random_state=0, max_iter=500).fit(Xtr, ytr)
+    return convert_network(m, "digits_mlp_logistic", out, X_sample=Xtr, target="avr", X_test=Xte[:150],
+                           y_test=yte[:150], float_path=True)
 
 
 def torch_setup():
@@ -75,7 +85,8 @@ def digits_cnn(out):
     img = lambda X: X.reshape(-1, 1, 8, 8) / 16.0
     model = train(torch, digits_cnn_model(torch), img(Xtr), ytr, epochs=150)
     return convert_network(model, "digits_cnn", out, X_sample=img(Xtr), input_shape=(1, 8, 8), target="avr",
-                           X_test=img(Xte), y_test=yte, framework_predict=torch_predict(torch, model), float_path=True)
+                           X_test=img(Xte), y_test=yte, framework_predict=torch_predict(torch, model), float_path=True,
+                           vector_parts=2)
 
 
 class Residual:
@@ -116,7 +127,8 @@ def digits_residual(out):
                            X_test=img(Xte), y_test=yte, framework_predict=torch_predict(torch, model))
 
 
-NETWORKS = {"digits_mlp": digits_mlp, "digits_cnn": digits_cnn, "digits_residual": digits_residual}
+NETWORKS = {"digits_mlp": digits_mlp, "digits_cnn": digits_cnn, "digits_residual": digits_residual,
+            "digits_mlp_logistic": digits_mlp_logistic}
 
 
 def main() -> int:

@@ -2,7 +2,8 @@
 // inputs are int8 codes (HWC); expected_class / expected_output are the numpy int8 reference's
 // (codegen/ctml_codegen/nn_reference.py), which ctml must match bit for bit; framework_class is
 // the float framework's own prediction on the same inputs. Do not edit, regenerate.
-// digits_residual_vectors_head holds the first 30 samples (the benchmark set, small enough for AVR flash).
+// digits_residual_vectors_head holds the first 30 samples (the benchmark set, small enough for AVR flash);
+// digits_residual_vectors_part<i>, if present, split the whole set into pieces that fit the AVR's flash.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -18,6 +18,7 @@ from .errors import ConversionError
 from .ir import Source
 
 ACTIVATIONS = ("linear", "relu", "relu6")
+TABLES = ("sigmoid", "tanh")     # activations that become lookup tables
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,7 +68,8 @@ class Add:
 
 @dataclass(frozen=True)
 class Activation:
-    kind: str                       # fused into the previous layer by normalize
+    kind: str                       # relu/relu6: fused into the previous layer by normalize;
+                                    # sigmoid/tanh: a layer of its own (an int8 lookup table)
 
 
 @dataclass(frozen=True)
@@ -157,9 +159,13 @@ def normalize(net: Network) -> Network:
                 raise ConversionError("Softmax is supported only as a classifier's last layer")
             remap[t_old] = len(out)
             continue
+        if isinstance(layer, Activation) and layer.kind in TABLES:
+            out.append(layer)
+            remap[t_old] = len(out)
+            continue
         if isinstance(layer, Activation):
             if layer.kind not in ("relu", "relu6"):
-                raise ConversionError(f"activation {layer.kind} is not supported; supported: relu, relu6")
+                raise ConversionError(f"activation {layer.kind} is not supported; supported: relu, relu6, sigmoid, tanh")
             prev = out[-1] if out else None
             if not isinstance(prev, FUSES) or prev.activation != "linear" or _read_elsewhere(net, remap, i):
                 raise ConversionError(f"a {layer.kind} must follow a Linear/Conv2d/depthwise Conv2d/add whose "
@@ -193,6 +199,10 @@ def _act(v: np.ndarray, kind: str) -> np.ndarray:
     if kind == "relu6":
         return np.clip(v, 0.0, 6.0)
     return v
+
+
+def squash(kind: str, x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x)) if kind == "sigmoid" else np.tanh(x)
 
 
 def patches(x: np.ndarray, kernel, stride, padding, fill) -> np.ndarray:
@@ -239,4 +249,6 @@ def _float_layer(layer, x: np.ndarray, ts: list) -> np.ndarray:
         return x.mean(axis=(1, 2), keepdims=True)
     if isinstance(layer, Add):
         return _act(x + ts[layer.other], layer.activation)
+    if isinstance(layer, Activation) and layer.kind in TABLES:
+        return squash(layer.kind, x)
     raise ConversionError(f"layer {type(layer).__name__} cannot be evaluated (normalize the network first)")

@@ -91,12 +91,13 @@ def _write(files: dict) -> None:
 
 def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape=None, target: str = "host",
                     ram_budget: Optional[int] = None, X_test=None, y_test=None, framework_predict=None,
-                    float_path: bool = False) -> NetworkResult:
+                    float_path: bool = False, vector_parts: int = 1) -> NetworkResult:
     """Quantizes a trained network with calibration inputs X_sample and writes models/<name>.hpp
     (and <name>_vectors.hpp with X_test: int8 inputs, the int8 reference's answers, and the
     framework's float predictions from framework_predict(X_test), default model.predict).
     float_path adds <name>_float.hpp, the network in float, and <name>_float_vectors.hpp (float
-    inputs and the framework's classes)."""
+    inputs and the framework's classes). vector_parts > 1 also splits the test vectors into that
+    many <name>_vectors_part<i> structs (to run the whole held-out set on an ATmega328P)."""
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         raise ConversionError(f"model name {name!r} must be a lower-case C++ identifier")
     if target not in TARGET_RAM:
@@ -127,9 +128,10 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
             if y_test is not None:
                 truth = np.array([classes.index(v) for v in np.asarray(y_test).tolist()])
         vec = out / f"{name}_vectors.hpp"
-        files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, fw, truth)
+        files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, fw, truth, vector_parts)
         if float_path:
             files[out / f"{name}_float_vectors.hpp"] = emit_nn.float_vectors_header(name, Xh, fw, truth)
     _write(files)
-    flash = sum(ql.weight.size + 4 * ql.bias.size + 5 * ql.multiplier.size for ql in qnet.layers if ql.weight is not None)
+    flash = sum(ql.weight.size + (4 * ql.bias.size + 5 * ql.multiplier.size if ql.bias is not None else 0)
+                for ql in qnet.layers if ql.weight is not None)
     return NetworkResult(out / f"{name}.hpp", vec, qnet, arena, flash)

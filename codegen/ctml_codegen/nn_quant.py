@@ -128,6 +128,18 @@ def _add_params(s1: float, s2: float, s_out: float) -> dict:
             "out": (mo, sho)}
 
 
+TABLE_OUTPUT = {"sigmoid": (1.0 / 256, -128), "tanh": (1.0 / 128, 0)}   # TFLite's fixed parameters
+
+
+def _table(layer, s_in: float, z_in: int) -> QLayer:
+    """The activation at every input code, quantized: index q + 128 holds f((q - z_in) * s_in)."""
+    s_out, z_out = TABLE_OUTPUT[layer.kind]
+    codes = np.arange(-128, 128)
+    real = ir.squash(layer.kind, (codes - z_in) * s_in)
+    table = np.clip(np.floor(real / s_out + 0.5) + z_out, -128, 127).astype(np.int64)
+    return QLayer(layer, in_zero=z_in, out_scale=s_out, out_zero=z_out, weight=table)
+
+
 def quantize(net: ir.Network, X_sample: np.ndarray) -> QNetwork:
     """Quantizes a normalized network with calibration inputs X_sample (n, h, w, c)."""
     ir.check_finite(net)
@@ -141,6 +153,10 @@ def quantize(net: ir.Network, X_sample: np.ndarray) -> QNetwork:
         if isinstance(layer, (ir.Pool2D, ir.GlobalAvgPool)):
             params.append((s, z))
             out.append(QLayer(layer, in_zero=z, out_scale=s, out_zero=z))
+            continue
+        if isinstance(layer, ir.Activation):
+            out.append(_table(layer, s, z))
+            params.append((out[-1].out_scale, out[-1].out_zero))
             continue
         so, zo = _affine(float(ts[i + 1].min()), float(ts[i + 1].max()))
         lo, hi = _clamp(layer.activation, so, zo)

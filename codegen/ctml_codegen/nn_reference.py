@@ -100,6 +100,8 @@ def _layer(ql, x: np.ndarray, ts: list) -> np.ndarray:
             cnt = ir.valid_mask(x.shape[1:3], kernel, stride, padding).sum(axis=(2, 3))[None, :, :, None]
             v = np.where(s > 0, trunc_div(s + cnt // 2, cnt), trunc_div(s - cnt // 2, cnt))
         return np.clip(v, ql.act_min, ql.act_max)
+    if isinstance(layer, ir.Activation):
+        return ql.weight[x + 128]
     if isinstance(layer, ir.Add):
         a = multiply_by_quantized_multiplier((x - ql.in_zero) << 20, ql.add["in1_multiplier"], ql.add["in1_shift"])
         b = multiply_by_quantized_multiplier((ts[layer.other] - ql.other_zero) << 20, ql.add["in2_multiplier"],

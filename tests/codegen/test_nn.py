@@ -129,10 +129,38 @@ def test_unsupported_torch_operator_is_named_with_the_supported_list(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_unsupported_sklearn_activation_is_named(tmp_path):
-    with pytest.raises(ConversionError, match=r"activation 'tanh' is not supported; supported: relu, identity"):
-        convert_network(small_mlp(activation="tanh"), "t", tmp_path, X_sample=digits()[0])
+def test_unsupported_sklearn_estimator_is_named(tmp_path):
+    from sklearn.linear_model import LogisticRegression
+    Xtr, _, ytr, _ = digits()
+    lr = LogisticRegression(max_iter=50).fit(Xtr, ytr)
+    with pytest.raises(ConversionError, match=r"LogisticRegression is not a supported network; supported: MLPClassifier"):
+        convert_network(lr, "t", tmp_path, X_sample=Xtr)
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("act", ["logistic", "tanh"])
+def test_table_activations_quantize_close_to_scikit_learn(act):
+    m = small_mlp(activation=act)
+    Xtr, Xte, _, _ = digits()
+    net = ir.normalize(to_network(m))
+    assert [type(l).__name__ for l in net.layers] == ["Dense", "Activation", "Dense"]
+    logits = ir.forward(net, to_hwc(net, Xte))[-1].reshape(len(Xte), -1)
+    assert np.array_equal(logits.argmax(1), m.predict(Xte))
+    q = quantize(net, to_hwc(net, Xtr))
+    out = ref.run(q, q.quantize_input(to_hwc(net, Xte)))[-1].reshape(len(Xte), -1)
+    assert np.mean(out.argmax(1) == m.predict(Xte)) >= 0.97
+
+
+def test_torch_sigmoid_and_tanh_become_tables():
+    model = nn.Sequential(nn.Linear(4, 3), nn.Tanh(), nn.Linear(3, 2), nn.Sigmoid()).double().eval()
+    X = torch.randn(8, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(3))
+    net = ir.normalize(to_network(model, (4,)))
+    got = ir.forward(net, to_hwc(net, X.numpy()))[-1].reshape(8, -1)
+    with torch.no_grad():
+        np.testing.assert_allclose(got, model(X).numpy(), rtol=1e-12)
+    q = quantize(net, to_hwc(net, X.numpy()))
+    assert (q.layers[1].out_scale, q.layers[1].out_zero) == (1 / 128, 0)
+    assert (q.layers[3].out_scale, q.layers[3].out_zero) == (1 / 256, -128)
 
 
 def test_nan_weights_are_refused_and_nothing_is_written(tmp_path):

@@ -8,7 +8,7 @@ from ..errors import ConversionError
 from ..ir import Source
 
 SUPPORTED = ("MLPClassifier", "MLPRegressor")
-ACTIVATIONS = {"relu": "relu", "identity": "linear"}
+ACTIVATIONS = {"relu": "relu", "identity": "linear", "logistic": "sigmoid", "tanh": "tanh"}
 
 
 def from_sklearn_mlp(est) -> ir.Network:
@@ -24,8 +24,10 @@ def from_sklearn_mlp(est) -> ir.Network:
     n = len(est.coefs_)
     layers = []
     for i, (w, b) in enumerate(zip(est.coefs_, est.intercepts_)):
-        layers.append(ir.Dense(np.asarray(w, dtype=np.float64).T.copy(), np.asarray(b, dtype=np.float64),
-                               hidden if i + 1 < n else "linear"))
+        fused = hidden if hidden in ir.ACTIVATIONS and i + 1 < n else "linear"
+        layers.append(ir.Dense(np.asarray(w, dtype=np.float64).T.copy(), np.asarray(b, dtype=np.float64), fused))
+        if hidden in ir.TABLES and i + 1 < n:
+            layers.append(ir.Activation(hidden))
     classes = ()
     if kind == "MLPClassifier":
         if est.out_activation_ == "logistic" and len(est.classes_) == 2:

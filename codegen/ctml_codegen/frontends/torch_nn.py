@@ -13,8 +13,8 @@ from ..errors import ConversionError
 from ..ir import Source
 
 SUPPORTED = ("Linear", "Conv2d (groups 1 or depthwise)", "BatchNorm1d/2d (after Linear/Conv2d)", "ReLU", "ReLU6",
-             "Hardtanh(0, 6)", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d(1)", "Flatten", "Dropout", "Identity",
-             "Softmax (last)", "add (torch.fx: x + y, torch.add)", "relu/flatten functions (torch.fx)")
+             "Hardtanh(0, 6)", "Sigmoid", "Tanh", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d(1)", "Flatten", "Dropout", "Identity",
+             "Softmax (last)", "add (torch.fx: x + y, torch.add)", "relu/sigmoid/tanh/flatten functions (torch.fx)")
 
 
 def _np(t) -> np.ndarray:
@@ -70,6 +70,8 @@ class _Builder:
             return self.push(ir.Activation("relu"), src)
         if isinstance(m, nn.ReLU6) or (isinstance(m, nn.Hardtanh) and m.min_val == 0.0 and m.max_val == 6.0):
             return self.push(ir.Activation("relu6"), src)
+        if isinstance(m, (nn.Sigmoid, nn.Tanh)):
+            return self.push(ir.Activation("sigmoid" if isinstance(m, nn.Sigmoid) else "tanh"), src)
         if isinstance(m, (nn.MaxPool2d, nn.AvgPool2d)):
             return self.push(self._pool(m), src)
         if isinstance(m, nn.AdaptiveAvgPool2d):
@@ -193,6 +195,8 @@ def _from_fx(model, b: _Builder) -> None:
             tensor[node] = b.push(ir.Add(other), first)
         elif node.op == "call_function" and node.target in (F.relu, torch.relu):
             tensor[node] = b.push(ir.Activation("relu"), tensor[node.args[0]])
+        elif node.op == "call_function" and node.target in (torch.sigmoid, torch.tanh):
+            tensor[node] = b.push(ir.Activation(node.target.__name__), tensor[node.args[0]])
         elif node.op == "call_function" and node.target is torch.flatten:
             tensor[node] = b.flatten(tensor[node.args[0]])
         elif node.op == "call_method" and node.target in ("flatten", "view", "reshape") and node.target == "flatten":

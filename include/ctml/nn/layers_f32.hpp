@@ -7,6 +7,7 @@
 #pragma once
 #include <cstddef>
 
+#include "../core/math.hpp"
 #include "../platform/flash.hpp"
 #include "shape.hpp"
 
@@ -157,5 +158,24 @@ struct add_f32 {
     for (std::size_t i = 0; i < In.size(); ++i) y[i] = detail::clamp_f32(a[i] + b[i], P::act_min, P::act_max);
   }
 };
+
+// Sigmoid and tanh, element-wise (ctml::math: no libm on AVR, constexpr everywhere).
+template <class P, bool Tanh>
+struct squash_f32 {
+  using value_type = float;
+  static constexpr int extra_input = -1;
+  static constexpr std::size_t flash_bytes = 0;
+  static constexpr dims out_dims(dims in) noexcept { return in; }
+  static constexpr bool accepts(dims in) noexcept { return in.size() > 0; }
+  template <dims In, dims Out>
+  static constexpr void run(const float* x, const float*, float* y) noexcept {
+    for (std::size_t i = 0; i < In.size(); ++i)
+      y[i] = Tanh ? 2.f * math::sigmoid(2.f * x[i]) - 1.f : math::sigmoid(x[i]);
+  }
+};
+template <class P>
+struct sigmoid_f32 : squash_f32<P, false> {};
+template <class P>
+struct tanh_f32 : squash_f32<P, true> {};
 
 }  // namespace ctml::nn

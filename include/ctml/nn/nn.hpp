@@ -5,6 +5,7 @@
 #include "dense.hpp"
 #include "depthwise_conv2d.hpp"
 #include "layers_f32.hpp"
+#include "lut.hpp"
 #include "network.hpp"
 #include "pool.hpp"
 #include "requantize.hpp"
