@@ -12,6 +12,7 @@
 
 #include "digits_frozen9.hpp"
 #include "digits_tinyol_stream.hpp"
+#include "digits_tinyol_stream_small.hpp"
 
 using stream = ctml_models::digits_tinyol_stream;
 // LrShift 7 (rate 2^-7 halving every 1024 updates): chosen by measurement on this stream; 5 and 6
