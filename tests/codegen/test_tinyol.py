@@ -3,6 +3,7 @@ int8, the header tells the head how to read it, the CLI does the same, and misus
 with nothing written."""
 from __future__ import annotations
 
+import functools
 import pickle
 import subprocess
 from pathlib import Path
@@ -26,6 +27,7 @@ def digits():
     return train_test_split(X, y, test_size=0.25, random_state=0)
 
 
+@functools.lru_cache(maxsize=None)  # fitted once, shared (the tests only read it)
 def mlp(hidden=(16,), activation="relu"):
     Xtr, Xte, ytr, yte = digits()
     m = neural_network.MLPClassifier(hidden_layer_sizes=hidden, activation=activation, random_state=0, max_iter=200)
