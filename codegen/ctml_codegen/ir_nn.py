@@ -167,7 +167,7 @@ def normalize(net: Network) -> Network:
             if layer.kind not in ("relu", "relu6"):
                 raise ConversionError(f"activation {layer.kind} is not supported; supported: relu, relu6, sigmoid, tanh")
             prev = out[-1] if out else None
-            if not isinstance(prev, FUSES) or prev.activation != "linear" or _read_elsewhere(net, remap, i):
+            if not isinstance(prev, FUSES) or prev.activation != "linear" or _read_elsewhere(net, i):
                 raise ConversionError(f"a {layer.kind} must follow a Linear/Conv2d/depthwise Conv2d/add whose "
                                       "output nothing else reads (ctml fuses it, as TFLite does)")
             out[-1] = replace(prev, activation=layer.kind)
@@ -180,7 +180,7 @@ def normalize(net: Network) -> Network:
     return replace(net, layers=tuple(out))
 
 
-def _read_elsewhere(net: Network, remap: dict, i: int) -> bool:
+def _read_elsewhere(net: Network, i: int) -> bool:
     """Whether tensor i (the pre-activation output of layer i - 1) feeds an Add."""
     return any(isinstance(l, Add) and l.other == i for l in net.layers)
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import ir_nn as ir
 from .errors import ConversionError
-from .nn_reference import I32_MAX, I32_MIN, quantize_multiplier
+from .nn_reference import I32_MAX, quantize_multiplier
 
 
 @dataclass(frozen=True, eq=False)

@@ -162,7 +162,7 @@ def header(q: QNetwork, name: str, shapes: list, float_path: bool = False) -> st
               wrap(types, indent="    ") + ">;",
               "// Networks have one layout (weights in flash, walked by the kernels' loops); the parameter",
               "// keeps the interface of the other families.",
-              f"template <class Layout = ctml::layout::automatic>", f"using {name}_t = {name};", ""]
+              "template <class Layout = ctml::layout::automatic>", f"using {name}_t = {name};", ""]
     lines += [f"namespace {name}_info {{",
               f"inline constexpr float input_scale = {f32(q.input_scale)};",
               f"inline constexpr std::int32_t input_zero = {q.input_zero};",
@@ -175,7 +175,7 @@ def header(q: QNetwork, name: str, shapes: list, float_path: bool = False) -> st
               "// halfway between two codes may round differently). NaN becomes a real 0.",
               f"inline constexpr std::array<std::int8_t, {n}> quantize(const std::array<float, {n}>& x) noexcept {{",
               f"  std::array<std::int8_t, {n}> q{{}};",
-              f"  for (std::size_t i = 0; i < q.size(); ++i) {{",
+              "  for (std::size_t i = 0; i < q.size(); ++i) {",
               "    float v = x[i] / input_scale;  // NaN maps to the zero point (a real 0); clamped before the cast",
               "    v = v == v ? (v < -512.f ? -512.f : (v > 512.f ? 512.f : v)) : 0.f;",
               "    const float r = v >= 0 ? static_cast<float>(static_cast<long>(v + 0.5f)) : -static_cast<float>(static_cast<long>(-v + 0.5f));",

@@ -152,7 +152,6 @@ def from_torch(model, input_shape) -> ir.Network:
             t = b.module(m, t)
     else:
         _from_fx(model, b)
-    last = next((l for l in reversed(b.layers) if not isinstance(l, (ir.Softmax, ir.Flatten))), None)
     n_out = b.shapes[-1][0] * b.shapes[-1][1] * b.shapes[-1][2]
     kind = "classifier" if n_out > 1 else "regressor"
     return ir.Network(b.shapes[0], tuple(b.layers), Source(f"PyTorch {torch.__version__}", _describe(model)), kind,
@@ -199,7 +198,7 @@ def _from_fx(model, b: _Builder) -> None:
             tensor[node] = b.push(ir.Activation(node.target.__name__), tensor[node.args[0]])
         elif node.op == "call_function" and node.target is torch.flatten:
             tensor[node] = b.flatten(tensor[node.args[0]])
-        elif node.op == "call_method" and node.target in ("flatten", "view", "reshape") and node.target == "flatten":
+        elif node.op == "call_method" and node.target == "flatten":
             tensor[node] = b.flatten(tensor[node.args[0]])
         else:
             raise _unsupported(f"{node.op} {getattr(node.target, '__name__', node.target)}")
