@@ -109,6 +109,9 @@ def collect_learning(presets: list[str]) -> list[dict]:
             what = re.search(r"^learner (.+)$", text, re.M)
             row = {"run": out.stem, "learner": what.group(1) if what else out.stem, "target": preset,
                    "accuracy": right / n, "state_crc": num("state_crc"), "ram_bytes": num("ram_bytes")}
+            recall = re.search(r"^recall_new (\d+)/(\d+)$", text, re.M)  # tinyOL: the class learned on the device
+            if recall:
+                row["learner"] += f" (recall on the new class {recall.group(1)}/{recall.group(2)})"
             elf = ROOT / "build" / preset / "tests" / "target" / out.stem
             row["firmware_flash"], row["static_ram"] = image_sizes(TOOLS[preset], elf)
             js = out.with_suffix(".json")
@@ -125,7 +128,8 @@ def learning_table(rows: list[dict]) -> str:
     lines = ["| learner | target | held-out accuracy | state CRC | per update | firmware flash B | static RAM B | "
              "update stack B | learner RAM B |", "|" + "---|" * 9]
     for r in sorted(rows, key=lambda r: (r["run"], r["target"])):
-        per = f"{r['per_update']:.0f} {UNIT[r['target']]}" if r.get("per_update") else "(host)"
+        per = f"{r['per_update']:.0f} {UNIT[r['target']]}" if r.get("per_update") else \
+            ("(host)" if r["target"] == "host" else "(not counted)")
         lines.append(f"| {r['learner']} | {r['target']} | {r['accuracy']:.4f} | "
                      f"{r['state_crc']} | {per} | {r['firmware_flash']} | {r['static_ram']} | "
                      f"{r.get('stack_peak', '')} | {r['ram_bytes']} |")

@@ -149,6 +149,10 @@ def main() -> int:
     for name, make in MLPERF.items():
         if not args.only or name in args.only:
             print(f"{name}: header {make(args.out).header.name}")
+
+    from make_tinyol import make as make_tinyol  # tinyOL: a frozen network without the 9s, and its stream
+    if not args.only or "digits_frozen9" in args.only:
+        print(f"digits_frozen9: header {make_tinyol(args.out).name}")
     return 0
 
 

@@ -61,6 +61,9 @@ def main(argv=None) -> int:
     c.add_argument("--layout", choices=("automatic", "unrolled", "table"), default="automatic")
     c.add_argument("--flash-budget", type=int, help="bytes of flash the model may use")
     c.add_argument("--ram-budget", type=int, help="bytes of RAM the model may use")
+    c.add_argument("--drop-last", action="store_true",
+                   help="networks (MLPClassifier/MLPRegressor): convert the frozen part without the final layer, "
+                        "a feature extractor for a tinyOL head (ctml::learn::tinyol)")
     args = ap.parse_args(argv)
     try:
         est = load_model(args.model, args.allow_pickle)
@@ -69,8 +72,10 @@ def main(argv=None) -> int:
         if args.vectors:
             data = np.load(args.vectors, allow_pickle=False)
             X_test, y_test = data["X"], (data["y"] if "y" in data else None)
-        if args.model.suffix.lower() == ".onnx":
-            return _convert_onnx(est, args, sample, X_test, y_test)
+        if args.model.suffix.lower() == ".onnx" or _is_network(est):
+            return _convert_network(est, args, sample, X_test, y_test)
+        if args.drop_last:
+            raise ConversionError("--drop-last applies to networks (.onnx, MLPClassifier/MLPRegressor) only")
         r = convert(est, args.name, args.out, X_sample=sample, feature_bits=args.feature_bits, target=args.target,
                     layout=args.layout, flash_budget=args.flash_budget, ram_budget=args.ram_budget,
                     X_test=X_test, y_test=y_test)
@@ -82,15 +87,20 @@ def main(argv=None) -> int:
     return 0
 
 
-def _convert_onnx(model, args, sample, X_test, y_test) -> int:
-    """A network: --sample (calibration inputs, NCHW or (n, features) as the graph takes them) is required."""
+def _is_network(est) -> bool:
+    return type(est).__module__.startswith("sklearn") and type(est).__name__ in ("MLPClassifier", "MLPRegressor")
+
+
+def _convert_network(est, args, sample, X_test, y_test) -> int:
+    """Networks (ONNX graphs, scikit-learn MLPs) go through nn_api.convert_network (int8, TFLite's
+    scheme). --sample (calibration inputs, NCHW or (n, features) as the graph takes them) is required."""
     from .nn_api import convert_network
     if sample is None:
-        raise ConversionError("an ONNX network needs --sample: a .npy/.npz of typical inputs to calibrate int8 ranges")
-    target = args.target if args.target in ("host", "avr", "cortex-m") else "host"
-    r = convert_network(model, args.name, args.out, X_sample=sample, target=target, ram_budget=args.ram_budget,
-                        X_test=X_test, y_test=y_test)
-    print(f"wrote {r.header} (int8 network, {r.arena_bytes} B arena, {r.flash_bytes} B weights, {r.macs} MACs)")
+        raise ConversionError("a network needs --sample: a .npy/.npz of typical inputs to calibrate its int8 activations")
+    r = convert_network(est, args.name, args.out, X_sample=sample, target=args.target, ram_budget=args.ram_budget,
+                        X_test=X_test, y_test=y_test, drop_last=args.drop_last)
+    what = "frozen part (final layer dropped)" if args.drop_last else "network"
+    print(f"wrote {r.header} (int8 {what}, {r.arena_bytes} B activations, {r.flash_bytes} B weights, {r.macs} MACs)")
     return 0
 
 

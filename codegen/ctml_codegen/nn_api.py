@@ -13,7 +13,7 @@ from typing import Optional
 import numpy as np
 
 from . import ir_nn as ir
-from . import nn_reference
+from . import nn_frozen, nn_reference
 from .emit import nn as emit_nn
 from .errors import ConversionError
 from .nn_quant import QNetwork, quantize
@@ -99,18 +99,26 @@ def _write(files: dict) -> None:
 
 def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape=None, target: str = "host",
                     ram_budget: Optional[int] = None, X_test=None, y_test=None, framework_predict=None,
-                    float_path: bool = False, vector_parts: int = 1) -> NetworkResult:
+                    float_path: bool = False, vector_parts: int = 1, drop_last: bool = False) -> NetworkResult:
     """Quantizes a trained network with calibration inputs X_sample and writes models/<name>.hpp
     (and <name>_vectors.hpp with X_test: int8 inputs, the int8 reference's answers, and the
     framework's float predictions from framework_predict(X_test), default model.predict).
     float_path adds <name>_float.hpp, the network in float, and <name>_float_vectors.hpp (float
     inputs and the framework's classes). vector_parts > 1 also splits the test vectors into that
-    many <name>_vectors_part<i> structs (to run the whole held-out set on an ATmega328P)."""
+    many <name>_vectors_part<i> structs (to run the whole held-out set on an ATmega328P).
+    drop_last converts the frozen part only (tinyOL's body): the network without its final Dense
+    classifier layer, whose output is the penultimate activation; the header adds <name>_embedding
+    (code type, zero point, shift) for ctml::learn::tinyol (see nn_frozen.py)."""
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         raise ConversionError(f"model name {name!r} must be a lower-case C++ identifier")
     if target not in TARGET_RAM:
         raise ConversionError(f"unknown target {target!r}; choose one of {', '.join(TARGET_RAM)}")
     net = ir.normalize(to_network(model, input_shape))
+    if drop_last:
+        if float_path:
+            raise ConversionError("drop_last converts the int8 frozen part for tinyOL; it has no float path: "
+                                  "pass float_path=False")
+        net = nn_frozen.drop_classifier(net)
     qnet = quantize(net, to_hwc(net, X_sample))
     shapes = ir.shapes(net)
     arena = arena_bytes(shapes, net.layers)
@@ -121,7 +129,10 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
                               f"{CALL_FRAME[target]} B of call frame "
                               f"on {target}, over the {budget} B RAM budget; use fewer channels or stride/pool earlier")
     out = Path(out_dir)
-    files = {out / f"{name}.hpp": emit_nn.header(qnet, name, shapes, float_path)}
+    text = emit_nn.header(qnet, name, shapes, float_path)
+    if drop_last:
+        text += "\n" + nn_frozen.embedding_block(qnet, name)
+    files = {out / f"{name}.hpp": text}
     if float_path:
         files[out / f"{name}_float.hpp"] = emit_nn.float_header(net, name)
     vec = None

@@ -14,6 +14,8 @@
 #include "learn/online_logistic.hpp"
 #include "learn/persist.hpp"
 #include "learn/stats.hpp"
+#include "learn/tinyol.hpp"
+#include "learn/trainable_dense.hpp"
 #include "nn/nn.hpp"
 #include "trees/trees.hpp"
 #include "linear/linear.hpp"

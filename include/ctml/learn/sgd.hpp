@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "../core/fixed.hpp"
+#include "../platform/multiply.hpp"
 
 namespace ctml::learn::sgd {
 
@@ -21,13 +22,16 @@ constexpr std::int32_t dot_q16(const std::array<std::int32_t, N>& w, std::int32_
   if constexpr (sizeof(X) == 1 && N <= 128) {
     // w = hi * 2^16 + lo with lo in [0, 2^16): two 16 x 8-bit products in 32-bit sums (each sum
     // fits: N * 2^16 * 255 < 2^31 for N <= 128), joined once. Exactly the 64-bit sum of w * x.
-    std::int32_t hi = 0, lo = 0;
+    // lo is taken as the signed lo - 2^15 (plus 2^15 * sum x), so both products are int16 x int16:
+    // the hardware multiplier on AVR instead of a call of __mulsi3.
+    std::int32_t hi = 0, lo = 0, xs = 0;
     for (std::size_t i = 0; i < N; ++i) {
       const auto xi = static_cast<std::int16_t>(x[i]);
-      hi += static_cast<std::int32_t>(static_cast<std::int16_t>(w[i] >> 16)) * xi;
-      lo += static_cast<std::int32_t>(static_cast<std::uint16_t>(w[i] & 0xFFFF)) * xi;
+      hi += ctml::platform::mul_s16_s32(static_cast<std::int16_t>(w[i] >> 16), xi);
+      lo += ctml::platform::mul_s16_s32(static_cast<std::int16_t>(static_cast<std::int32_t>(w[i] & 0xFFFF) - 32768), xi);
+      xs += xi;
     }
-    acc = static_cast<std::int64_t>(hi) * 65536 + lo;
+    acc = static_cast<std::int64_t>(hi) * 65536 + lo + static_cast<std::int64_t>(xs) * 32768;
   } else {
     for (std::size_t i = 0; i < N; ++i) acc += static_cast<std::int64_t>(w[i]) * x[i];
   }
