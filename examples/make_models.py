@@ -71,6 +71,7 @@ def models():
     yield "digits_rf_small", ensemble.RandomForestClassifier(n_estimators=6, max_depth=7, random_state=R), dg, {}
     yield from xgb_models()
     yield from linear_family_models()
+    yield from kind_models()
 
 
 def linear_family_models():
@@ -125,6 +126,24 @@ def svm_models():
     yield "breast_cancer_ocsvm", make_pipeline(StandardScaler(), svm.OneClassSVM(nu=0.05, gamma=0.01)), (bc[0], bc[1], None, None), {"feature_bits": 16}
     yield "breast_cancer_rvc", make_pipeline(StandardScaler(), RVC(kernel="rbf", gamma=0.02)), bc, {"feature_bits": 16}
     yield "diabetes_rvr", make_pipeline(StandardScaler(), RVR(kernel="rbf", gamma=0.05)), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
+
+
+def kind_models():
+    """One small integer model per scikit-learn kind the families above lack (issue 3: every kind
+    has a conformance test, a constexpr test and a benchmark row)."""
+    from sklearn import linear_model, svm
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    bc, ir, rg = split(datasets.load_breast_cancer), split(datasets.load_iris), regression_split()
+    reg = (rg[0], rg[1], rg[2], None)
+    yield "breast_cancer_logit", make_pipeline(StandardScaler(), linear_model.LogisticRegression(random_state=0)), bc, {"feature_bits": 16}
+    yield "diabetes_linreg", linear_model.LinearRegression(), reg, {"feature_bits": 16}
+    yield "diabetes_lasso", linear_model.Lasso(alpha=0.1), reg, {"feature_bits": 16}
+    yield "diabetes_enet", linear_model.ElasticNet(alpha=0.001), reg, {"feature_bits": 16}
+    yield "diabetes_linsvr", make_pipeline(StandardScaler(), svm.LinearSVR(random_state=0, max_iter=100000)), reg, {"feature_bits": 16}
+    yield "iris_perceptron", make_pipeline(StandardScaler(), linear_model.Perceptron(random_state=0)), ir, {"feature_bits": 16}
+    yield "iris_sgd_hinge", make_pipeline(StandardScaler(), linear_model.SGDClassifier(loss="hinge", random_state=0)), ir, {"feature_bits": 16}
+    yield "diabetes_nusvr", make_pipeline(StandardScaler(), svm.NuSVR(kernel="rbf", nu=0.2, C=100.0, gamma=0.05)), reg, {"feature_bits": 16}
 
 
 def main() -> int:
