@@ -30,7 +30,10 @@ def reference(est, forest: Forest, X: np.ndarray) -> dict:
 HEAD = 30  # the benchmark's sample set: the first 30 held-out samples
 
 
-def vectors_header(est, forest: Forest, fmap: FeatureMap, name: str, X: np.ndarray, y, n_vectors) -> str:
+def vectors_file(name: str, X: np.ndarray, y, n_vectors, struct) -> str:
+    """The test-vector header every family writes: <name>_vectors (the held-out samples, the first
+    n_vectors of them if given) and <name>_vectors_head (the first HEAD); struct(ns, X, y) gives one
+    struct's lines."""
     if n_vectors is not None:
         X = X[:n_vectors]
         y = None if y is None else np.asarray(y)[:n_vectors]
@@ -40,10 +43,14 @@ def vectors_header(est, forest: Forest, fmap: FeatureMap, name: str, X: np.ndarr
              f"// {name}_vectors_head holds the first {HEAD} samples (the benchmark set, small enough for AVR flash).",
              "#pragma once", "#include <cstdint>", "#include <limits>", "", "#include <ctml/platform/flash.hpp>", "",
              "namespace ctml_models {", ""]
-    lines += _struct(est, forest, fmap, f"{name}_vectors", X, y)
-    lines += [""] + _struct(est, forest, fmap, f"{name}_vectors_head", X[:HEAD], None if y is None else np.asarray(y)[:HEAD])
+    lines += struct(f"{name}_vectors", X, y)
+    lines += [""] + struct(f"{name}_vectors_head", X[:HEAD], None if y is None else np.asarray(y)[:HEAD])
     lines += ["", "}  // namespace ctml_models", ""]
     return "\n".join(lines)
+
+
+def vectors_header(est, forest: Forest, fmap: FeatureMap, name: str, X: np.ndarray, y, n_vectors) -> str:
+    return vectors_file(name, X, y, n_vectors, lambda ns, rows, truth: _struct(est, forest, fmap, ns, rows, truth))
 
 
 def _struct(est, forest: Forest, fmap: FeatureMap, ns: str, X: np.ndarray, y) -> list[str]:
