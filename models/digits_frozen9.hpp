@@ -148,6 +148,11 @@ inline constexpr float input_scale = 6.666667e-02f;
 inline constexpr std::int32_t input_zero = -128;
 inline constexpr float output_scale = 1.3812469e-01f;
 inline constexpr std::int32_t output_zero = -128;
+inline constexpr std::size_t macs = 2048;  // multiply-accumulates per inference
+// Lower bounds for the activation arena: the largest sum of two tensors alive at once, and of
+// all tensors alive at once (what any plan that never overlaps live tensors needs).
+inline constexpr std::size_t two_largest_live_bytes = 32;
+inline constexpr std::size_t all_live_bytes = 32;
 // Float inputs (HWC) to int8 codes, in float32 (codegen rounds in float64: a value exactly
 // halfway between two codes may round differently). NaN becomes a real 0.
 inline constexpr std::array<std::int8_t, 64> quantize(const std::array<float, 64>& x) noexcept {
