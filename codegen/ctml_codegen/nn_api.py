@@ -74,16 +74,26 @@ def to_hwc(net: ir.Network, X) -> np.ndarray:
 
 
 def arena_bytes(shapes: list, layers) -> int:
-    """The C++ plan (include/ctml/nn/network.hpp: greedy by size over lifetimes), for budgets and reports."""
+    """The C++ plan (include/ctml/nn/network.hpp: greedy by size over lifetimes), for budgets and reports,
+    of the network codegen emits for these normalized layers: Conv/Dense + Add pairs fused in place
+    (nn_fuse), the fused output sharing its shortcut's buffer."""
+    from . import nn_fuse
+    layers, kept = nn_fuse.fuse(list(layers))
+    shapes = [shapes[t] for t in kept]
     n = len(layers)
     last = list(range(n)) + [n]
     for i, layer in enumerate(layers):
-        if ir.extra_input(layer) is not None:
-            last[ir.extra_input(layer)] = max(last[ir.extra_input(layer)], i)
+        if nn_fuse.extra_input(layer) is not None:
+            last[nn_fuse.extra_input(layer)] = max(last[nn_fuse.extra_input(layer)], i)
+    root = list(range(n + 1))   # in place: tensor t uses root[t]'s buffer, which lives as long as all of them
+    for t in range(1, n + 1):
+        if isinstance(layers[t - 1], nn_fuse.AddInPlace):
+            root[t] = root[layers[t - 1].other]
+        last[root[t]] = max(last[root[t]], last[t])
     size = [int(np.prod(s)) for s in shapes]
     order = sorted(range(1, n + 1), key=lambda t: -size[t])   # stable: ties keep tensor order
     off, placed, total = [0] * (n + 1), [], 0
-    for t in order:
+    for t in (t for t in order if root[t] == t):
         alive = [u for u in placed if u - 1 <= last[t] and t - 1 <= last[u]]
         clash = lambda at: any(at < off[u] + size[u] and off[u] < at + size[t] for u in alive)
         off[t] = min(c for c in [0] + [off[u] + size[u] for u in alive] if not clash(c))

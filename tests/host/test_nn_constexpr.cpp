@@ -42,6 +42,35 @@ static_assert(tiny::arena_bytes == 2 && tiny::flash_bytes == 4 + 8 + 8 + 2);
 using pooled = ctml::nn::network<ctml::nn::dims{1, 2, 1}, ctml::nn::max_pool2d<tiny_pool>>;
 static_assert(pooled::logits({-7, 3}) == std::array<std::int8_t, 1>{3});
 
+// A dense layer fused with the residual add after it, written over the shortcut in place
+// (add_in_place), against the same two layers unfused: tensor 1 is the shortcut, read again only
+// by the add. The add's requantization y = round(0.5 (a + 3) + 0.7071 (b - 2)) + 1 rounds on
+// most inputs, so any difference in order or rounding shows.
+struct tiny_add {
+  static constexpr int other = 1;
+  static constexpr std::int32_t in1_offset = 3, in1_multiplier = 1 << 30, in1_shift = 0;
+  static constexpr std::int32_t in2_offset = -2, in2_multiplier = 1518500250, in2_shift = 0;
+  static constexpr std::int32_t out_multiplier = 1 << 30, out_shift = -19;
+  static constexpr std::int32_t output_zero = 1, act_min = -128, act_max = 127;
+};
+using d = ctml::nn::dense<tiny_dense>;
+using unfused = ctml::nn::network<ctml::nn::dims{1, 1, 2}, d, d, d, ctml::nn::add<tiny_add>>;
+using fused = ctml::nn::network<ctml::nn::dims{1, 1, 2}, d, d, ctml::nn::add_in_place<d, tiny_add>>;
+constexpr bool fused_equals_unfused() {
+  for (int a = -128; a <= 127; a += 15)
+    for (int b = -128; b <= 127; b += 15) {
+      const std::array<std::int8_t, 2> x{static_cast<std::int8_t>(a), static_cast<std::int8_t>(b)};
+      if (fused::logits(x) != unfused::logits(x)) return false;
+    }
+  return true;
+}
+static_assert(fused_equals_unfused());
+// (10, 4) -> (9, 0) -> (4.5 -> 5, 0) -> (2.5 -> 3, 0), the shortcut (9, 0); the add:
+// round(0.5 * 6 + 0.7071 * 7 = 7.95) + 1 = 9 and round(0.5 * 3 + 0.7071 * (-2) = 0.086) + 1 = 1.
+static_assert(fused::logits({10, 4}) == std::array<std::int8_t, 2>{9, 1});
+static_assert(fused::in_place[2] && fused::plan.offset[3] == fused::plan.offset[1]);
+static_assert(unfused::arena_bytes == 3 * 2 && fused::arena_bytes == 2 * 2);  // three pairs alive at the add, then two
+
 template <class M, class V, std::size_t I>
 constexpr bool matches_reference() {
   typename M::input_type x{};

@@ -23,15 +23,19 @@ struct add {
   static constexpr dims out_dims(dims in) noexcept { return in; }
   static constexpr bool accepts(dims in, dims other) noexcept { return in == other; }
 
+  // One output element from a (the previous tensor) and b (the earlier one): add_in_place calls it
+  // too, so the fused kernel rounds exactly as this layer.
+  static constexpr std::int8_t apply(std::int8_t a, std::int8_t b) noexcept {
+    const std::int32_t sa = multiply_by_quantized_multiplier((P::in1_offset + a) * (std::int32_t{1} << left_shift),
+                                                             P::in1_multiplier, P::in1_shift);
+    const std::int32_t sb = multiply_by_quantized_multiplier((P::in2_offset + b) * (std::int32_t{1} << left_shift),
+                                                             P::in2_multiplier, P::in2_shift);
+    return requantize_s8(sa + sb, P::out_multiplier, P::out_shift, P::output_zero, P::act_min, P::act_max);
+  }
+
   template <dims In, dims Out>
   static constexpr void run(const std::int8_t* a, const std::int8_t* b, std::int8_t* y) noexcept {
-    for (std::size_t i = 0; i < In.size(); ++i) {
-      const std::int32_t sa = multiply_by_quantized_multiplier((P::in1_offset + a[i]) * (std::int32_t{1} << left_shift),
-                                                               P::in1_multiplier, P::in1_shift);
-      const std::int32_t sb = multiply_by_quantized_multiplier((P::in2_offset + b[i]) * (std::int32_t{1} << left_shift),
-                                                               P::in2_multiplier, P::in2_shift);
-      y[i] = requantize_s8(sa + sb, P::out_multiplier, P::out_shift, P::output_zero, P::act_min, P::act_max);
-    }
+    for (std::size_t i = 0; i < In.size(); ++i) y[i] = apply(a[i], b[i]);
   }
 };
 

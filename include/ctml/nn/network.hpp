@@ -8,7 +8,9 @@
 //
 // A layer L provides: extra_input (-1, or the index of an earlier tensor it also reads: 0 is the
 // network input, t the output of layer t - 1), accepts(in[, other]), out_dims(in), flash_bytes,
-// and run<In, Out>(x, other, y). Adding a layer kind needs nothing in this file.
+// and run<In, Out>(x, other, y). Adding a layer kind needs nothing in this file. A layer may also
+// declare in_place = true: its output is written over tensor extra_input (add_in_place), which the
+// planner then gives one buffer with it.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -36,6 +38,16 @@ struct network {
   static constexpr std::size_t n_layers = sizeof...(Layers);
   static_assert(n_layers > 0, "ctml: a network needs at least one layer");
   static constexpr std::array<int, n_layers> extra = {Layers::extra_input...};
+
+ private:
+  template <class L>
+  static constexpr bool in_place_layer() noexcept {
+    if constexpr (requires { L::in_place; }) return L::in_place;
+    else return false;
+  }
+
+ public:
+  static constexpr std::array<bool, n_layers> in_place = {in_place_layer<Layers>()...};
   // The element type of every tensor: std::int8_t (quantized) or float (the float path).
   using value_type = typename detail::first<Layers...>::value_type;
   static_assert((std::is_same_v<typename Layers::value_type, value_type> && ...),
@@ -73,6 +85,32 @@ struct network {
   static constexpr bool check_all(std::index_sequence<I...>) noexcept { return (check_layer<I>::value && ...); }
   static_assert(check_all(std::make_index_sequence<n_layers>{}));
 
+  // last_use[t]: the last layer reading tensor t (n_layers for the output).
+  static constexpr std::array<std::size_t, n_layers + 1> last_use = [] {
+    std::array<std::size_t, n_layers + 1> last{};
+    for (std::size_t i = 0; i < n_layers; ++i) {
+      last[i] = i > last[i] ? i : last[i];
+      if (extra[i] >= 0) {
+        const auto t = static_cast<std::size_t>(extra[i]);
+        last[t] = i > last[t] ? i : last[t];
+      }
+    }
+    last[n_layers] = n_layers;  // the output is read after the last layer
+    return last;
+  }();
+  // An in-place layer i overwrites tensor extra[i]: safe only if that is an arena tensor other than
+  // its own input, read by no later layer.
+  static constexpr bool in_place_ok = [] {
+    for (std::size_t i = 0; i < n_layers; ++i)
+      if (in_place[i] && (extra[i] <= 0 || static_cast<std::size_t>(extra[i]) == i ||
+                          last_use[static_cast<std::size_t>(extra[i])] != i))
+        return false;
+    return true;
+  }();
+  static_assert(in_place_ok,
+                "ctml: an in-place layer (add_in_place) must write over an arena tensor that is not its own input "
+                "and that no later layer reads; regenerate the model (codegen fuses only such adds)");
+
   struct plan_t {
     std::array<std::size_t, n_layers + 1> offset{};
     std::size_t bytes = 0;
@@ -82,16 +120,14 @@ struct network {
   // overlaps no placed tensor alive at the same time. For a chain this reaches the largest
   // input + output pair, which first fit in layer order can miss (an autoencoder's 8-unit waist
   // pushed its 640-byte output up by 128 bytes).
+  // An in-place layer's output shares its shortcut's buffer: root[t] is the tensor whose buffer t
+  // uses, and a root lives until the last use of every tensor sharing it.
   static constexpr plan_t make_plan() noexcept {
-    std::array<std::size_t, n_layers + 1> last_use{};
-    for (std::size_t i = 0; i < n_layers; ++i) {
-      last_use[i] = i > last_use[i] ? i : last_use[i];
-      if (extra[i] >= 0) {
-        const auto t = static_cast<std::size_t>(extra[i]);
-        last_use[t] = i > last_use[t] ? i : last_use[t];
-      }
+    std::array<std::size_t, n_layers + 1> root{}, last = last_use;
+    for (std::size_t t = 1; t <= n_layers; ++t) {
+      root[t] = in_place[t - 1] ? root[static_cast<std::size_t>(extra[t - 1])] : t;
+      last[root[t]] = last[t] > last[root[t]] ? last[t] : last[root[t]];
     }
-    last_use[n_layers] = n_layers;  // the output is read after the last layer
     std::array<std::size_t, n_layers> order{};  // tensors 1..n, largest first (stable)
     for (std::size_t k = 0; k < n_layers; ++k) {
       std::size_t j = k;
@@ -102,7 +138,8 @@ struct network {
     std::array<bool, n_layers + 1> placed{};
     for (std::size_t k = 0; k < n_layers; ++k) {
       const std::size_t t = order[k], size = shapes[t].size();
-      auto alive_with = [&](std::size_t u) { return placed[u] && u - 1 <= last_use[t] && t - 1 <= last_use[u]; };
+      if (root[t] != t) continue;
+      auto alive_with = [&](std::size_t u) { return placed[u] && u - 1 <= last[t] && t - 1 <= last[u]; };
       auto clashes = [&](std::size_t at) {
         for (std::size_t u = 1; u <= n_layers; ++u)
           if (alive_with(u) && at < p.offset[u] + shapes[u].size() && p.offset[u] < at + size) return true;
@@ -117,6 +154,7 @@ struct network {
       placed[t] = true;
       p.bytes = best + size > p.bytes ? best + size : p.bytes;
     }
+    for (std::size_t t = 1; t <= n_layers; ++t) p.offset[t] = p.offset[root[t]];
     return p;
   }
 

@@ -1,6 +1,7 @@
 // Neural networks in int8 (TFLite's quantization scheme): the network type and its layers.
 #pragma once
 #include "add.hpp"
+#include "add_in_place.hpp"
 #include "branch.hpp"
 #include "conv2d.hpp"
 #include "dense.hpp"

@@ -48,4 +48,9 @@ constexpr std::int8_t requantize_s8(std::int32_t acc, std::int32_t multiplier, i
   return static_cast<std::int8_t>(c);
 }
 
+// The plain output store of the int8 kernels' run_into (add_in_place passes its own).
+struct store_s8 {
+  static constexpr void put(std::int8_t* p, std::int8_t v) noexcept { *p = v; }
+};
+
 }  // namespace ctml::nn
