@@ -3,6 +3,8 @@
 // bench_trees.cpp. A row is named <scikit-learn kind>/<model>/<layout>.
 #include <benchmark/benchmark.h>
 
+#include "bench_predict.hpp"
+
 #include <array>
 #include <cstddef>
 
@@ -53,27 +55,11 @@
 #include "iris_svc_poly_vectors.hpp"
 #include "iris_svc_vectors.hpp"
 
-namespace {
-
-template <class M, class V>
-void bm_family_predict(benchmark::State& state) {
-  std::array<typename M::input_type, V::n_samples> rows{};
-  for (std::size_t i = 0; i < V::n_samples; ++i)
-    for (std::size_t j = 0; j < M::n_features; ++j) rows[i][j] = V::inputs[i][j];
-  std::size_t i = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(M::predict(rows[i]));
-    i = i + 1 == rows.size() ? 0 : i + 1;
-  }
-}
-
-}  // namespace
-
 // Both layouts of one generated model, its test vectors cycling.
 #define CTML_BENCH_KIND(kind, model)                                                                        \
-  BENCHMARK(bm_family_predict<ctml_models::model##_t<ctml::layout::unrolled>, ctml_models::model##_vectors>) \
+  BENCHMARK(ctml_bench::predict<ctml_models::model##_t<ctml::layout::unrolled>, ctml_models::model##_vectors>) \
       ->Name(#kind "/" #model "/unrolled");                                                                 \
-  BENCHMARK(bm_family_predict<ctml_models::model##_t<ctml::layout::table>, ctml_models::model##_vectors>)    \
+  BENCHMARK(ctml_bench::predict<ctml_models::model##_t<ctml::layout::table>, ctml_models::model##_vectors>)    \
       ->Name(#kind "/" #model "/table")
 
 CTML_BENCH_KIND(LogisticRegression_binary, breast_cancer_logit);

@@ -1,0 +1,23 @@
+// The one Google Benchmark body every host row uses: predict() cycling over a model's held-out
+// inputs (copied out of the test vectors first), so branch prediction cannot learn one path.
+#pragma once
+#include <array>
+#include <cstddef>
+
+#include <benchmark/benchmark.h>
+
+namespace ctml_bench {
+
+template <class M, class V>
+void predict(benchmark::State& state) {
+  std::array<typename M::input_type, V::n_samples> rows{};
+  for (std::size_t i = 0; i < V::n_samples; ++i)
+    for (std::size_t j = 0; j < M::n_features; ++j) rows[i][j] = V::inputs[i][j];
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(M::predict(rows[i]));
+    i = i + 1 == rows.size() ? 0 : i + 1;
+  }
+}
+
+}  // namespace ctml_bench
