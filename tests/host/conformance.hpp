@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstddef>
 #include <string>
+#include <utility>
 
 #include <ctml/core/layout.hpp>
 
@@ -15,6 +16,12 @@ constexpr typename M::input_type row(const Row& r) {
   typename M::input_type x{};
   for (std::size_t j = 0; j < M::n_features; ++j) x[j] = r[j];
   return x;
+}
+
+// In a constant expression: the model's class equals the framework's on samples I... .
+template <class M, class V, std::size_t... I>
+constexpr bool classes_match(std::index_sequence<I...>) {
+  return ((static_cast<long>(M::predict(row<M>(V::inputs[I]))) == static_cast<long>(V::expected_class[I])) && ...);
 }
 
 struct tally {

@@ -41,15 +41,10 @@ using ctml::layout::unrolled;
 
 namespace {
 
-template <class M, class V, std::size_t... I>
-constexpr bool classes_match(std::index_sequence<I...>) {
-  return ((static_cast<long>(M::predict(ctml_test::row<M>(V::inputs[I]))) == static_cast<long>(V::expected_class[I])) && ...);
-}
-
 // Both layouts of model template T on the first N samples.
 template <template <class> class T, class V, std::size_t N>
 constexpr bool both_classes_match() {
-  return classes_match<T<unrolled>, V>(std::make_index_sequence<N>{}) && classes_match<T<table>, V>(std::make_index_sequence<N>{});
+  return ctml_test::classes_match<T<unrolled>, V>(std::make_index_sequence<N>{}) && ctml_test::classes_match<T<table>, V>(std::make_index_sequence<N>{});
 }
 
 constexpr double abs(double v) { return v < 0 ? -v : v; }

@@ -27,11 +27,6 @@ using ctml::layout::unrolled;
 namespace {
 
 template <class M, class V, std::size_t... I>
-constexpr bool classes_match(std::index_sequence<I...>) {
-  return ((static_cast<long>(M::predict(ctml_test::row<M>(V::inputs[I]))) == static_cast<long>(V::expected_class[I])) && ...);
-}
-
-template <class M, class V, std::size_t... I>
 constexpr bool values_within(float tol, std::index_sequence<I...>) {
   auto near = [tol](float a, float b) { return (a > b ? a - b : b - a) <= tol * (b < 0 ? -b : (b > 1 ? b : 1)); };
   return (near(M::predict(ctml_test::row<M>(V::inputs[I])), V::expected_value[I]) && ...);
@@ -49,21 +44,21 @@ constexpr bool probabilities_within(float tol, std::index_sequence<I...>) {
 
 }  // namespace
 
-static_assert(classes_match<m::breast_cancer_svc_t<unrolled>, m::breast_cancer_svc_vectors>(std::make_index_sequence<20>{}),
+static_assert(ctml_test::classes_match<m::breast_cancer_svc_t<unrolled>, m::breast_cancer_svc_vectors>(std::make_index_sequence<20>{}),
               "constexpr int16 LinearSVC (unrolled) disagrees with scikit-learn");
-static_assert(classes_match<m::breast_cancer_svc_t<table>, m::breast_cancer_svc_vectors>(std::make_index_sequence<20>{}),
+static_assert(ctml_test::classes_match<m::breast_cancer_svc_t<table>, m::breast_cancer_svc_vectors>(std::make_index_sequence<20>{}),
               "constexpr int16 LinearSVC (table) disagrees with scikit-learn");
-static_assert(classes_match<m::breast_cancer_svc_float_t<table>, m::breast_cancer_svc_float_vectors>(std::make_index_sequence<20>{}),
+static_assert(ctml_test::classes_match<m::breast_cancer_svc_float_t<table>, m::breast_cancer_svc_float_vectors>(std::make_index_sequence<20>{}),
               "constexpr float LinearSVC disagrees with scikit-learn");
 static_assert(probabilities_within<m::iris_logit_float_t<unrolled>, m::iris_logit_float_vectors>(1e-5f, std::make_index_sequence<10>{}),
               "constexpr LogisticRegression probabilities differ from scikit-learn's");
 static_assert(values_within<m::diabetes_ridge_t<table>, m::diabetes_ridge_vectors>(1e-3f, std::make_index_sequence<10>{}),
               "constexpr int16 Ridge differs from scikit-learn");
-static_assert(classes_match<m::iris_gnb_t<unrolled>, m::iris_gnb_vectors>(std::make_index_sequence<20>{}),
+static_assert(ctml_test::classes_match<m::iris_gnb_t<unrolled>, m::iris_gnb_vectors>(std::make_index_sequence<20>{}),
               "constexpr int16 GaussianNB disagrees with scikit-learn");
 static_assert(values_within<m::diabetes_knn_t<table>, m::diabetes_knn_vectors>(1e-5f, std::make_index_sequence<5>{}),
               "constexpr int16 k-NN regressor differs from scikit-learn");
-static_assert(classes_match<m::iris_knn_t<table>, m::iris_knn_vectors>(std::make_index_sequence<10>{}),
+static_assert(ctml_test::classes_match<m::iris_knn_t<table>, m::iris_knn_vectors>(std::make_index_sequence<10>{}),
               "constexpr k-NN disagrees with scikit-learn");
 
 TEST_CASE("linear, naive Bayes and k-NN predict at compile time like scikit-learn", "[constexpr]") {

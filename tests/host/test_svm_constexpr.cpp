@@ -24,11 +24,6 @@ using ctml::layout::unrolled;
 
 namespace {
 
-template <class M, class V, std::size_t... I>
-constexpr bool classes_match(std::index_sequence<I...>) {
-  return ((static_cast<long>(M::predict(ctml_test::row<M>(V::inputs[I]))) == static_cast<long>(V::expected_class[I])) && ...);
-}
-
 constexpr double abs(double v) { return v < 0 ? -v : v; }
 
 template <class M, class V, std::size_t... I>
@@ -38,15 +33,15 @@ constexpr bool values_within(double tol, std::index_sequence<I...>) {
 
 }  // namespace
 
-static_assert(classes_match<m::iris_svc_t<unrolled>, m::iris_svc_vectors>(std::make_index_sequence<38>{}),
+static_assert(ctml_test::classes_match<m::iris_svc_t<unrolled>, m::iris_svc_vectors>(std::make_index_sequence<38>{}),
               "constexpr integer SVC (unrolled) disagrees with scikit-learn");
-static_assert(classes_match<m::iris_svc_t<table>, m::iris_svc_vectors>(std::make_index_sequence<38>{}),
+static_assert(ctml_test::classes_match<m::iris_svc_t<table>, m::iris_svc_vectors>(std::make_index_sequence<38>{}),
               "constexpr integer SVC (table) disagrees with scikit-learn");
-static_assert(classes_match<m::iris_svc_float_t<table>, m::iris_svc_float_vectors>(std::make_index_sequence<38>{}),
+static_assert(ctml_test::classes_match<m::iris_svc_float_t<table>, m::iris_svc_float_vectors>(std::make_index_sequence<38>{}),
               "constexpr float SVC disagrees with scikit-learn");
-static_assert(classes_match<m::breast_cancer_ocsvm_t<table>, m::breast_cancer_ocsvm_vectors>(std::make_index_sequence<10>{}),
+static_assert(ctml_test::classes_match<m::breast_cancer_ocsvm_t<table>, m::breast_cancer_ocsvm_vectors>(std::make_index_sequence<10>{}),
               "constexpr OneClassSVM disagrees with scikit-learn");
-static_assert(classes_match<m::breast_cancer_rvc_t<unrolled>, m::breast_cancer_rvc_vectors>(std::make_index_sequence<10>{}),
+static_assert(ctml_test::classes_match<m::breast_cancer_rvc_t<unrolled>, m::breast_cancer_rvc_vectors>(std::make_index_sequence<10>{}),
               "constexpr RVC disagrees with ctml_codegen.rvm");
 // Regressors: within the integer path's tolerance (see test_svm.cpp).
 static_assert(values_within<m::diabetes_svr_t<table>, m::diabetes_svr_vectors>(1.0, std::make_index_sequence<10>{}),
