@@ -13,6 +13,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "../core/argmax.hpp"
 #include "../core/input.hpp"
 #include "../core/layout.hpp"
 #include "../core/unroll.hpp"
@@ -57,8 +58,8 @@ consteval bool jll_fits() {
 template <class Spec, class LayoutPolicy = layout::automatic>
 struct gaussian_nb
     : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>,
-                                  std::conditional_t<(Spec::n_classes <= 256), std::uint8_t, std::uint16_t>> {
-  using output_type = std::conditional_t<(Spec::n_classes <= 256), std::uint8_t, std::uint16_t>;
+                                  ::ctml::class_index_t<Spec::n_classes>> {
+  using output_type = ::ctml::class_index_t<Spec::n_classes>;
   using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, output_type>;
   using guard::predict;  // any other input array: a readable compile error
   using feature_type = typename Spec::feature_type;
@@ -126,10 +127,7 @@ struct gaussian_nb
 
   static constexpr output_type predict(const input_type& x) noexcept {
     const auto s = raw_jll(x);
-    output_type best = 0;
-    for (std::size_t c = 1; c < n_classes; ++c)
-      if (s[c] > s[best]) best = static_cast<output_type>(c);  // ties (and NaN) keep the first
-    return best;
+    return ::ctml::detail::argmax_first<output_type, n_classes>(s);
   }
 
   // scikit-learn's _joint_log_likelihood, in real units.

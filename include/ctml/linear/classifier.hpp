@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "../core/argmax.hpp"
 #include "../core/input.hpp"
 #include "../core/layout.hpp"
 #include "../platform/target.hpp"
@@ -19,9 +20,9 @@ namespace ctml::linear {
 template <class Spec, class LayoutPolicy = layout::automatic>
 struct linear_classifier
     : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>,
-                                  std::conditional_t<(Spec::n_classes <= 256), std::uint8_t, std::uint16_t>> {
+                                  ::ctml::class_index_t<Spec::n_classes>> {
   using core = detail::scores<Spec, LayoutPolicy>;
-  using output_type = std::conditional_t<(Spec::n_classes <= 256), std::uint8_t, std::uint16_t>;
+  using output_type = ::ctml::class_index_t<Spec::n_classes>;
   using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, output_type>;
   using guard::predict;  // any other input array: a readable compile error
   using layout_type = typename core::layout_type;
@@ -41,10 +42,7 @@ struct linear_classifier
     if constexpr (n_scores == 1) {
       return s[0] > 0 ? 1 : 0;
     } else {
-      output_type best = 0;
-      for (std::size_t k = 1; k < n_scores; ++k)
-        if (s[k] > s[best]) best = static_cast<output_type>(k);  // ties (and NaN) keep the first
-      return best;
+      return ::ctml::detail::argmax_first<output_type, n_scores>(s);
     }
   }
 

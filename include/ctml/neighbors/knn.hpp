@@ -11,6 +11,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "../core/argmax.hpp"
 #include "../core/input.hpp"
 #include "../core/layout.hpp"
 #include "../core/unroll.hpp"
@@ -134,9 +135,9 @@ struct knn_core {
 template <class Spec, class LayoutPolicy = layout::automatic>
 struct knn_classifier
     : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>,
-                                  std::conditional_t<(Spec::n_classes <= 256), std::uint8_t, std::uint16_t>> {
+                                  ::ctml::class_index_t<Spec::n_classes>> {
   using core = knn_core<Spec, LayoutPolicy>;
-  using output_type = std::conditional_t<(Spec::n_classes <= 256), std::uint8_t, std::uint16_t>;
+  using output_type = ::ctml::class_index_t<Spec::n_classes>;
   using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, output_type>;
   using guard::predict;  // any other input array: a readable compile error
   using layout_type = typename core::layout_type;
@@ -160,10 +161,7 @@ struct knn_classifier
     const auto list = core::nearest(x);
     std::array<vote_count, n_classes> votes{};
     for (std::size_t i = 0; i < list.count; ++i) ++votes[label(list.index[i])];
-    output_type best = 0;
-    for (std::size_t c = 1; c < n_classes; ++c)
-      if (votes[c] > votes[best]) best = static_cast<output_type>(c);  // ties: the lowest class
-    return best;
+    return ::ctml::detail::argmax_first<output_type, n_classes>(votes);  // ties: the lowest class
   }
 
   // The fraction of the k neighbours in each class (scikit-learn's predict_proba, uniform weights).

@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../core/argmax.hpp"
 #include "../platform/target.hpp"
 #include "shape.hpp"
 
@@ -174,7 +175,7 @@ struct network {
 
   using input_type = std::array<value_type, n_features>;
   using logits_type = std::array<value_type, n_outputs>;
-  using output_type = std::conditional_t<(n_outputs <= 256), std::uint8_t, std::uint16_t>;
+  using output_type = ::ctml::class_index_t<n_outputs>;
 
   // The output tensor (int8 codes of the logits or values, or floats).
   static constexpr logits_type logits(const input_type& x) noexcept {
@@ -188,10 +189,7 @@ struct network {
   // The class: the index of the largest output, the first on ties (as numpy's argmax).
   static constexpr output_type predict(const input_type& x) noexcept {
     const logits_type y = logits(x);
-    output_type best = 0;
-    for (std::size_t k = 1; k < n_outputs; ++k)
-      if (y[k] > y[best]) best = static_cast<output_type>(k);
-    return best;
+    return ::ctml::detail::argmax_first<output_type, n_outputs>(y);
   }
 
  private:

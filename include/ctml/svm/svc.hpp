@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 
+#include "../core/argmax.hpp"
 #include "../core/input.hpp"
 #include "expansion.hpp"
 
@@ -40,10 +41,7 @@ struct svc : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::ui
     std::size_t p = 0;
     for (std::size_t i = 0; i < n_classes; ++i)
       for (std::size_t j = i + 1; j < n_classes; ++j, ++p) ++votes[d[p] > 0 ? i : j];
-    output_type best = 0;
-    for (std::size_t k = 1; k < n_classes; ++k)
-      if (votes[k] > votes[best]) best = static_cast<output_type>(k);
-    return best;
+    return ::ctml::detail::argmax_first<output_type, n_classes>(votes);  // libsvm: ties to the lowest class
   }
 
   // libsvm's pairwise decision values (pair (i, j) > 0 favours i), in libsvm's pair order.

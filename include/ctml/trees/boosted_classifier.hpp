@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "../core/argmax.hpp"
 #include "../core/input.hpp"
 #include "../core/layout.hpp"
 #include "../core/math.hpp"
@@ -38,10 +39,7 @@ struct boosted_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of
     if constexpr (n_classes == 2) {
       return r[0] > 0 ? 1 : 0;
     } else {
-      output_type best = 0;
-      for (std::size_t k = 1; k < n_classes; ++k)
-        if (r[k] > r[best]) best = static_cast<output_type>(k);
-      return best;
+      return ::ctml::detail::argmax_first<output_type, n_classes>(r);
     }
   }
 

@@ -15,6 +15,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../core/argmax.hpp"
 #include "../core/input.hpp"
 #include "../core/layout.hpp"
 #include "../platform/flash.hpp"
@@ -31,8 +32,8 @@ struct vote_entry {
   Votes votes;
 };
 template <class Spec, class LayoutPolicy = layout::automatic>
-struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::conditional_t<(Spec::n_classes <= 256), std::uint8_t, std::uint16_t>> {
-  using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::conditional_t<(Spec::n_classes <= 256), std::uint8_t, std::uint16_t>>;
+struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, ::ctml::class_index_t<Spec::n_classes>> {
+  using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, ::ctml::class_index_t<Spec::n_classes>>;
   using guard::predict;  // any other input array: a readable compile error
   static_assert(layout::is_layout<LayoutPolicy>,
                 "ctml: the layout must be ctml::layout::unrolled, ::table or ::automatic");
@@ -41,7 +42,7 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
   using feature_type = typename Spec::feature_type;
   using vote_type = typename Spec::vote_type;
   using input_type = std::array<feature_type, Spec::n_features>;
-  using output_type = std::conditional_t<(Spec::n_classes <= 256), std::uint8_t, std::uint16_t>;
+  using output_type = ::ctml::class_index_t<Spec::n_classes>;
   using proba_type = std::array<float, Spec::n_classes>;
 
   static constexpr std::size_t n_features = Spec::n_features;
