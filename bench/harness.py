@@ -88,8 +88,10 @@ def collect(presets: list[str], models: list[str] | None) -> list[dict]:
             if js.exists() and UNIT[preset]:
                 j = json.loads(js.read_text())
                 counts = j.get("cycles") or j.get("instructions") or []
-                head = counts[:HEAD]
+                head = counts[:min(HEAD, r["n"])]
                 row["per_inference"] = sum(head) / len(head) if head else None
+                proba = counts[r["n"]:r["n"] + HEAD]   # networks with a softmax: probabilities() after predict()
+                row["proba_per_inference"] = sum(proba) / len(proba) if proba else None
                 row["max_per_inference"] = max(head) if head else None
                 row["stack_peak"] = j.get("region_stack_peak")
             rows.append(row)
@@ -232,12 +234,13 @@ def network_rows(rows: list[dict]) -> list[dict]:
 
 
 def network_table(rows: list[dict]) -> str:
-    lines = ["| network | target | MACs | per inference | per MAC | model flash B | arena B | two largest live B | "
-             "all live B | stack peak B | ram_bytes | static RAM B |", "|" + "---|" * 12]
+    lines = ["| network | target | MACs | per inference | per MAC | probabilities (with softmax) | model flash B | "
+             "arena B | two largest live B | all live B | stack peak B | ram_bytes | static RAM B |", "|" + "---|" * 13]
     for r in sorted(rows, key=lambda r: (r["model"], r["target"])):
         per = f"{r['per_inference']:.0f} {UNIT[r['target']]}" if r.get("per_inference") else "(host)"
         pm = f"{r['per_mac']:.2f}" if r.get("per_mac") else ""
-        lines.append(f"| {r['model']} | {r['target']} | {r['macs']} | {per} | {pm} | {r['model_flash']} | "
+        pr = f"{r['proba_per_inference']:.0f}" if r.get("proba_per_inference") else ""
+        lines.append(f"| {r['model']} | {r['target']} | {r['macs']} | {per} | {pm} | {pr} | {r['model_flash']} | "
                      f"{r['arena_bytes']} | {r['two_largest_live']} | {r['all_live']} | {r.get('stack_peak') or ''} | "
                      f"{r['ram_bytes']} | {r['static_ram']} |")
     return "\n".join(lines)

@@ -2,9 +2,9 @@
 """The MLPerf Tiny reference topologies as int8 ctml networks, for Cortex-M4 and the host:
 
 - mlperf_ds_cnn: keyword spotting DS-CNN-S (49x10x1 MFCCs: conv 64 10x4 stride 2, four
-  depthwise-separable blocks of 64, average pool, dense 12), converted through ONNX;
+  depthwise-separable blocks of 64, average pool, dense 12, softmax), converted through ONNX;
 - mlperf_resnet8: image classification ResNet-8 (32x32x3: conv 16, three residual stacks of
-  16/32/64 with strided 1x1 projection shortcuts, average pool, dense 10), through ONNX;
+  16/32/64 with strided 1x1 projection shortcuts, average pool, dense 10, softmax), through ONNX;
 - mlperf_autoencoder: anomaly detection FC autoencoder (640 -> 128 x4 -> 8 -> 128 x4 -> 640,
   BatchNorm and ReLU), through the PyTorch frontend.
 
@@ -60,7 +60,7 @@ def ds_cnn(torch):
     for _ in range(4):
         layers += [nn.Conv2d(64, 64, 3, padding=1, groups=64), nn.BatchNorm2d(64), nn.ReLU(),
                    nn.Conv2d(64, 64, 1), nn.BatchNorm2d(64), nn.ReLU()]
-    layers += [nn.AvgPool2d((25, 5)), nn.Flatten(), nn.Linear(64, 12)]
+    layers += [nn.AvgPool2d((25, 5)), nn.Flatten(), nn.Linear(64, 12), nn.Softmax(dim=1)]
     return seeded_batchnorm(torch, nn.Sequential(*layers).double())
 
 
@@ -88,7 +88,7 @@ def resnet8(torch):
 
         def forward(self, x):
             x = self.s3(self.s2(self.s1(torch.relu(self.bn(self.conv(x))))))
-            return self.fc(torch.flatten(self.pool(x), 1))
+            return torch.softmax(self.fc(torch.flatten(self.pool(x), 1)), dim=1)
 
     return seeded_batchnorm(torch, ResNet8().double())
 

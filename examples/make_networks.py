@@ -86,7 +86,7 @@ def digits_cnn(out):
     model = train(torch, digits_cnn_model(torch), img(Xtr), ytr, epochs=150)
     return convert_network(model, "digits_cnn", out, X_sample=img(Xtr), input_shape=(1, 8, 8), target="avr",
                            X_test=img(Xte), y_test=yte, framework_predict=torch_predict(torch, model), float_path=True,
-                           vector_parts=2)
+                           vector_parts=2, softmax=True)   # trained on logits (cross-entropy); predict_proba needs one
 
 
 class Residual:

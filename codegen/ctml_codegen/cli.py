@@ -64,6 +64,11 @@ def main(argv=None) -> int:
     c.add_argument("--drop-last", action="store_true",
                    help="networks (MLPClassifier/MLPRegressor): convert the frozen part without the final layer, "
                         "a feature extractor for a tinyOL head (ctml::learn::tinyol)")
+    sm = c.add_mutually_exclusive_group()
+    sm.add_argument("--softmax", dest="softmax", action="store_const", const=True, default=None,
+                    help="networks: end a classifier in a softmax (probabilities(), predict_proba()) if it ends in logits")
+    sm.add_argument("--no-softmax", dest="softmax", action="store_const", const=False,
+                    help="networks: leave a final softmax out (predict needs only the logits; saves its table)")
     args = ap.parse_args(argv)
     try:
         est = load_model(args.model, args.allow_pickle)
@@ -74,8 +79,9 @@ def main(argv=None) -> int:
             X_test, y_test = data["X"], (data["y"] if "y" in data else None)
         if args.model.suffix.lower() == ".onnx" or _is_network(est):
             return _convert_network(est, args, sample, X_test, y_test)
-        if args.drop_last:
-            raise ConversionError("--drop-last applies to networks (.onnx, MLPClassifier/MLPRegressor) only")
+        for flag, given in (("--drop-last", args.drop_last), ("--softmax/--no-softmax", args.softmax is not None)):
+            if given:
+                raise ConversionError(f"{flag} applies to networks (.onnx, MLPClassifier/MLPRegressor) only")
         r = convert(est, args.name, args.out, X_sample=sample, feature_bits=args.feature_bits, target=args.target,
                     layout=args.layout, flash_budget=args.flash_budget, ram_budget=args.ram_budget,
                     X_test=X_test, y_test=y_test)
@@ -98,8 +104,9 @@ def _convert_network(est, args, sample, X_test, y_test) -> int:
     if sample is None:
         raise ConversionError("a network needs --sample: a .npy/.npz of typical inputs to calibrate its int8 activations")
     r = convert_network(est, args.name, args.out, X_sample=sample, target=args.target, ram_budget=args.ram_budget,
-                        X_test=X_test, y_test=y_test, drop_last=args.drop_last)
+                        X_test=X_test, y_test=y_test, drop_last=args.drop_last, softmax=args.softmax)
     what = "frozen part (final layer dropped)" if args.drop_last else "network"
+    what += ", softmax" if r.qnet.has_softmax else ""
     print(f"wrote {r.header} (int8 {what}, {r.arena_bytes} B activations, {r.flash_bytes} B weights, {r.macs} MACs)")
     return 0
 

@@ -5,7 +5,8 @@ previous tensor; Add also reads an earlier one (`other`). Weights are float64 nu
 ctml's own layouts (HWC activations, as TFLite): Dense (units, inputs), Conv2D (out_c, kh, kw,
 in_c), DepthwiseConv2D (kh, kw, in_c * multiplier). Padding is explicit (top, bottom, left, right).
 `normalize` fuses activations into the layer before them and drops shape-only layers, which is
-the form nn_quant quantizes.
+the form nn_quant quantizes. A final Softmax stays: it gives a classifier's probabilities, while
+predict takes the argmax of the tensor before it (the logits), as the framework does.
 """
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ class Flatten:
 
 @dataclass(frozen=True)
 class Softmax:
-    pass                            # last layer only: argmax is unchanged, so the int8 path drops it
+    pass                            # over the channels; a classifier's last layer only (its probabilities)
 
 
 @dataclass(frozen=True, eq=False)
@@ -172,7 +173,7 @@ def check_finite(net: Network) -> None:
 
 
 def normalize(net: Network) -> Network:
-    """Fuses ReLU/ReLU6 into the layer before, drops Flatten (and a final Softmax of a classifier)."""
+    """Fuses ReLU/ReLU6 into the layer before and drops Flatten; a Softmax must be a classifier's last layer."""
     shapes(net)  # raises on any shape error
     out, remap = [], {0: 0}  # old tensor -> new tensor
     for i, layer in enumerate(net.layers):
@@ -183,6 +184,9 @@ def normalize(net: Network) -> Network:
         if isinstance(layer, Softmax):
             if i != len(net.layers) - 1 or net.kind != "classifier":
                 raise ConversionError("Softmax is supported only as a classifier's last layer")
+            if not out:
+                raise ConversionError("a network of a Softmax alone has nothing to compute; add a layer before it")
+            out.append(layer)
             remap[t_old] = len(out)
             continue
         if isinstance(layer, Activation) and layer.kind in TABLES:
@@ -238,6 +242,28 @@ def squash(kind: str, x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x)) if kind == "sigmoid" else np.tanh(x)
 
 
+def softmax(x: np.ndarray) -> np.ndarray:
+    """The softmax over the last axis (channels), shifted by the largest value."""
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def ends_in_softmax(net: Network) -> bool:
+    return bool(net.layers) and isinstance(net.layers[-1], Softmax)
+
+
+def with_softmax(net: Network, softmax_: "bool | None") -> Network:
+    """The network as converted: None keeps the model's own final Softmax (if any); True appends one to a
+    classifier without it (for predict_proba); False removes it (predict needs only the logits)."""
+    if softmax_ is None or softmax_ == ends_in_softmax(net):
+        return net
+    if softmax_:
+        if net.kind != "classifier":
+            raise ConversionError("softmax=True needs a classifier; this network is a " + net.kind)
+        return replace(net, layers=net.layers + (Softmax(),))
+    return replace(net, layers=net.layers[:-1])
+
+
 def patches(x: np.ndarray, kernel, stride, padding, fill) -> np.ndarray:
     """(n, oh, ow, kh, kw, c) windows of x (n, h, w, c), padded with `fill`."""
     t, b, l, r = padding
@@ -286,4 +312,6 @@ def _float_layer(layer, x: np.ndarray, ts: list) -> np.ndarray:
         return _act(x + ts[layer.other], layer.activation)
     if isinstance(layer, Activation) and layer.kind in TABLES:
         return squash(layer.kind, x)
+    if isinstance(layer, Softmax):
+        return softmax(x)
     raise ConversionError(f"layer {type(layer).__name__} cannot be evaluated (normalize the network first)")

@@ -109,7 +109,8 @@ def _write(files: dict) -> None:
 
 def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape=None, target: str = "host",
                     ram_budget: Optional[int] = None, X_test=None, y_test=None, framework_predict=None,
-                    float_path: bool = False, vector_parts: int = 1, drop_last: bool = False) -> NetworkResult:
+                    float_path: bool = False, vector_parts: int = 1, drop_last: bool = False,
+                    softmax: Optional[bool] = None) -> NetworkResult:
     """Quantizes a trained network with calibration inputs X_sample and writes models/<name>.hpp
     (and <name>_vectors.hpp with X_test: int8 inputs, the int8 reference's answers, and the
     framework's float predictions from framework_predict(X_test), default model.predict).
@@ -118,17 +119,23 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
     many <name>_vectors_part<i> structs (to run the whole held-out set on an ATmega328P).
     drop_last converts the frozen part only (tinyOL's body): the network without its final Dense
     classifier layer, whose output is the penultimate activation; the header adds <name>_embedding
-    (code type, zero point, shift) for ctml::learn::tinyol (see nn_frozen.py)."""
+    (code type, zero point, shift) for ctml::learn::tinyol (see nn_frozen.py).
+    softmax: None keeps the model's own final softmax (scikit-learn's MLPClassifier always has one: its
+    predict_proba); True appends one to a classifier that ends in logits; False leaves it out. With a
+    softmax the network has probabilities()/predict_proba() (ctml/nn/softmax.hpp: a Q15 exp table of at
+    most 512 bytes in flash); predict is the argmax of the logits either way."""
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         raise ConversionError(f"model name {name!r} must be a lower-case C++ identifier")
     if target not in TARGET_RAM:
         raise ConversionError(f"unknown target {target!r}; choose one of {', '.join(TARGET_RAM)}")
     net = ir.normalize(to_network(model, input_shape))
     if drop_last:
-        if float_path:
-            raise ConversionError("drop_last converts the int8 frozen part for tinyOL; it has no float path: "
-                                  "pass float_path=False")
-        net = nn_frozen.drop_classifier(net)
+        if float_path or softmax:
+            raise ConversionError("drop_last converts the int8 frozen part for tinyOL; it has no float path and no "
+                                  "softmax: pass float_path=False and no softmax=True")
+        net = nn_frozen.drop_classifier(ir.with_softmax(net, False))
+    else:
+        net = ir.with_softmax(net, softmax)
     qnet = quantize(net, to_hwc(net, X_sample))
     shapes = ir.shapes(net)
     arena = arena_bytes(shapes, net.layers)
@@ -149,7 +156,9 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
     if X_test is not None:
         Xh = to_hwc(net, X_test)
         Xq = qnet.quantize_input(Xh)
-        ref = nn_reference.run(qnet, Xq)[-1].reshape(len(Xq), -1)
+        ts = nn_reference.run(qnet, Xq)
+        proba = ts[-1].reshape(len(Xq), -1) if qnet.has_softmax else None
+        ref = ts[-2 if qnet.has_softmax else -1].reshape(len(Xq), -1)   # what logits() returns
         cls = fw = truth = None
         if net.kind == "classifier":
             cls = ref.argmax(axis=1)
@@ -164,11 +173,12 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
             if y_test is not None:
                 truth = np.array([classes.index(v) for v in np.asarray(y_test).tolist()])
         vec = out / f"{name}_vectors.hpp"
-        files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, fw, truth, vector_parts)
+        files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, fw, truth, vector_parts, proba)
         if float_path:
             files[out / f"{name}_float_vectors.hpp"] = emit_nn.float_vectors_header(name, Xh, fw, truth)
     _write(files)
-    flash = sum(ql.weight.size + (4 * ql.bias.size + 5 * ql.multiplier.size if ql.bias is not None else 0)
+    flash = sum(ql.weight.size * (2 if isinstance(ql.layer, ir.Softmax) else 1) +
+                (4 * ql.bias.size + 5 * ql.multiplier.size if ql.bias is not None else 0)
                 for ql in qnet.layers if ql.weight is not None)
     from . import nn_plan
     bounds = nn_plan.arena_bounds(net)

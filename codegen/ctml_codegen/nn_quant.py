@@ -34,6 +34,7 @@ class QLayer:
     shift: Optional[np.ndarray] = None
     other_zero: int = 0
     add: dict = field(default_factory=dict)
+    in_scale: Optional[float] = None         # the input's scale (kept where a layer's table depends on it)
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,12 +45,22 @@ class QNetwork:
     layers: tuple
 
     @property
+    def has_softmax(self) -> bool:
+        return isinstance(self.layers[-1].layer, ir.Softmax)
+
+    @property
+    def logits_layer(self) -> QLayer:
+        """The layer whose output logits() returns: the last one before a final softmax."""
+        return self.layers[-2] if self.has_softmax else self.layers[-1]
+
+    @property
     def output_scale(self) -> float:
-        return self.layers[-1].out_scale
+        """The scale of the logits (or a regressor's values)."""
+        return self.logits_layer.out_scale
 
     @property
     def output_zero(self) -> int:
-        return self.layers[-1].out_zero
+        return self.logits_layer.out_zero
 
     def quantize_input(self, X: np.ndarray) -> np.ndarray:
         """Float inputs (n, h, w, c) to int8 codes: round half away from zero, then clamp."""
@@ -140,6 +151,22 @@ def _table(layer, s_in: float, z_in: int) -> QLayer:
     return QLayer(layer, in_zero=z_in, out_scale=s_out, out_zero=z_out, weight=table)
 
 
+SOFTMAX_OUTPUT = (1.0 / 256, -128)        # TFLite's fixed int8 softmax output parameters
+SOFTMAX_ONE = 1 << 15                     # the exp table's scale: table[d] = round(2^15 exp(-d s_in))
+
+
+def softmax_table(s_in: float) -> np.ndarray:
+    """exp(-d s_in) in Q15 for input code differences d = 0, 1, ..., cut after the last nonzero entry."""
+    d = np.arange(256)
+    table = np.floor(np.exp(-d * float(s_in)) * SOFTMAX_ONE + 0.5).astype(np.int64)
+    return table[:int(np.count_nonzero(table))]   # non-increasing: the nonzero entries come first
+
+
+def _softmax(layer, s_in: float, z_in: int) -> QLayer:
+    s_out, z_out = SOFTMAX_OUTPUT
+    return QLayer(layer, in_zero=z_in, out_scale=s_out, out_zero=z_out, weight=softmax_table(s_in), in_scale=float(s_in))
+
+
 def quantize(net: ir.Network, X_sample: np.ndarray) -> QNetwork:
     """Quantizes a normalized network with calibration inputs X_sample (n, h, w, c)."""
     ir.check_finite(net)
@@ -155,8 +182,8 @@ def quantize(net: ir.Network, X_sample: np.ndarray) -> QNetwork:
             params.append((s, z))
             out.append(QLayer(outer, in_zero=z, out_scale=s, out_zero=z))
             continue
-        if isinstance(layer, ir.Activation):
-            out.append(_table(layer, s, z))
+        if isinstance(layer, (ir.Activation, ir.Softmax)):
+            out.append(_table(layer, s, z) if isinstance(layer, ir.Activation) else _softmax(layer, s, z))
             params.append((out[-1].out_scale, out[-1].out_zero))
             continue
         so, zo = _affine(float(ts[i + 1].min()), float(ts[i + 1].max()))

@@ -61,6 +61,16 @@ def quantize_multiplier(m: float) -> tuple[int, int]:
     return q, int(exp)
 
 
+def softmax(x: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """include/ctml/nn/softmax.hpp: over the last axis, with the exp table of nn_quant.softmax_table."""
+    x = np.asarray(x, dtype=np.int64)
+    d = x.max(axis=-1, keepdims=True) - x
+    e = np.where(d < len(table), np.asarray(table, dtype=np.int64)[np.minimum(d, len(table) - 1)], 0)
+    total = e.sum(axis=-1, keepdims=True)
+    q = ((e << 8) + total // 2) // total
+    return np.where(q > 255, 127, q - 128)
+
+
 def trunc_div(a: np.ndarray, b) -> np.ndarray:
     return np.where(a >= 0, a // b, -((-a) // b))
 
@@ -106,6 +116,8 @@ def _layer(ql, x: np.ndarray, ts: list) -> np.ndarray:
         return np.clip(v, ql.act_min, ql.act_max)
     if isinstance(layer, ir.Activation):
         return ql.weight[x + 128]
+    if isinstance(layer, ir.Softmax):
+        return softmax(x, ql.weight)
     if isinstance(layer, ir.Add):
         a = multiply_by_quantized_multiplier((x - ql.in_zero) << 20, ql.add["in1_multiplier"], ql.add["in1_shift"])
         b = multiply_by_quantized_multiplier((ts[layer.other] - ql.other_zero) << 20, ql.add["in2_multiplier"],

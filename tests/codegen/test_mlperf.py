@@ -44,10 +44,15 @@ def test_float_ir_reproduces_pytorch_and_int8_stays_close(name):
         assert sum(isinstance(l, ir.Branch) for l in net.layers) == 2
     from ctml_codegen.nn_quant import quantize
     q = quantize(net, to_hwc(net, make_mlperf.synthetic((32, *shape), 10, kind)))
-    out = ref.run(q, q.quantize_input(to_hwc(net, X)))[-1].reshape(4, -1)
-    real = (out - q.output_zero) * q.output_scale
+    ts = ref.run(q, q.quantize_input(to_hwc(net, X)))
+    k = -2 if q.has_softmax else -1   # the logits (DS-CNN and ResNet-8 end in a softmax, as MLPerf's)
+    real = (ts[k].reshape(4, -1) - q.output_zero) * q.output_scale
+    logits = ir.forward(net, to_hwc(net, X))[k].reshape(4, -1)
     # int8 through 9-18 layers of random weights: within a tenth of the output range.
-    assert np.max(np.abs(real - want)) <= 0.1 * (want.max() - want.min())
+    assert np.max(np.abs(real - logits)) <= 0.1 * (logits.max() - logits.min())
+    if q.has_softmax:   # the probabilities: the softmax's half step plus what the logits' error moves them
+        proba = (ts[-1].reshape(4, -1) + 128) / 256
+        assert np.max(np.abs(proba - want)) <= 1 / 256 + 0.5 * np.max(np.abs(real - logits))   # p_k <= 1/4 here
 
 
 @pytest.mark.parametrize("name", list(make_mlperf.SPECS))

@@ -62,17 +62,18 @@ def test_sklearn_mlp_float_ir_reproduces_predict_proba():
     m = small_mlp()
     _, Xte, _, _ = digits()
     net = ir.normalize(to_network(m))
-    logits = ir.forward(net, to_hwc(net, Xte))[-1].reshape(len(Xte), -1)
-    p = np.exp(logits - logits.max(1, keepdims=True))
-    np.testing.assert_allclose(p / p.sum(1, keepdims=True), m.predict_proba(Xte), rtol=1e-9, atol=1e-12)
+    assert isinstance(net.layers[-1], ir.Softmax)   # kept: the network's predict_proba
+    proba = ir.forward(net, to_hwc(net, Xte))[-1].reshape(len(Xte), -1)
+    np.testing.assert_allclose(proba, m.predict_proba(Xte), rtol=1e-9, atol=1e-12)
 
 
 def test_binary_mlp_becomes_two_outputs_with_the_same_decisions():
     X, y = datasets.load_breast_cancer(return_X_y=True)
     m = neural_network.MLPClassifier(hidden_layer_sizes=(8,), random_state=0, max_iter=300).fit(X, y)
     net = ir.normalize(to_network(m))
-    out = ir.forward(net, to_hwc(net, X))[-1].reshape(len(X), -1)
-    assert np.array_equal(out.argmax(1), m.predict(X))
+    ts = ir.forward(net, to_hwc(net, X))
+    assert np.array_equal(ts[-2].reshape(len(X), -1).argmax(1), m.predict(X))   # the logits (0, z)
+    np.testing.assert_allclose(ts[-1].reshape(len(X), -1), m.predict_proba(X), rtol=1e-9, atol=1e-12)
 
 
 def test_int8_reference_agrees_with_scikit_learn_on_held_out_digits():
@@ -80,7 +81,7 @@ def test_int8_reference_agrees_with_scikit_learn_on_held_out_digits():
     Xtr, Xte, _, _ = digits()
     net = ir.normalize(to_network(m))
     q = quantize(net, to_hwc(net, Xtr))
-    out = ref.run(q, q.quantize_input(to_hwc(net, Xte)))[-1].reshape(len(Xte), -1)
+    out = ref.run(q, q.quantize_input(to_hwc(net, Xte)))[-2].reshape(len(Xte), -1)
     assert np.mean(out.argmax(1) == m.predict(Xte)) >= 0.98
 
 
@@ -143,11 +144,11 @@ def test_table_activations_quantize_close_to_scikit_learn(act):
     m = small_mlp(activation=act)
     Xtr, Xte, _, _ = digits()
     net = ir.normalize(to_network(m))
-    assert [type(l).__name__ for l in net.layers] == ["Dense", "Activation", "Dense"]
-    logits = ir.forward(net, to_hwc(net, Xte))[-1].reshape(len(Xte), -1)
+    assert [type(l).__name__ for l in net.layers] == ["Dense", "Activation", "Dense", "Softmax"]
+    logits = ir.forward(net, to_hwc(net, Xte))[-2].reshape(len(Xte), -1)
     assert np.array_equal(logits.argmax(1), m.predict(Xte))
     q = quantize(net, to_hwc(net, Xtr))
-    out = ref.run(q, q.quantize_input(to_hwc(net, Xte)))[-1].reshape(len(Xte), -1)
+    out = ref.run(q, q.quantize_input(to_hwc(net, Xte)))[-2].reshape(len(Xte), -1)
     assert np.mean(out.argmax(1) == m.predict(Xte)) >= 0.97
 
 
@@ -205,3 +206,82 @@ def test_mlp_regressor_int8_output_is_within_a_step_or_two_of_scikit_learn():
     out = ref.run(q, q.quantize_input(to_hwc(net, Xte)))[-1].reshape(-1)
     value = (out - q.output_zero) * q.output_scale
     assert np.max(np.abs(value - m.predict(Xte))) <= 2 * q.output_scale
+
+
+# The int8 softmax (include/ctml/nn/softmax.hpp, nn_reference.softmax).
+
+@pytest.mark.parametrize("scale", [0.001, 0.02, 0.05, 0.1, 0.5, 3.0])
+def test_int8_softmax_is_within_its_documented_bound_of_the_exact_softmax(scale):
+    from ctml_codegen.nn_quant import softmax_table
+    table = softmax_table(scale)
+    assert table[0] == 1 << 15 and len(table) <= 256 and np.all(table > 0) and np.all(np.diff(table) <= 0)
+    rng = np.random.RandomState(3)
+    for c in (1, 2, 10, 100):
+        x = rng.randint(-128, 128, size=(5000, c))
+        x[:50] = 127                                  # all equal
+        x[50:100, 0], x[50:100, 1:] = 127, -128       # one dominant
+        q = ref.softmax(x, table)
+        assert q.min() >= -128 and q.max() <= 127
+        p = ir.softmax(x * scale)
+        err = np.abs((q + 128) / 256 - p) * 256       # in output steps (1/256)
+        saturated = p > 255 / 256
+        assert np.all(err[~saturated] <= 0.5 + (c + 1) / 256)
+        assert np.all(err[saturated] <= 1.0)
+        assert np.array_equal(q[:50], np.full((50, c), min(255, (256 + c // 2) // c) - 128))
+
+
+def test_int8_probabilities_follow_scikit_learn_predict_proba():
+    m = small_mlp()
+    Xtr, Xte, _, _ = digits()
+    net = ir.normalize(to_network(m))
+    q = quantize(net, to_hwc(net, Xtr))
+    ts = ref.run(q, q.quantize_input(to_hwc(net, Xte)))
+    proba = (ts[-1].reshape(len(Xte), -1) + 128) / 256
+    err = np.abs(proba - m.predict_proba(Xte))
+    # Most of the error is the int8 logits' (scale ~0.27 here), not the softmax's 1/256.
+    assert err.mean() <= 0.005 and err.max() <= 0.1
+    assert np.mean(proba.argmax(1) == m.predict(Xte)) >= 0.95   # probabilities tie in int8; predict uses the logits
+
+
+def test_softmax_option_appends_or_removes_the_final_softmax(tmp_path):
+    Xtr, Xte, ytr, yte = digits()
+    model = nn.Sequential(nn.Linear(64, 10)).double().eval()
+    kw = dict(X_sample=Xtr, input_shape=(64,), X_test=Xte[:20], framework_predict=lambda X: np.zeros(len(X), int))
+    r = convert_network(model, "plain", tmp_path, **kw)
+    assert not r.qnet.has_softmax and "softmax" not in (tmp_path / "plain.hpp").read_text()
+    r = convert_network(model, "with", tmp_path, softmax=True, **kw)
+    assert r.qnet.has_softmax and "ctml::nn::softmax<with_data::l1>" in (tmp_path / "with.hpp").read_text()
+    assert "expected_proba" in (tmp_path / "with_vectors.hpp").read_text()
+    assert r.flash_bytes == 640 + 4 * 10 + 5 * 10 + 2 * len(r.qnet.layers[-1].weight)
+    r = convert_network(small_mlp(), "without", tmp_path, X_sample=Xtr, softmax=False)
+    assert not r.qnet.has_softmax
+
+
+def test_softmax_errors_are_clear_and_write_nothing(tmp_path):
+    Xtr, _, ytr, _ = digits()
+    reg = neural_network.MLPRegressor(hidden_layer_sizes=(4,), random_state=0, max_iter=20).fit(Xtr, ytr)
+    with pytest.raises(ConversionError, match="softmax=True needs a classifier"):
+        convert_network(reg, "r", tmp_path, X_sample=Xtr, softmax=True)
+    with pytest.raises(ConversionError, match=r"Softmax\(dim=2\)"):
+        to_network(nn.Sequential(nn.Conv2d(1, 2, 3), nn.Softmax(dim=2)).double(), (1, 8, 8))
+    with pytest.raises(ConversionError, match="only as a classifier's last layer"):
+        ir.normalize(to_network(nn.Sequential(nn.Linear(4, 3), nn.Softmax(dim=1), nn.Linear(3, 2)).double(), (4,)))
+    assert not list(tmp_path.iterdir())
+
+
+def test_torch_functional_softmax_over_channels_is_kept():
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 3)
+
+        def forward(self, x):
+            return torch.nn.functional.softmax(self.fc(x), dim=-1)
+
+    model = Net().double().eval()
+    net = ir.normalize(to_network(model, (4,)))
+    assert isinstance(net.layers[-1], ir.Softmax)
+    X = torch.randn(6, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        np.testing.assert_allclose(ir.forward(net, to_hwc(net, X.numpy()))[-1].reshape(6, -1), model(X).numpy(),
+                                   rtol=1e-12, atol=1e-15)

@@ -98,13 +98,12 @@ def test_view_reshape_clip_depthwise_and_softmax_from_torch_export(tmp_path):
     X = torch.randn(12, 2, 6, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
     path = export(model, (2, 6, 6), tmp_path / "view.onnx")
     net = ir.normalize(to_network(onnx.load(str(path))))
-    assert [type(l).__name__ for l in net.layers] == ["Conv2D", "DepthwiseConv2D", "Dense"]
-    assert [l.activation for l in net.layers] == ["relu6", "relu", "linear"]
-    logits = ir.forward(net, to_hwc(net, X.numpy()))[-1].reshape(12, -1)
+    assert [type(l).__name__ for l in net.layers] == ["Conv2D", "DepthwiseConv2D", "Dense", "Softmax"]
+    assert [getattr(l, "activation", None) for l in net.layers] == ["relu6", "relu", "linear", None]
+    ts = ir.forward(net, to_hwc(net, X.numpy()))
     with torch.no_grad():
-        np.testing.assert_array_equal(logits.argmax(1), model(X).numpy().argmax(1))
-        p = np.exp(logits - logits.max(1, keepdims=True))
-        np.testing.assert_allclose(p / p.sum(1, keepdims=True), model(X).numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_array_equal(ts[-2].reshape(12, -1).argmax(1), model(X).numpy().argmax(1))
+        np.testing.assert_allclose(ts[-1].reshape(12, -1), model(X).numpy(), rtol=1e-9, atol=1e-12)
 
 
 def helper_mlp(act_nodes, extra_init=()):
@@ -126,7 +125,7 @@ def test_matmul_add_and_clip_graph_matches_numpy():
     model, (w1, b1, w2, b2) = helper_mlp([helper.make_node("Clip", ["h", "lo", "hi"], ["a"])], [lo, hi])
     X = np.random.RandomState(1).randn(20, 6) * 2
     net = ir.normalize(to_network(model))
-    got = ir.forward(net, to_hwc(net, X))[-1].reshape(20, -1)
+    got = ir.forward(net, to_hwc(net, X))[-2].reshape(20, -1)   # [-2]: the logits, before the softmax
     np.testing.assert_allclose(got, np.clip(X @ w1 + b1, 0, 6) @ w2.T + b2, rtol=1e-12, atol=1e-12)
 
 
@@ -135,7 +134,7 @@ def test_sigmoid_and_tanh_graphs_match_numpy(op, fn):
     model, (w1, b1, w2, b2) = helper_mlp([helper.make_node(op, ["h"], ["a"])])
     X = np.random.RandomState(2).randn(20, 6)
     net = ir.normalize(to_network(model))
-    got = ir.forward(net, to_hwc(net, X))[-1].reshape(20, -1)
+    got = ir.forward(net, to_hwc(net, X))[-2].reshape(20, -1)
     np.testing.assert_allclose(got, fn(X @ w1 + b1) @ w2.T + b2, rtol=1e-12, atol=1e-12)
 
 
@@ -160,6 +159,10 @@ def test_cli_converts_an_onnx_file(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "MACs" in r.stdout
     assert (tmp_path / "out" / "cnn_onnx.hpp").exists() and (tmp_path / "out" / "cnn_onnx_vectors.hpp").exists()
+    assert "softmax" not in r.stdout   # the graph ends in logits
+    r = subprocess.run(cmd + ["--softmax", "--name", "cnn_proba"], capture_output=True, text=True, cwd=ROOT / "codegen")
+    assert r.returncode == 0 and "softmax" in r.stdout, r.stderr
+    assert "ctml::nn::softmax<cnn_proba_data::l5>" in (tmp_path / "out" / "cnn_proba.hpp").read_text()
     bad = subprocess.run(cmd[:7] + ["--out", str(tmp_path / "none")], capture_output=True, text=True, cwd=ROOT / "codegen")
     assert bad.returncode == 2 and "needs --sample" in bad.stderr
     assert not (tmp_path / "none").exists()

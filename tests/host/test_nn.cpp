@@ -1,5 +1,6 @@
 // int8 networks: bit-exact with codegen's numpy reference (nn_reference.py) on every held-out
 // sample, agreement with the float framework, TFLite's rounding rules, and the arena plan.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -83,6 +84,86 @@ TEST_CASE("quantized digits networks classify like the float framework, within a
   CHECK(cnn.correct + 4 >= cnn.framework_correct);
 }
 
+TEMPLATE_TEST_CASE("int8 softmax probabilities equal the numpy int8 reference on every held-out digit", "[nn][softmax]",
+                   (std::pair<m::digits_mlp, m::digits_mlp_vectors>), (std::pair<m::digits_cnn, m::digits_cnn_vectors>),
+                   (std::pair<m::digits_mlp_logistic, m::digits_mlp_logistic_vectors>)) {
+  using M = typename TestType::first_type;
+  using V = typename TestType::second_type;
+  STATIC_REQUIRE(M::has_softmax && M::n_logit_layers + 1 == M::n_layers);
+  std::size_t exact = 0, argmax_is_class = 0;
+  for (std::size_t i = 0; i < V::n_samples; ++i) {
+    typename M::input_type x{};
+    for (std::size_t j = 0; j < M::n_features; ++j) x[j] = V::inputs[i][j];
+    const auto q = M::probabilities(x);
+    const auto p = M::predict_proba(x);
+    bool same = true;
+    float sum = 0.f;
+    for (std::size_t k = 0; k < M::n_outputs; ++k) {
+      same = same && q[k] == V::expected_proba[i][k];
+      CHECK(p[k] == static_cast<float>(q[k] + 128) / 256.f);
+      sum += p[k];
+    }
+    CHECK(std::fabs(sum - 1.f) <= M::n_outputs / 512.f);  // each code within half a step
+    exact += same;
+    argmax_is_class += q[M::predict(x)] == *std::max_element(q.begin(), q.end());
+  }
+  CHECK(exact == V::n_samples);
+  CHECK(argmax_is_class == V::n_samples);  // the predicted class has the largest probability (ties allowed)
+}
+
+// The kernel on its own, against the exact softmax of the dequantized inputs, on random logits and
+// the extremes: within the bound documented in include/ctml/nn/softmax.hpp.
+TEMPLATE_TEST_CASE("int8 softmax is within its documented bound of the exact softmax", "[nn][softmax]",
+                   ctml_models::digits_mlp_data::l2, ctml_models::digits_cnn_data::l5) {
+  using layer = ctml::nn::softmax<TestType>;
+  constexpr std::size_t C = 10;
+  constexpr ctml::nn::dims d = ctml::nn::vec(C);
+  // The input scale, from the table: table[1] = round(2^15 exp(-s)).
+  const double s = -std::log(static_cast<double>(TestType::table[1]) / 32768.0);
+  std::uint32_t state = 12345;
+  auto next = [&] { return state = state * 1664525u + 1013904223u; };
+  double worst = 0, worst_saturated = 0;
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::array<std::int8_t, C> x{}, y{};
+    for (auto& v : x) {
+      const int kind = trial % 4;  // random, clustered near the top, extremes
+      v = static_cast<std::int8_t>(kind == 3 ? ((next() >> 7) & 1 ? 127 : -128)
+                                             : kind == 2 ? 127 - static_cast<int>((next() >> 9) % 8)
+                                                         : static_cast<int>((next() >> 9) % 256) - 128);
+    }
+    layer::template run<d, d>(x.data(), nullptr, y.data());
+    double e[C], total = 0;
+    const int top = *std::max_element(x.begin(), x.end());
+    for (std::size_t k = 0; k < C; ++k) total += e[k] = std::exp((x[k] - top) * s);
+    for (std::size_t k = 0; k < C; ++k) {
+      const double p = e[k] / total, err = std::fabs((y[k] + 128) / 256.0 - p) * 256.0;
+      double& w = p > 255.0 / 256.0 ? worst_saturated : worst;
+      w = std::max(w, err);
+    }
+  }
+  INFO("input scale " << s << ": worst error " << worst << " steps, " << worst_saturated << " where saturated");
+  CHECK(worst <= 0.5 + (C + 1) / 256.0 + 1e-3);  // + 1e-3: s is recovered from a rounded table entry
+  CHECK(worst_saturated <= 1.0 + 1e-9);
+}
+
+TEST_CASE("the float path's softmax gives probabilities that sum to one", "[nn][float][softmax]") {
+  using M = m::digits_mlp_float;
+  using V = m::digits_mlp_float_vectors;
+  STATIC_REQUIRE(M::has_softmax);
+  for (std::size_t i = 0; i < V::n_samples; i += 7) {
+    M::input_type x{};
+    for (std::size_t j = 0; j < M::n_features; ++j) x[j] = V::inputs[i][j];
+    const auto p = M::predict_proba(x);
+    float sum = 0.f;
+    for (float v : p) {
+      CHECK((v >= 0.f && v <= 1.f));
+      sum += v;
+    }
+    CHECK(std::fabs(sum - 1.f) <= 1e-5f);
+    CHECK(p[M::predict(x)] == *std::max_element(p.begin(), p.end()));
+  }
+}
+
 TEST_CASE("requantization rounds as TFLite's gemmlowp does", "[nn]") {
   using namespace ctml::nn;
   constexpr auto lo = std::numeric_limits<std::int32_t>::min(), hi = std::numeric_limits<std::int32_t>::max();
@@ -119,7 +200,7 @@ TEST_CASE("the arena plan reuses dead activations and ram_bytes is the arena, th
   STATIC_REQUIRE(cnn::ram_bytes == cnn::arena_bytes + 10 + ctml::nn::call_frame_bytes);  // + the 10 outputs
   using res = m::digits_residual;  // the skip tensor stays alive across the depthwise layer
   STATIC_REQUIRE(res::arena_bytes == 3 * 256);
-  STATIC_REQUIRE(m::digits_mlp::arena_bytes == 32 + 10);
+  STATIC_REQUIRE(m::digits_mlp::arena_bytes == 32 + 10);  // the softmax's 10 outputs reuse the hidden layer's bytes
 }
 
 TEST_CASE("the input quantizer maps NaN to a real 0 and saturates infinities", "[nn]") {

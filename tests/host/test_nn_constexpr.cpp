@@ -78,6 +78,11 @@ constexpr bool matches_reference() {
   const auto y = M::logits(x);
   for (std::size_t k = 0; k < M::n_outputs; ++k)
     if (y[k] != V::expected_output[I][k]) return false;
+  if constexpr (M::has_softmax) {  // the softmax codes too, at compile time
+    const auto q = M::probabilities(x);
+    for (std::size_t k = 0; k < M::n_outputs; ++k)
+      if (q[k] != V::expected_proba[I][k]) return false;
+  }
   return M::predict(x) == V::expected_class[I];
 }
 static_assert(matches_reference<ctml_models::digits_mlp, ctml_models::digits_mlp_vectors_head, 0>());
@@ -90,6 +95,12 @@ template <class M, int V>
 constexpr bool defined_for() {
   typename M::input_type x{};
   for (auto& v : x) v = static_cast<std::int8_t>(V);
+  if constexpr (M::has_softmax) {
+    const auto q = M::probabilities(x);  // the softmax on extreme logits: no overflow, no division by 0
+    int sum = 0;
+    for (auto v : q) sum += v + 128;
+    if (sum < 256 - static_cast<int>(M::n_outputs) || sum > 256 + static_cast<int>(M::n_outputs)) return false;
+  }
   return M::predict(x) < M::n_outputs;
 }
 static_assert(defined_for<ctml_models::digits_mlp, -128>() && defined_for<ctml_models::digits_mlp, 127>());

@@ -1,6 +1,8 @@
 // One measurement firmware per model and layout, the same source for host, AVR and Cortex-M.
 // For every test vector it times predict() between target_begin/target_end, prints the answer
 // ("p <i> <answer>"), and counts exact agreement with the reference framework's answer.
+// A network with a final softmax then times probabilities() on the first 30 vectors (regions after
+// the predict regions) and compares every code with the numpy reference's (expected_proba).
 // Exit status: 1 when a voting classifier disagrees on any sample, else 0 (boosted sums and
 // real values have a tolerance, checked on the host in tests/host/test_trees.cpp, and their
 // printed answers are compared across targets by bench/harness.py).
@@ -80,6 +82,43 @@ bool outputs_exact(std::size_t i, const typename M::input_type& x) {
   return true;
 }
 
+// A network's final softmax, timed on its own regions: the cost of probabilities over predict.
+template <class M>
+constexpr bool has_proba = requires { requires M::has_softmax; };
+
+template <class M>
+[[gnu::noinline]] typename M::logits_type ctml_proba(const typename M::input_type& x) {
+  return M::probabilities(x);
+}
+
+template <class M, class V>
+bool proba_runs() {
+  if constexpr (has_proba<M> && requires { V::expected_proba[0][0]; }) {
+    constexpr std::size_t n = V::n_samples < 30 ? V::n_samples : 30;
+    unsigned long same = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      typename M::input_type x{};
+      for (std::size_t j = 0; j < M::n_features; ++j) x[j] = ctml::platform::flash_read(&V::inputs[i][j]);
+      target_begin();
+      asm volatile("" : : "r"(x.data()) : "memory");
+      const auto y = ctml_proba<M>(x);
+      asm volatile("" : : "r"(y.data()) : "memory");
+      target_end();
+      bool ok = true;
+      for (std::size_t k = 0; k < M::n_outputs; ++k) ok = ok && y[k] == ctml::platform::flash_read(&V::expected_proba[i][k]);
+      same += ok;
+    }
+    target_puts("proba_exact ");
+    target_put_int(static_cast<long>(same));
+    target_putc('/');
+    target_put_int(static_cast<long>(n));
+    target_putc('\n');
+    return same == n;
+  } else {
+    return true;
+  }
+}
+
 template <class M>
 constexpr std::size_t arena_of() {
   if constexpr (requires { M::arena_bytes; }) return M::arena_bytes;
@@ -126,10 +165,12 @@ int main() {
     target_puts("\narena_bytes ");
     target_put_int(static_cast<long>(arena_of<model>()));
   }
-  target_puts("\nstack_peak ");
+  target_putc('\n');
+  const bool proba_ok = proba_runs<model, vectors>();
+  target_puts("stack_peak ");
   target_put_int(static_cast<long>(target_stack_peak()));
   target_putc('\n');
   // Voting classifiers and int8 networks must agree on every sample; boosted sums may differ within a tolerance.
   constexpr bool must_agree = votes<model> || exact<model>;
-  target_exit((!must_agree || agree == vectors::n_samples) && exact_outputs == vectors::n_samples ? 0 : 1);
+  target_exit((!must_agree || agree == vectors::n_samples) && exact_outputs == vectors::n_samples && proba_ok ? 0 : 1);
 }

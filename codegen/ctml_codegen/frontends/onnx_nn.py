@@ -18,7 +18,7 @@ from .torch_nn import _Builder
 
 SUPPORTED = ("Gemm", "MatMul (+ Add of a bias)", "Conv (group 1 or depthwise)", "BatchNormalization (after Conv/Gemm)",
              "Relu", "Clip(0, 6)", "Sigmoid", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool", "Add (residual, or a bias)",
-             "Flatten", "Reshape (to (batch, -1))", "Pad (all zero)", "Softmax (last)", "Dropout", "Identity",
+             "Flatten", "Reshape (to (batch, -1))", "Pad (all zero)", "Softmax (last, over channels)", "Dropout", "Identity",
              "constant shape arithmetic (Constant, Shape, Gather, Unsqueeze, Squeeze, Concat, Cast, Slice)")
 SHAPE_OPS = ("Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice")
 
@@ -339,8 +339,13 @@ def from_onnx(model) -> ir.Network:
             g.set(node, g.b.flatten(g.src(node)))
         elif op == "Reshape":
             g.set(node, _reshape(g, node))
-        elif op == "Softmax":
-            g.set(node, g.b.push(ir.Softmax(), g.src(node)))
+        elif op == "Softmax":   # opset 13 on: over `axis` (default -1); before: over the flattened axes from `axis` (1)
+            opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), default=13)
+            axis = int(_attrs(node).get("axis", -1 if opset >= 13 else 1))
+            h, w, _ = g.b.shapes[g.src(node)]
+            if opset < 13 and h * w > 1:
+                raise _unsupported(f"Softmax (opset {opset}) of a CHW tensor: it spans the flattened axes")
+            g.set(node, g.b.softmax(axis, g.src(node)))
         else:
             raise _unsupported(op)
     if len(g.outputs) != 1 or g.tensor.get(g.outputs[0]) != len(g.b.layers):

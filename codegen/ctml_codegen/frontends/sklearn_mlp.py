@@ -39,6 +39,7 @@ def from_sklearn_mlp(est) -> ir.Network:
         elif est.out_activation_ != "softmax":
             raise ConversionError(f"MLPClassifier output {est.out_activation_!r} is not supported (multi-label); "
                                   "supported: binary and multiclass")
+        layers.append(ir.Softmax())   # predict_proba: softmax(0, z) is scikit-learn's (1 - sigmoid(z), sigmoid(z))
         classes = tuple(est.classes_.tolist())
     params = f"hidden_layer_sizes={est.hidden_layer_sizes}, activation={est.activation!r}"
     return ir.Network((1, 1, est.coefs_[0].shape[0]), tuple(layers),

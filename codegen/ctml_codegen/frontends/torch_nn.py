@@ -14,7 +14,8 @@ from ..ir import Source
 
 SUPPORTED = ("Linear", "Conv2d (groups 1 or depthwise)", "BatchNorm1d/2d (after Linear/Conv2d)", "ReLU", "ReLU6",
              "Hardtanh(0, 6)", "Sigmoid", "Tanh", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d(1)", "Flatten", "Dropout", "Identity",
-             "Softmax (last)", "add (torch.fx: x + y, torch.add)", "relu/sigmoid/tanh/flatten functions (torch.fx)")
+             "Softmax (last, over channels)", "add (torch.fx: x + y, torch.add)",
+             "relu/sigmoid/tanh/flatten/softmax functions (torch.fx)")
 
 
 def _np(t) -> np.ndarray:
@@ -84,8 +85,15 @@ class _Builder:
         if isinstance(m, nn.Flatten):
             return self.flatten(src)
         if isinstance(m, nn.Softmax):
-            return self.push(ir.Softmax(), src)
+            return self.softmax(m.dim, src)
         raise _unsupported(name)
+
+    def softmax(self, dim, src: int) -> int:
+        """A softmax over the channels: dim 1 (N, C or N, C, H, W), or -1 of a vector."""
+        h, w, _ = self.shapes[src]
+        if not (dim in (1, -3) and h * w > 1 or dim in (1, -1, None) and h * w == 1):
+            raise _unsupported(f"Softmax(dim={dim}) of a {'vector' if h * w == 1 else 'CHW tensor'} (only over channels)")
+        return self.push(ir.Softmax(), src)
 
     def flatten(self, src: int) -> int:
         shp = self.shapes[src]
@@ -200,6 +208,9 @@ def _from_fx(model, b: _Builder) -> None:
             tensor[node] = b.push(ir.Activation("relu"), tensor[node.args[0]])
         elif node.op == "call_function" and node.target in (torch.sigmoid, torch.tanh):
             tensor[node] = b.push(ir.Activation(node.target.__name__), tensor[node.args[0]])
+        elif node.op == "call_function" and node.target in (torch.softmax, F.softmax):
+            tensor[node] = b.softmax(node.kwargs.get("dim", node.args[1] if len(node.args) > 1 else None),
+                                     tensor[node.args[0]])
         elif node.op == "call_function" and node.target is torch.flatten:
             tensor[node] = b.flatten(tensor[node.args[0]])
         elif node.op == "call_method" and node.target == "flatten":

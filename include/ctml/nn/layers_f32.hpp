@@ -173,6 +173,28 @@ struct squash_f32 {
       y[i] = Tanh ? 2.f * math::sigmoid(2.f * x[i]) - 1.f : math::sigmoid(x[i]);
   }
 };
+// Softmax over the channels, shifted by the largest value (exp of values <= 0 only). A final one
+// gives the network's probabilities() (network.hpp).
+template <class P>
+struct softmax_f32 {
+  using value_type = float;
+  static constexpr int extra_input = -1;
+  static constexpr bool is_softmax = true;
+  static constexpr std::size_t flash_bytes = 0;
+  static constexpr dims out_dims(dims in) noexcept { return in; }
+  static constexpr bool accepts(dims in) noexcept { return in.c >= 1; }
+  template <dims In, dims Out>
+  static constexpr void run(const float* x, const float*, float* y) noexcept {
+    for (std::size_t p = 0; p < In.h * In.w; ++p) {
+      const float* r = x + p * In.c;
+      float top = r[0], sum = 0.f;
+      for (std::size_t k = 1; k < In.c; ++k) top = r[k] > top ? r[k] : top;
+      for (std::size_t k = 0; k < In.c; ++k) sum += (y[p * In.c + k] = math::exp(r[k] - top));
+      for (std::size_t k = 0; k < In.c; ++k) y[p * In.c + k] /= sum;
+    }
+  }
+};
+
 template <class P>
 struct sigmoid_f32 : squash_f32<P, false> {};
 template <class P>

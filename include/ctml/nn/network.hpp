@@ -10,7 +10,8 @@
 // network input, t the output of layer t - 1), accepts(in[, other]), out_dims(in), flash_bytes,
 // and run<In, Out>(x, other, y). Adding a layer kind needs nothing in this file. A layer may also
 // declare in_place = true: its output is written over tensor extra_input (add_in_place), which the
-// planner then gives one buffer with it.
+// planner then gives one buffer with it. A last layer that declares is_softmax (softmax.hpp) gives
+// probabilities(); logits() and predict() stop before it.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -32,6 +33,15 @@ inline constexpr std::size_t call_frame_bytes = platform::is_avr ? 160 : (platfo
 namespace detail {
 template <class First, class...>
 struct first : First {};
+// The I-th type of a pack.
+template <std::size_t I, class First, class... Rest>
+struct nth {
+  using type = typename nth<I - 1, Rest...>::type;
+};
+template <class First, class... Rest>
+struct nth<0, First, Rest...> {
+  using type = First;
+};
 }  // namespace detail
 
 template <dims Input, class... Layers>
@@ -49,6 +59,20 @@ struct network {
 
  public:
   static constexpr std::array<bool, n_layers> in_place = {in_place_layer<Layers>()...};
+
+ private:
+  template <class L>
+  static constexpr bool softmax_layer() noexcept {
+    if constexpr (requires { L::is_softmax; }) return L::is_softmax;
+    else return false;
+  }
+  static constexpr std::array<bool, n_layers> softmax_at = {softmax_layer<Layers>()...};
+
+ public:
+  // A final softmax: probabilities() runs it; logits() and predict() run the layers before it.
+  static constexpr bool has_softmax = softmax_at[n_layers - 1];
+  static constexpr std::size_t n_logit_layers = n_layers - (has_softmax ? 1 : 0);
+  static_assert(n_logit_layers > 0, "ctml: a network of a softmax alone has no logits; put a layer before it");
   // The element type of every tensor: std::int8_t (quantized) or float (the float path).
   using value_type = typename detail::first<Layers...>::value_type;
   static_assert((std::is_same_v<typename Layers::value_type, value_type> && ...),
@@ -176,31 +200,55 @@ struct network {
   using input_type = std::array<value_type, n_features>;
   using logits_type = std::array<value_type, n_outputs>;
   using output_type = ::ctml::class_index_t<n_outputs>;
+  using proba_type = std::array<float, n_outputs>;
 
-  // The output tensor (int8 codes of the logits or values, or floats).
-  static constexpr logits_type logits(const input_type& x) noexcept {
-    std::array<value_type, plan.bytes> arena;  // every byte is written before it is read
-    infer(x.data(), arena.data(), std::make_index_sequence<n_layers>{});
-    logits_type y{};
-    for (std::size_t k = 0; k < n_outputs; ++k) y[k] = arena[plan.offset[n_layers] + k];
-    return y;
-  }
+  // The output tensor before a final softmax (int8 codes of the logits or values, or floats).
+  static constexpr logits_type logits(const input_type& x) noexcept { return run_to<n_logit_layers>(x); }
 
-  // The class: the index of the largest output, the first on ties (as numpy's argmax).
+  // The class: the index of the largest logit, the first on ties (as numpy's argmax).
   static constexpr output_type predict(const input_type& x) noexcept {
     const logits_type y = logits(x);
     return ::ctml::detail::argmax_first<output_type, n_outputs>(y);
   }
 
+  // The final softmax's output: int8 codes of probabilities (scale 1/256, zero point -128), or floats.
+  template <bool Softmax = has_softmax>
+  static constexpr logits_type probabilities(const input_type& x) noexcept {
+    static_assert(Softmax, "ctml: this network has no final softmax, so no probabilities; convert it with "
+                           "softmax=True (codegen: --softmax)");
+    return run_to<n_layers>(x);
+  }
+
+  // Class probabilities as floats: (code + 128) / 256 for int8 (sums to 1 within C / 512).
+  template <bool Softmax = has_softmax>
+  static constexpr proba_type predict_proba(const input_type& x) noexcept {
+    static_assert(Softmax, "ctml: this network has no final softmax, so no predict_proba; convert it with "
+                           "softmax=True (codegen: --softmax)");
+    const logits_type q = probabilities(x);
+    proba_type p{};
+    for (std::size_t k = 0; k < n_outputs; ++k)
+      p[k] = bit_exact ? static_cast<float>(static_cast<int>(q[k]) + 128) * (1.f / 256.f) : static_cast<float>(q[k]);
+    return p;
+  }
+
  private:
+  // Runs layers 0..L-1 and returns tensor L.
+  template <std::size_t L>
+  static constexpr logits_type run_to(const input_type& x) noexcept {
+    std::array<value_type, plan.bytes> arena;  // every byte is written before it is read
+    infer(x.data(), arena.data(), std::make_index_sequence<L>{});
+    logits_type y{};
+    for (std::size_t k = 0; k < n_outputs; ++k) y[k] = arena[plan.offset[L] + k];
+    return y;
+  }
   static constexpr const value_type* tensor(const value_type* input, const value_type* arena, int t) noexcept {
     return t < 0 ? nullptr : (t == 0 ? input : arena + plan.offset[static_cast<std::size_t>(t)]);
   }
   template <std::size_t... I>
   static constexpr void infer(const value_type* input, value_type* arena, std::index_sequence<I...>) noexcept {
-    (Layers::template run<shapes[I], shapes[I + 1]>(tensor(input, arena, static_cast<int>(I)),
-                                                     tensor(input, arena, Layers::extra_input),
-                                                     arena + plan.offset[I + 1]),
+    (detail::nth<I, Layers...>::type::template run<shapes[I], shapes[I + 1]>(
+         tensor(input, arena, static_cast<int>(I)), tensor(input, arena, detail::nth<I, Layers...>::type::extra_input),
+         arena + plan.offset[I + 1]),
      ...);
   }
 };

@@ -12,3 +12,4 @@
 #include "pool.hpp"
 #include "requantize.hpp"
 #include "shape.hpp"
+#include "softmax.hpp"
