@@ -32,6 +32,16 @@ def parse_out(path: Path) -> dict:
             "correct": val("correct"), "ram_bytes": val("ram_bytes"), "flash_bytes": val("flash_bytes")}
 
 
+def is_model_code(name: str) -> bool:
+    """ctml_infer, ctml_proba and functions of namespace ctml, as nm -C prints them (demangled, or
+    mangled where the demangler gives up on class-type template arguments). The firmware's own
+    helpers instantiated on a model type (proba_runs<ctml::...>, outputs_exact<...>) are not."""
+    if name.startswith("_Z"):
+        return name.startswith(("_ZN4ctml", "_Z10ctml_proba", "_ZNK4ctml"))
+    head = name.split("<", 1)[0].split("(", 1)[0].split()   # [return type,] qualified name
+    return bool(head) and (head[-1] in ("ctml_infer", "ctml_proba") or head[-1].startswith("ctml::"))
+
+
 def symbol_sizes(tool: str, elf: Path, model: str) -> tuple[int, int, int]:
     """(inference code bytes, model constant bytes) from nm: the code is ctml_infer and every
     function of ctml's (walks, votes); the data are the model's arrays in <model>_data. The
@@ -43,7 +53,7 @@ def symbol_sizes(tool: str, elf: Path, model: str) -> tuple[int, int, int]:
         if len(parts) < 4:
             continue
         size, name = int(parts[1], 16), parts[3]
-        if parts[2] in "TtWw" and (name == "ctml_infer" or "ctml::" in name or "4ctml" in name):
+        if parts[2] in "TtWw" and is_model_code(name):
             code += size
         elif name.startswith(f"ctml_models::{model}_data::"):
             data += size

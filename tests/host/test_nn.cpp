@@ -146,6 +146,18 @@ TEMPLATE_TEST_CASE("int8 softmax is within its documented bound of the exact sof
   CHECK(worst_saturated <= 1.0 + 1e-9);
 }
 
+TEST_CASE("the AVR softmax's nine-step division equals the 32-bit division", "[nn][softmax]") {
+  std::uint32_t state = 99;
+  auto next = [&] { return state = state * 1664525u + 1013904223u; };
+  for (int i = 0; i < 200000; ++i) {
+    const std::uint32_t d = 32768u + next() % (511u * 32768u - 32768u + 1u);  // S for 1..511 classes
+    const std::uint32_t n = (next() % 32769u) * 256u + d / 2;                 // 256 table[d] + S / 2
+    REQUIRE(ctml::nn::detail::quotient_below_512(n, d) == n / d);
+  }
+  STATIC_REQUIRE(ctml::nn::detail::quotient_below_512(32768u * 256u + 16384u, 32768u) == 256u);
+  STATIC_REQUIRE(ctml::nn::detail::quotient_below_512(0u, 511u * 32768u) == 0u);
+}
+
 TEST_CASE("the float path's softmax gives probabilities that sum to one", "[nn][float][softmax]") {
   using M = m::digits_mlp_float;
   using V = m::digits_mlp_float_vectors;

@@ -83,6 +83,12 @@ typedef struct {
 static state_t st;
 static uint64_t* profile; /* cycles per byte address inside regions, when --profile is given */
 
+/* The I/O address an `out A, Rr` instruction (1011 1AAr rrrr AAAA) writes, or -1. */
+enum { SPL_IO = 0x3d, SPH_IO = 0x3e };
+static int out_io_address(uint16_t op) {
+  return (op & 0xF800) == 0xB800 ? (int)(((op >> 5) & 0x30) | (op & 0x0F)) : -1;
+}
+
 static uint16_t sp_of(avr_t* avr) { return (uint16_t)(avr->data[SPL_ADDR] | (avr->data[SPH_ADDR] << 8)); }
 
 /* simavr's own messages go to stderr; an invalid opcode is also remembered as a crash. */
@@ -223,12 +229,20 @@ int main(int argc, char** argv) {
   int state = cpu_Running;
   int pc_out_of_flash = 0;
   if (profile_path) profile = calloc(avr->flashend + 1, sizeof *profile);
+  int sp_half_written = 0;  /* SPH written, SPL not yet: SP is in transit (see sp_transit) */
   for (;; ++st.step) {
     const avr_flashaddr_t pc = avr->pc; /* byte address */
     const uint64_t before = avr->cycle;
     st.start_cycle[st.step % HIST] = before;
+    const int io = pc + 1 <= avr->flashend ? out_io_address(avr->flash[pc] | (avr->flash[pc + 1] << 8)) : -1;
     state = avr_run(avr);
-    const uint16_t sp = sp_of(avr);
+    if (io == SPH_IO) sp_half_written = 1;
+    else if (io == SPL_IO) sp_half_written = 0;
+    /* While a frame is set up or torn down (`out SPH; out SREG; out SPL`, interrupts off) SP
+     * holds the new high byte and the old low byte for two instructions; nothing is pushed
+     * then, so that value is not stack use (it can be 255 bytes below the real SP). The last
+     * consistent SP stands for it. */
+    const uint16_t sp = sp_half_written ? st.sp_after[(st.step + HIST - 1) % HIST] : sp_of(avr);
     st.sp_after[st.step % HIST] = sp;
     if (sp < sp_min && sp != 0) sp_min = sp;
     if (st.open) {

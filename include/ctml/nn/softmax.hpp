@@ -23,9 +23,20 @@
 #include <cstdint>
 
 #include "../platform/flash.hpp"
+#include "../platform/target.hpp"
 #include "shape.hpp"
 
 namespace ctml::nn {
+
+namespace detail {
+// n / d when the quotient is below 512 and d < 2^24: nine restoring-division steps.
+constexpr std::uint32_t quotient_below_512(std::uint32_t n, std::uint32_t d) noexcept {
+  std::uint32_t q = 0, step = d << 8;
+  for (std::uint16_t bit = 256; bit != 0; bit >>= 1, step >>= 1)
+    if (n >= step) n -= step, q |= bit;
+  return q;
+}
+}  // namespace detail
 
 template <class P>
 struct softmax {
@@ -56,8 +67,19 @@ struct softmax {
     std::uint32_t sum = 0;  // >= 32768: the largest input contributes table[0]
     for (std::size_t k = 0; k < C; ++k) sum += exp_of(static_cast<std::uint8_t>(top - x[k]));
     for (std::size_t k = 0; k < C; ++k) {
-      const std::uint32_t q = ((exp_of(static_cast<std::uint8_t>(top - x[k])) << 8) + sum / 2) / sum;
+      const std::uint32_t q = quotient<C>((exp_of(static_cast<std::uint8_t>(top - x[k])) << 8) + sum / 2, sum);
       y[k] = static_cast<std::int8_t>(q > 255u ? 127 : static_cast<int>(q) - 128);
+    }
+  }
+  // n / d for a quotient below 512 (n <= 2^23 + d / 2 and d >= 2^15). AVR has no divider: a
+  // 32-bit division is a 32-step library loop (~600 cycles), so there the nine quotient bits
+  // are found directly (d << 8 fits 32 bits while C <= 511). The same quotient either way.
+  template <std::size_t C>
+  static constexpr std::uint32_t quotient(std::uint32_t n, std::uint32_t d) noexcept {
+    if constexpr (platform::is_avr && C <= 511) {
+      return detail::quotient_below_512(n, d);
+    } else {
+      return n / d;
     }
   }
 };
