@@ -78,7 +78,10 @@ def arena_bytes(shapes: list, layers) -> int:
     of the network codegen emits for these normalized layers: Conv/Dense + Add pairs fused in place
     (nn_fuse), the fused output sharing its shortcut's buffer."""
     from . import nn_fuse
-    layers, kept = nn_fuse.fuse(list(layers))
+    layers = list(layers)
+    if layers and isinstance(getattr(layers[-1], "layer", layers[-1]), ir.Softmax):
+        layers = layers[:-1]   # a final softmax writes outside the arena (network.hpp: probabilities)
+    layers, kept = nn_fuse.fuse(layers)
     shapes = [shapes[t] for t in kept]
     n = len(layers)
     last = list(range(n)) + [n]
@@ -140,7 +143,7 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
     shapes = ir.shapes(net)
     arena = arena_bytes(shapes, net.layers)
     budget = ram_budget if ram_budget is not None else TARGET_RAM[target]
-    out_bytes = int(np.prod(shapes[-1]))   # the output copy logits() returns
+    out_bytes = int(np.prod(shapes[-1])) * (2 if ir.ends_in_softmax(net) else 1)   # the copies logits()/probabilities() return
     if budget is not None and arena + out_bytes + CALL_FRAME[target] > budget:
         raise ConversionError(f"network {name} needs {arena} B of activations + {out_bytes} B of output + "
                               f"{CALL_FRAME[target]} B of call frame "

@@ -209,7 +209,7 @@ TEST_CASE("the arena plan reuses dead activations and ram_bytes is the arena, th
   STATIC_REQUIRE(cnn::output_dims == ctml::nn::vec(10));
   STATIC_REQUIRE(cnn::arena_bytes == 512 + 128);  // the 4x4x16 map reuses the first 512 bytes
   STATIC_REQUIRE(cnn::plan.offset[3] == 0);
-  STATIC_REQUIRE(cnn::ram_bytes == cnn::arena_bytes + 10 + ctml::nn::call_frame_bytes);  // + the 10 outputs
+  STATIC_REQUIRE(cnn::ram_bytes == cnn::arena_bytes + 2 * 10 + ctml::nn::call_frame_bytes);  // + the logits and probabilities returned
   using res = m::digits_residual;  // the skip tensor stays alive across the depthwise layer
   STATIC_REQUIRE(res::arena_bytes == 3 * 256);
   STATIC_REQUIRE(m::digits_mlp::arena_bytes == 32 + 10);  // the softmax's 10 outputs reuse the hidden layer's bytes

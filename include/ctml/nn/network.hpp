@@ -163,7 +163,7 @@ struct network {
     std::array<bool, n_layers + 1> placed{};
     for (std::size_t k = 0; k < n_layers; ++k) {
       const std::size_t t = order[k], size = shapes[t].size();
-      if (root[t] != t) continue;
+      if (root[t] != t || t > n_logit_layers) continue;  // a final softmax writes outside the arena
       auto alive_with = [&](std::size_t u) { return placed[u] && u - 1 <= last[t] && t - 1 <= last[u]; };
       auto clashes = [&](std::size_t at) {
         for (std::size_t u = 1; u <= n_layers; ++u)
@@ -191,10 +191,12 @@ struct network {
   static constexpr std::size_t n_outputs = output_dims.size();
   static constexpr std::size_t n_classes = n_outputs;
   static constexpr bool bit_exact = std::is_integral_v<value_type>;  // integers: the same answer on every target
-  // Activations: exactly the planned arena. RAM: the arena, the output copy logits() returns (an
-  // autoencoder's is 640 bytes) and one call frame of the kernels.
+  // Activations: exactly the planned arena (the tensors up to the logits). RAM: the arena, the
+  // output copy logits() returns (an autoencoder's is 640 bytes), with a final softmax the copy
+  // probabilities() returns, and one call frame of the kernels.
   static constexpr std::size_t arena_bytes = plan.bytes * sizeof(value_type);
-  static constexpr std::size_t ram_bytes = arena_bytes + output_dims.size() * sizeof(value_type) + call_frame_bytes;
+  static constexpr std::size_t ram_bytes =
+      arena_bytes + (has_softmax ? 2 : 1) * output_dims.size() * sizeof(value_type) + call_frame_bytes;
   static constexpr std::size_t flash_bytes = (std::size_t{0} + ... + Layers::flash_bytes);
 
   using input_type = std::array<value_type, n_features>;
@@ -203,7 +205,13 @@ struct network {
   using proba_type = std::array<float, n_outputs>;
 
   // The output tensor before a final softmax (int8 codes of the logits or values, or floats).
-  static constexpr logits_type logits(const input_type& x) noexcept { return run_to<n_logit_layers>(x); }
+  static constexpr logits_type logits(const input_type& x) noexcept {
+    std::array<value_type, plan.bytes> arena;  // every byte is written before it is read
+    infer(x.data(), arena.data(), std::make_index_sequence<n_logit_layers>{});
+    logits_type y{};
+    for (std::size_t k = 0; k < n_outputs; ++k) y[k] = arena[plan.offset[n_logit_layers] + k];
+    return y;
+  }
 
   // The class: the index of the largest logit, the first on ties (as numpy's argmax).
   static constexpr output_type predict(const input_type& x) noexcept {
@@ -216,7 +224,12 @@ struct network {
   static constexpr logits_type probabilities(const input_type& x) noexcept {
     static_assert(Softmax, "ctml: this network has no final softmax, so no probabilities; convert it with "
                            "softmax=True (codegen: --softmax)");
-    return run_to<n_layers>(x);
+    // The softmax runs on the logits' copy, after the arena is gone: the layers before it keep a
+    // single caller (logits), so the compiler treats predict's code as if there were no softmax.
+    const logits_type z = logits(x);
+    logits_type y{};
+    detail::nth<n_layers - 1, Layers...>::type::template run<output_dims, output_dims>(z.data(), nullptr, y.data());
+    return y;
   }
 
   // Class probabilities as floats: (code + 128) / 256 for int8 (sums to 1 within C / 512).
@@ -232,15 +245,6 @@ struct network {
   }
 
  private:
-  // Runs layers 0..L-1 and returns tensor L.
-  template <std::size_t L>
-  static constexpr logits_type run_to(const input_type& x) noexcept {
-    std::array<value_type, plan.bytes> arena;  // every byte is written before it is read
-    infer(x.data(), arena.data(), std::make_index_sequence<L>{});
-    logits_type y{};
-    for (std::size_t k = 0; k < n_outputs; ++k) y[k] = arena[plan.offset[L] + k];
-    return y;
-  }
   static constexpr const value_type* tensor(const value_type* input, const value_type* arena, int t) noexcept {
     return t < 0 ? nullptr : (t == 0 ? input : arena + plan.offset[static_cast<std::size_t>(t)]);
   }
