@@ -5,6 +5,10 @@
 #pragma once
 #include <cstdint>
 #include <limits>
+#include <type_traits>
+
+#include "../platform/multiply.hpp"
+#include "../platform/target.hpp"
 
 namespace ctml::nn {
 
@@ -27,15 +31,50 @@ constexpr std::int32_t rounding_divide_by_pot(std::int32_t x, int exponent) noex
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-// TFLite's MultiplyByQuantizedMultiplier. One deliberate difference: a left shift (shift > 0)
-// saturates to int32 instead of overflowing, so no input is undefined behaviour.
-constexpr std::int32_t multiply_by_quantized_multiplier(std::int32_t x, std::int32_t multiplier, int shift) noexcept {
-  std::int32_t shifted = x;
-  if (shift > 0) {  // shift <= 30 (codegen)
-    constexpr std::int32_t lo = std::numeric_limits<std::int32_t>::min(), hi = std::numeric_limits<std::int32_t>::max();
-    shifted = x > (hi >> shift) ? hi : (x < (lo >> shift) ? lo : static_cast<std::int32_t>(static_cast<std::uint32_t>(x) << shift));
-  }
+namespace detail {
+// ctml's one deliberate difference from TFLite's MultiplyByQuantizedMultiplier: a left shift
+// (shift > 0) saturates to int32 instead of overflowing, so no input is undefined behaviour.
+constexpr std::int32_t saturating_left_shift(std::int32_t x, int shift) noexcept {  // shift in [1, 30] (codegen)
+  constexpr std::int32_t lo = std::numeric_limits<std::int32_t>::min(), hi = std::numeric_limits<std::int32_t>::max();
+  return x > (hi >> shift) ? hi : (x < (lo >> shift) ? lo : static_cast<std::int32_t>(static_cast<std::uint32_t>(x) << shift));
+}
+
+// TFLite's form: the high mul on a 64-bit product, then the rounding division.
+constexpr std::int32_t multiply_by_quantized_multiplier_gemmlowp(std::int32_t x, std::int32_t multiplier, int shift) noexcept {
+  const std::int32_t shifted = shift > 0 ? saturating_left_shift(x, shift) : x;
   return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(shifted, multiplier), shift > 0 ? 0 : -shift);
+}
+
+// The same value as one product of magnitudes (platform::mul_round_shift: on AVR hardware 8 x 8
+// products, no 64-bit arithmetic); tests/host/test_nn.cpp and tests/target/requantize_firmware.cpp
+// check it against the gemmlowp form.
+constexpr std::int32_t multiply_by_quantized_multiplier_split(std::int32_t x, std::int32_t multiplier, int shift) noexcept {
+  if (shift > 0) return platform::mul_round_shift(saturating_left_shift(x, shift), multiplier, 0);
+  return platform::mul_round_shift(x, multiplier, static_cast<std::uint8_t>(-shift));
+}
+
+// On AVR each kernel calls these once per output. Apart, so that the product's function is its asm
+// alone: with the left shift's loops beside it clang kept a stack frame and saved 18 registers.
+[[gnu::noinline]] inline std::int32_t mul_round_shift_call(std::int32_t x, std::int32_t multiplier, std::uint8_t e) noexcept {
+  return platform::mul_round_shift(x, multiplier, e);
+}
+[[gnu::noinline]] inline std::int32_t saturating_left_shift_call(std::int32_t x, int shift) noexcept {
+  return saturating_left_shift(x, shift);
+}
+}  // namespace detail
+
+// TFLite's MultiplyByQuantizedMultiplier (x * multiplier * 2^shift, rounded twice as gemmlowp
+// rounds; shift in [-31, 30]), a left shift saturating (see detail::saturating_left_shift). On AVR
+// at run time the split form, which gives the same int32 for every input; elsewhere, and in
+// constant expressions, the gemmlowp form.
+constexpr std::int32_t multiply_by_quantized_multiplier(std::int32_t x, std::int32_t multiplier, int shift) noexcept {
+  if constexpr (platform::is_avr) {
+    if (!std::is_constant_evaluated()) {
+      if (shift > 0) return detail::mul_round_shift_call(detail::saturating_left_shift_call(x, shift), multiplier, 0);
+      return detail::mul_round_shift_call(x, multiplier, static_cast<std::uint8_t>(-shift));
+    }
+  }
+  return detail::multiply_by_quantized_multiplier_gemmlowp(x, multiplier, shift);
 }
 
 // The requantized accumulator as an int8 activation: + output zero point, clamped to the fused
