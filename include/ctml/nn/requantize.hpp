@@ -53,13 +53,19 @@ constexpr std::int32_t multiply_by_quantized_multiplier_split(std::int32_t x, st
   return platform::mul_round_shift(x, multiplier, static_cast<std::uint8_t>(-shift));
 }
 
-// On AVR each kernel calls these once per output. Apart, so that the product's function is its asm
-// alone: with the left shift's loops beside it clang kept a stack frame and saved 18 registers.
-[[gnu::noinline]] inline std::int32_t mul_round_shift_call(std::int32_t x, std::int32_t multiplier, std::uint8_t e) noexcept {
-  return platform::mul_round_shift(x, multiplier, e);
-}
 [[gnu::noinline]] inline std::int32_t saturating_left_shift_call(std::int32_t x, int shift) noexcept {
   return saturating_left_shift(x, shift);
+}
+
+// On AVR each kernel calls this once per output. The left shift is a call of its own: with its
+// loops beside the asm clang kept a stack frame and saved 18 registers.
+[[gnu::noinline]] inline std::int32_t multiply_by_quantized_multiplier_call(std::int32_t x, std::int32_t multiplier, int shift) noexcept {
+  auto e = static_cast<std::uint8_t>(-shift);
+  if (shift > 0) {
+    x = saturating_left_shift_call(x, shift);
+    e = 0;
+  }
+  return platform::mul_round_shift(x, multiplier, e);
 }
 }  // namespace detail
 
@@ -70,8 +76,7 @@ constexpr std::int32_t multiply_by_quantized_multiplier_split(std::int32_t x, st
 constexpr std::int32_t multiply_by_quantized_multiplier(std::int32_t x, std::int32_t multiplier, int shift) noexcept {
   if constexpr (platform::is_avr) {
     if (!std::is_constant_evaluated()) {
-      if (shift > 0) return detail::mul_round_shift_call(detail::saturating_left_shift_call(x, shift), multiplier, 0);
-      return detail::mul_round_shift_call(x, multiplier, static_cast<std::uint8_t>(-shift));
+      return detail::multiply_by_quantized_multiplier_call(x, multiplier, shift);
     }
   }
   return detail::multiply_by_quantized_multiplier_gemmlowp(x, multiplier, shift);

@@ -123,7 +123,8 @@ constexpr std::int32_t mul_round_shift_portable(std::int32_t x, std::int32_t m, 
   std::uint16_t p0, p1, p2, p3;  // product bytes 0-1, 2-3, 4-5, 6-7; the result ends in bytes 4-7
   std::uint8_t zero, sign, t;
   // The four squares x_i*m_i fill the even byte pairs without overlap; each of the twelve cross
-  // products x_i*m_j is then added at byte i + j, its carry rippled up to byte 7.
+  // products x_i*m_j is then added at byte i + j, its carry rippled up to byte 7 (in any order:
+  // the sum is the product, below 2^64, whatever the order).
 #define CTML_MUL_ADD1(a, b) "mul " a ", " b "\n\tadd %B[p0], r0\n\tadc %A[p1], r1\n\tadc %B[p1], %[z]\n\tadc %A[p2], %[z]\n\tadc %B[p2], %[z]\n\tadc %A[p3], %[z]\n\tadc %B[p3], %[z]\n\t"
 #define CTML_MUL_ADD2(a, b) "mul " a ", " b "\n\tadd %A[p1], r0\n\tadc %B[p1], r1\n\tadc %A[p2], %[z]\n\tadc %B[p2], %[z]\n\tadc %A[p3], %[z]\n\tadc %B[p3], %[z]\n\t"
 #define CTML_MUL_ADD3(a, b) "mul " a ", " b "\n\tadd %B[p1], r0\n\tadc %A[p2], r1\n\tadc %B[p2], %[z]\n\tadc %A[p3], %[z]\n\tadc %B[p3], %[z]\n\t"
@@ -136,14 +137,16 @@ constexpr std::int32_t mul_round_shift_portable(std::int32_t x, std::int32_t m, 
       "sbrs %B[mh], 7\n\trjmp 2f\n\t" CTML_NEGATE("[ml]", "[mh]") "\n2:\n\t"
       "mul %A[xl], %A[ml]\n\tmovw %A[p0], r0\n\t"
       "mul %B[xl], %B[ml]\n\tmovw %A[p1], r0\n\t"
-      "mul %A[xh], %A[mh]\n\tmovw %A[p2], r0\n\t"
+      // |x| < 2^16 (most accumulators): the eight products of x's bytes 2 and 3 are 0.
+      "cp %A[xh], %[z]\n\tcpc %B[xh], %[z]\n\tbrne 11f\n\t"
+      "clr %A[p2]\n\tclr %B[p2]\n\tmovw %A[p3], %A[p2]\n\trjmp 12f\n"
+      "11:\n\tmul %A[xh], %A[mh]\n\tmovw %A[p2], r0\n\t"
       "mul %B[xh], %B[mh]\n\tmovw %A[p3], r0\n\t"
-      CTML_MUL_ADD1("%A[xl]", "%B[ml]") CTML_MUL_ADD1("%B[xl]", "%A[ml]")
-      CTML_MUL_ADD2("%A[xl]", "%A[mh]") CTML_MUL_ADD2("%A[xh]", "%A[ml]")
-      CTML_MUL_ADD3("%A[xl]", "%B[mh]") CTML_MUL_ADD3("%B[xh]", "%A[ml]")
-      CTML_MUL_ADD3("%B[xl]", "%A[mh]") CTML_MUL_ADD3("%A[xh]", "%B[ml]")
-      CTML_MUL_ADD4("%B[xl]", "%B[mh]") CTML_MUL_ADD4("%B[xh]", "%B[ml]")
-      CTML_MUL_ADD5("%A[xh]", "%B[mh]") CTML_MUL_ADD5("%B[xh]", "%A[mh]")
+      CTML_MUL_ADD2("%A[xh]", "%A[ml]") CTML_MUL_ADD3("%B[xh]", "%A[ml]") CTML_MUL_ADD3("%A[xh]", "%B[ml]")
+      CTML_MUL_ADD4("%B[xh]", "%B[ml]") CTML_MUL_ADD5("%A[xh]", "%B[mh]") CTML_MUL_ADD5("%B[xh]", "%A[mh]")
+      "\n12:\n\t"
+      CTML_MUL_ADD1("%A[xl]", "%B[ml]") CTML_MUL_ADD1("%B[xl]", "%A[ml]") CTML_MUL_ADD2("%A[xl]", "%A[mh]")
+      CTML_MUL_ADD3("%A[xl]", "%B[mh]") CTML_MUL_ADD3("%B[xl]", "%A[mh]") CTML_MUL_ADD4("%B[xl]", "%B[mh]")
       // + 2^30 - [negative]: bytes 0-2 get 0xff or 0, byte 3 0x3f or 0x40; then Q = bits 31..62, bytes 4-7.
       "mov %[t], %[s]\n\tlsl %[t]\n\tsbc %[t], %[t]\n\tmov %A[xl], %[t]\n\tsubi %[t], 0xc0\n\t"
       "add %A[p0], %A[xl]\n\tadc %B[p0], %A[xl]\n\tadc %A[p1], %A[xl]\n\tadc %B[p1], %[t]\n\t"
