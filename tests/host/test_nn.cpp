@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <random>
 #include <type_traits>
 #include <utility>
 
@@ -201,6 +202,34 @@ TEST_CASE("requantization rounds as TFLite's gemmlowp does", "[nn]") {
       CHECK(std::fabs(multiply_by_quantized_multiplier(x, mult, s) - exact) <= 1.0);  // two roundings: at most 1/2 + 1/2^(k+1)
     }
   }
+}
+
+TEST_CASE("the split requantization product (AVR's run-time form) equals gemmlowp's for every kind of input", "[nn]") {
+  using ctml::nn::detail::multiply_by_quantized_multiplier_split;  // against the gemmlowp form (the host's)
+  constexpr auto lo = std::numeric_limits<std::int32_t>::min(), hi = std::numeric_limits<std::int32_t>::max();
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_split(lo, lo, 0) == hi);  // the high mul's saturation
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_split(lo, lo, -1) == 1 << 30);
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_split(-1, 1 << 30, 0) == 0);   // -0.5 -> 0
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_split(-3, 1 << 30, 0) == -1);  // -1.5 -> -1
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_split(-10, 1 << 30, -1) == -3);  // -5 / 2 -> -3
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_split(lo, hi, -31) == -1);
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_split(hi, 1 << 30, 4) == 1 << 30);
+  std::mt19937_64 rng(7);
+  long mismatches = 0;
+  const auto check = [&](std::int32_t x, std::int32_t m, int s) {
+    mismatches += multiply_by_quantized_multiplier_split(x, m, s) != ctml::nn::multiply_by_quantized_multiplier(x, m, s);
+  };
+  for (int s = -31; s <= 30; ++s)
+    for (std::int32_t x : {lo, lo + 1, -(1 << 30), -65536, -255, -1, 0, 1, 255, 65535, 1 << 30, hi - 1, hi})
+      for (std::int32_t m : {lo, lo + 1, -(1 << 30), -1, 0, 1, 12345, 1 << 30, (1 << 30) + 1, hi}) check(x, m, s);
+  for (int i = 0; i < 2'000'000; ++i) {
+    const std::uint64_t r = rng();
+    const auto x = static_cast<std::int32_t>(r) >> (r >> 59);  // every magnitude
+    const auto m = (i & 7) ? static_cast<std::int32_t>((1u << 30) | (static_cast<std::uint32_t>(r >> 32) >> 2))
+                           : static_cast<std::int32_t>(r >> 32);
+    check(x, m, static_cast<int>((r >> 40) % 62) - 31);
+  }
+  CHECK(mismatches == 0);
 }
 
 TEST_CASE("the arena plan reuses dead activations and ram_bytes is the arena, the output and one call frame", "[nn]") {
