@@ -122,6 +122,10 @@ def svm_models():
     yield "iris_nusvc_sigmoid_int", make_pipeline(StandardScaler(), svm.NuSVC(kernel="sigmoid", nu=0.3, gamma=0.1, coef0=-0.5)), ir, {"feature_bits": 16}
     yield "diabetes_nusvr_linear", make_pipeline(StandardScaler(), svm.NuSVR(kernel="linear", nu=0.2, C=10.0)), (rg[0], rg[1], rg[2], None), {"feature_bits": 0}
     yield "breast_cancer_rbf_svc", make_pipeline(StandardScaler(), svm.SVC(kernel="rbf", C=10.0)), bc, {"feature_bits": 16}
+    # probability=True: libsvm's Platt scaling and pairwise coupling (predict_proba).
+    yield "iris_svc_proba", svm.SVC(kernel="rbf", probability=True, random_state=0), ir, {"feature_bits": 16}
+    yield "iris_svc_proba_float", svm.SVC(kernel="rbf", probability=True, random_state=0), ir, {"feature_bits": 0}
+    yield "breast_cancer_svc_proba", make_pipeline(StandardScaler(), svm.SVC(kernel="rbf", C=10.0, probability=True, random_state=0)), bc, {"feature_bits": 16}
     yield "diabetes_svr", make_pipeline(StandardScaler(), svm.SVR(kernel="rbf", C=100.0, epsilon=30.0)), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
     yield "breast_cancer_ocsvm", make_pipeline(StandardScaler(), svm.OneClassSVM(nu=0.05, gamma=0.01)), (bc[0], bc[1], None, None), {"feature_bits": 16}
     yield "breast_cancer_rvc", make_pipeline(StandardScaler(), RVC(kernel="rbf", gamma=0.02)), bc, {"feature_bits": 16}

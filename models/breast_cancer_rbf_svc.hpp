@@ -125,6 +125,7 @@ struct breast_cancer_rbf_svc_spec {
   static constexpr std::uint32_t t_mul = 16954;
   static constexpr float out_scale = 2.3927387e-07f;
   static constexpr bool ovr_shape = true;
+  static constexpr bool has_probability = false;
   static constexpr bool has_scaling = false;
   static constexpr const auto& sv = breast_cancer_rbf_svc_data::sv;
   static constexpr const auto& coef = breast_cancer_rbf_svc_data::coef;

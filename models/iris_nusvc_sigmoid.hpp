@@ -97,6 +97,7 @@ struct iris_nusvc_sigmoid_spec {
   static constexpr int degree = 3;
   static constexpr std::array<std::size_t, 3> n_support = {13, 23, 15};
   static constexpr bool ovr_shape = true;
+  static constexpr bool has_probability = false;
   static constexpr bool has_scaling = true;
   static constexpr const auto& sv = iris_nusvc_sigmoid_data::sv;
   static constexpr const auto& coef = iris_nusvc_sigmoid_data::coef;

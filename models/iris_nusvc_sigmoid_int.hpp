@@ -63,6 +63,7 @@ struct iris_nusvc_sigmoid_int_spec {
   static constexpr float out_scale = 1.2579767e-07f;
   static constexpr std::int32_t coef0_q12 = -2048;
   static constexpr bool ovr_shape = true;
+  static constexpr bool has_probability = false;
   static constexpr bool has_scaling = false;
   static constexpr const auto& sv = iris_nusvc_sigmoid_int_data::sv;
   static constexpr const auto& coef = iris_nusvc_sigmoid_int_data::coef;

@@ -63,6 +63,7 @@ struct iris_svc_float_spec {
   static constexpr int degree = 3;
   static constexpr std::array<std::size_t, 3> n_support = {6, 23, 19};
   static constexpr bool ovr_shape = true;
+  static constexpr bool has_probability = false;
   static constexpr bool has_scaling = false;
   static constexpr const auto& sv = iris_svc_float_data::sv;
   static constexpr const auto& coef = iris_svc_float_data::coef;

@@ -53,6 +53,7 @@ struct iris_svc_int8_spec {
   static constexpr std::uint32_t t_mul = 27462;
   static constexpr float out_scale = 3.6379248e-08f;
   static constexpr bool ovr_shape = true;
+  static constexpr bool has_probability = false;
   static constexpr bool has_scaling = false;
   static constexpr const auto& sv = iris_svc_int8_data::sv;
   static constexpr const auto& coef = iris_svc_int8_data::coef;

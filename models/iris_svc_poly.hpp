@@ -92,6 +92,7 @@ struct iris_svc_poly_spec {
   static constexpr int degree = 3;
   static constexpr std::array<std::size_t, 3> n_support = {5, 22, 19};
   static constexpr bool ovr_shape = false;
+  static constexpr bool has_probability = false;
   static constexpr bool has_scaling = true;
   static constexpr const auto& sv = iris_svc_poly_data::sv;
   static constexpr const auto& coef = iris_svc_poly_data::coef;

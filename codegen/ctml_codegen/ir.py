@@ -106,6 +106,8 @@ class KernelMachine:
     classes: tuple = ()
     ovr_shape: bool = True                       # SVC decision_function_shape == 'ovr'
     score_offset: float = 0.0                    # OneClassSVM: score_samples = decision + offset
+    prob_a: tuple = ()                           # SVC(probability=True): libsvm's Platt sigmoid per pair,
+    prob_b: tuple = ()                           # P(i over j) = 1 / (1 + exp(A d + B))
 
     @property
     def n_features(self) -> int:

@@ -134,3 +134,60 @@ def test_a_large_model_over_the_avr_budget_names_the_figures(tmp_path):
     with pytest.raises(ConversionError, match=r"needs about \d+ B of flash on avr"):
         convert(est, "big", tmp_path, target="avr", layout="unrolled")
     assert not list(tmp_path.iterdir())
+
+
+def _platt_probability(km, d_pairs):
+    """libsvm's svm_predict_probability in numpy (float64), from the IR's Platt parameters."""
+    k = len(km.classes)
+    f = d_pairs * np.asarray(km.prob_a) + np.asarray(km.prob_b)
+    s = np.clip(np.where(f >= 0, np.exp(-np.abs(f)) / (1 + np.exp(-np.abs(f))), 1 / (1 + np.exp(-np.abs(f)))), 1e-7, 1 - 1e-7)
+    out = []
+    for row in s:
+        r = np.zeros((k, k))
+        p = 0
+        for i in range(k):
+            for j in range(i + 1, k):
+                r[i, j], r[j, i] = row[p], 1 - row[p]
+                p += 1
+        Q = -r.T * r
+        np.fill_diagonal(Q, (r ** 2).sum(axis=0))
+        pr = np.full(k, 1 / k)
+        for _ in range(max(100, k)):
+            Qp = Q @ pr
+            pQp = pr @ Qp
+            if np.max(np.abs(Qp - pQp)) < 0.005 / k:
+                break
+            for t in range(k):
+                diff = (-Qp[t] + pQp) / Q[t, t]
+                pr[t] += diff
+                pQp = (pQp + diff * (diff * Q[t, t] + 2 * Qp[t])) / (1 + diff) ** 2
+                Qp = (Qp + diff * Q[t]) / (1 + diff)
+                pr /= 1 + diff
+        out.append(pr)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("data", ["iris", "breast_cancer"])
+def test_platt_parameters_reproduce_scikit_learn_predict_proba(data):
+    """The IR carries what predict_proba needs: libsvm's rule on its pairwise values gives scikit-learn's
+    answer (the C++ in include/ctml/svm/svc.hpp is the same rule)."""
+    X, y = getattr(datasets, f"load_{data}")(return_X_y=True)
+    est = svm.SVC(probability=True, random_state=0).fit(X, y)
+    km = from_sklearn(est)
+    assert len(km.prob_a) == len(km.prob_b) == len(km.classes) * (len(km.classes) - 1) // 2
+    if len(km.classes) == 2:   # scikit-learn's libsvm couples two classes too (newer libsvm returns r[0][1])
+        d = -est.decision_function(X[:40]).reshape(-1, 1)   # scikit-learn flips libsvm's sign when binary
+    else:
+        est.decision_function_shape = "ovo"
+        d = est.decision_function(X[:40])
+    np.testing.assert_allclose(_platt_probability(km, d), est.predict_proba(X[:40]), atol=1e-6)
+    assert not from_sklearn(svm.SVC().fit(X, y)).prob_a
+
+
+def test_non_finite_platt_parameters_are_refused(tmp_path):
+    Xtr, _, ytr, _ = iris()
+    est = svm.SVC(probability=True, random_state=0).fit(Xtr, ytr)
+    est._probA = np.array([np.nan, 1.0, 1.0])
+    with pytest.raises(ConversionError, match="probability calibration"):
+        convert(est, "bad", tmp_path)
+    assert not list(tmp_path.iterdir())

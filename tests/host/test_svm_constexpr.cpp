@@ -10,6 +10,8 @@
 #include "breast_cancer_rvc_vectors.hpp"
 #include "conformance.hpp"
 #include "diabetes_rvr.hpp"
+#include "iris_svc_proba_float.hpp"
+#include "iris_svc_proba_float_vectors.hpp"
 #include "diabetes_rvr_vectors.hpp"
 #include "diabetes_svr.hpp"
 #include "diabetes_svr_vectors.hpp"
@@ -50,5 +52,17 @@ static_assert(values_within<m::diabetes_rvr_t<unrolled>, m::diabetes_rvr_vectors
               "constexpr RVR is off ctml_codegen.rvm by more than 0.5");
 static_assert(m::iris_svc_t<unrolled>::flash_bytes == 0 && m::iris_svc_t<table>::flash_bytes > 0,
               "the unrolled layout keeps no table in flash");
+
+// predict_proba (Platt scaling and libsvm's coupling iteration) as a constant expression.
+template <std::size_t I>
+constexpr bool proba_matches() {
+  using M = m::iris_svc_proba_float;
+  using V = m::iris_svc_proba_float_vectors;
+  const auto p = M::predict_proba(ctml_test::row<M>(V::inputs[I]));
+  for (std::size_t k = 0; k < M::n_classes; ++k)
+    if (p[k] - V::expected_proba[I][k] > 1e-4f || V::expected_proba[I][k] - p[k] > 1e-4f) return false;
+  return true;
+}
+static_assert(proba_matches<0>() && proba_matches<1>() && proba_matches<2>(), "constexpr SVC predict_proba is off scikit-learn");
 
 TEST_CASE("kernel machines predict at compile time (the static_asserts above)", "[svm][constexpr]") { SUCCEED(); }

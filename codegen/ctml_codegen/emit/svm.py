@@ -135,6 +135,7 @@ def footprint(lw: Lowered, target: str, call_frame: int) -> dict:
     data = lw.sv.size * fsize + lw.coef.size * (4 if lw.fmap.is_float else 2) + lw.n_outputs * 4
     if lw.scaling is not None:
         data += 8 * km.n_features
+    data += 4 * (len(km.prob_a) + len(km.prob_b))   # stays in flash in both layouts
     per_term = 24 if target == "avr" else 12
     code = km.n_sv * (km.n_features + lw.n_outputs) * per_term
     ram = 4 * lw.n_outputs + (len(km.n_support) if km.kind == "ovo" else 0)
@@ -168,6 +169,8 @@ def header(lw: Lowered, name: str) -> str:
             ]
     if km.classes:
         info.append(f"Classes (predict returns the index): {_class_list(km.classes)}.")
+    if km.prob_a:
+        info.append("probability=True: predict_proba is libsvm's (pairwise Platt sigmoids, then Wu-Lin-Weng coupling).")
     if lw.scaling is not None:
         info.append("The Pipeline's scaling z = (x - in_offset) * in_scale runs on the device (float path).")
     if lw.folded_scaling:
@@ -183,6 +186,10 @@ def header(lw: Lowered, name: str) -> str:
     if lw.scaling is not None:
         lines += [f"CTML_FLASH inline constexpr float in_offset[{km.n_features}] = {{", wrap([f32(v) for v in lw.scaling.offset]), "};",
                   f"CTML_FLASH inline constexpr float in_scale[{km.n_features}] = {{", wrap([f32(v) for v in lw.scaling.scale]), "};"]
+    if km.prob_a:
+        lines += [f"// probability=True: libsvm's Platt sigmoid per class pair, P(i over j) = 1 / (1 + exp(A d + B)).",
+                  f"CTML_FLASH inline constexpr float prob_a[{len(km.prob_a)}] = {{", wrap([f32(v) for v in km.prob_a]), "};",
+                  f"CTML_FLASH inline constexpr float prob_b[{len(km.prob_b)}] = {{", wrap([f32(v) for v in km.prob_b]), "};"]
     lines += ["", f"}}  // namespace ctml_models::{data_ns}", "", "namespace ctml_models {", ""]
     spec = [f"struct {name}_spec {{",
             f"  using feature_type = {ftype};",
@@ -203,6 +210,10 @@ def header(lw: Lowered, name: str) -> str:
             spec.append(f"  static constexpr std::int32_t coef0_q12 = {lw.coef0_q12};")
     if km.kind == "ovo":
         spec.append(f"  static constexpr bool ovr_shape = {'true' if km.ovr_shape else 'false'};")
+        spec.append(f"  static constexpr bool has_probability = {'true' if km.prob_a else 'false'};")
+        if km.prob_a:
+            spec += [f"  static constexpr const auto& prob_a = {data_ns}::prob_a;",
+                     f"  static constexpr const auto& prob_b = {data_ns}::prob_b;"]
     if km.kind == "one_class":
         spec.append(f"  static constexpr float score_offset = {f32(km.score_offset)};")
     spec += [f"  static constexpr bool has_scaling = {'true' if lw.scaling is not None else 'false'};",
@@ -244,6 +255,8 @@ def reference(est, km: KernelMachine, X: np.ndarray) -> dict:
         if km.kind == "logistic":
             d = np.column_stack([d, est.predict_proba(X)[:, 1]])
         out["score"] = d
+        if km.prob_a:
+            out["proba"] = np.asarray(est.predict_proba(X), dtype=np.float64)
     elif km.kind == "regression":
         out["value"] = np.asarray(est.predict(X), dtype=np.float64)
     else:
@@ -273,6 +286,10 @@ def _struct(est, km: KernelMachine, fmap: FeatureMap, ns: str, X: np.ndarray, y)
         lines += [f"  static constexpr std::size_t n_scores = {k};",
                   f"  CTML_FLASH static constexpr float expected_score[{n}][{k}] = {{",
                   wrap(["{" + ", ".join(f32(v) for v in r) + "}" for r in ref["score"]]), "};"]
+    if "proba" in ref:
+        k = ref["proba"].shape[1]
+        lines += [f"  CTML_FLASH static constexpr float expected_proba[{n}][{k}] = {{",
+                  wrap(["{" + ", ".join(f32(v) for v in r) + "}" for r in ref["proba"]]), "};"]
     if "value" in ref:
         lines += [f"  CTML_FLASH static constexpr float expected_value[{n}] = {{", wrap([f32(v) for v in ref["value"]]), "};"]
     if y is not None and km.classes:

@@ -59,6 +59,16 @@ def _finite(km: KernelMachine) -> None:
             raise ConversionError(f"the model's {what} contain NaN or infinite values; retrain or repair the model")
 
 
+def _platt(est) -> dict:
+    """SVC/NuSVC(probability=True): libsvm's pairwise Platt parameters (probA_, probB_)."""
+    if not getattr(est, "probability", False):
+        return {}
+    a, b = np.asarray(est.probA_, dtype=np.float64), np.asarray(est.probB_, dtype=np.float64)
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        raise ConversionError("the SVC's probability calibration (probA_, probB_) has NaN or infinite values; refit it")
+    return {"prob_a": tuple(a.tolist()), "prob_b": tuple(b.tolist())}
+
+
 def from_sklearn(est) -> KernelMachine:
     name = type(est).__name__
     if name not in SUPPORTED:
@@ -87,7 +97,7 @@ def from_sklearn(est) -> KernelMachine:
             km = KernelMachine(kind="ovo", support_vectors=tuple(map(tuple, sv)),
                                n_support=tuple(int(v) for v in est._n_support), coef=tuple(map(tuple, dual)),
                                intercept=tuple(float(v) for v in inter), classes=tuple(est.classes_.tolist()),
-                               ovr_shape=est.decision_function_shape == "ovr", **common)
+                               ovr_shape=est.decision_function_shape == "ovr", **_platt(est), **common)
         else:
             km = KernelMachine(kind="regression" if name in REGRESSORS else "one_class",
                                support_vectors=tuple(map(tuple, sv)), n_support=(len(sv),),
