@@ -1,13 +1,14 @@
 # ctml_add_model(<target> NAME <name> SOURCE <model file> [ALLOW_PICKLE] [OUTPUT_DIR <dir>]
-#                [ARGS <extra codegen arguments>...])
-# Runs codegen at build time, so the header is regenerated whenever the trained model changes.
+#                [ARGS <extra codegen arguments>...] [DEPENDS <files>...])
+# Runs codegen at build time, so the header is regenerated whenever the trained model changes (or
+# a file in DEPENDS: a network's calibration inputs, e.g. ARGS --sample calib.npy DEPENDS calib.npy).
 # <target> becomes an INTERFACE library whose include path holds <name>.hpp.
 if(NOT DEFINED CTML_CODEGEN_DIR)
   set(CTML_CODEGEN_DIR "${CMAKE_CURRENT_LIST_DIR}/../codegen")
 endif()
 
 function(ctml_add_model target)
-  cmake_parse_arguments(M "ALLOW_PICKLE" "NAME;SOURCE;OUTPUT_DIR" "ARGS" ${ARGN})
+  cmake_parse_arguments(M "ALLOW_PICKLE" "NAME;SOURCE;OUTPUT_DIR" "ARGS;DEPENDS" ${ARGN})
   if(NOT M_NAME OR NOT M_SOURCE)
     message(FATAL_ERROR "ctml_add_model(${target}): NAME and SOURCE are required")
   endif()
@@ -19,11 +20,16 @@ function(ctml_add_model target)
     list(APPEND extra --allow-pickle)
   endif()
   get_filename_component(src "${M_SOURCE}" ABSOLUTE)
+  set(deps "${src}")
+  foreach(f IN LISTS M_DEPENDS)
+    get_filename_component(f "${f}" ABSOLUTE)
+    list(APPEND deps "${f}")
+  endforeach()
   set(header "${M_OUTPUT_DIR}/${M_NAME}.hpp")
   add_custom_command(OUTPUT "${header}"
     COMMAND ${CMAKE_COMMAND} -E env "PYTHONPATH=${CTML_CODEGEN_DIR}"
             ${CTML_PYTHON} -m ctml_codegen convert "${src}" --name ${M_NAME} --out "${M_OUTPUT_DIR}" ${extra}
-    DEPENDS "${src}"
+    DEPENDS ${deps}
     COMMENT "ctml: converting ${M_SOURCE} into ${M_NAME}.hpp"
     VERBATIM)
   add_custom_target(${target}_codegen DEPENDS "${header}")
