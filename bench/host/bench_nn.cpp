@@ -23,6 +23,9 @@ BENCHMARK(ctml_bench::predict<m::digits_cnn, m::digits_cnn_vectors>)->Name("digi
 BENCHMARK(ctml_bench::predict<m::digits_residual, m::digits_residual_vectors>)->Name("digits_residual/int8");
 BENCHMARK(ctml_bench::predict<m::digits_mlp_float, m::digits_mlp_float_vectors>)->Name("digits_mlp/float");
 BENCHMARK(ctml_bench::predict<m::digits_cnn_float, m::digits_cnn_float_vectors>)->Name("digits_cnn/float");
+// With the final softmax (probabilities as floats).
+BENCHMARK(ctml_bench::predict_proba<m::digits_mlp, m::digits_mlp_vectors>)->Name("digits_mlp/int8/predict_proba");
+BENCHMARK(ctml_bench::predict_proba<m::digits_cnn, m::digits_cnn_vectors>)->Name("digits_cnn/int8/predict_proba");
 
 // The MLPerf Tiny networks (examples/make_mlperf.py), cycling over their 5 synthetic inputs.
 #include "mlperf_autoencoder.hpp"
