@@ -61,8 +61,89 @@ inline dot_result dot_s8_dsp(const std::int8_t* w, const std::int8_t* x, std::si
   }
   return dot_result{acc, wsum};
 }
+
+// SXTB16/SXTAB16 on bytes 1 and 3: the rotation is the instruction's own operand. Written with
+// __ror, GCC emits a separate ror before each (19 instructions per 4 taps in dot_s8_dsp).
+inline std::int32_t sxtb16_ror8(std::uint32_t v) noexcept {
+  std::int32_t r;
+  asm("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+  return r;
+}
+inline std::int32_t sxtab16_ror8(std::int32_t a, std::uint32_t v) noexcept {
+  std::int32_t r;
+  asm("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(v));
+  return r;
+}
+
+// Rows weight rows against one input run; x + offset in 16-bit lanes costs nothing (SXTAB16 in
+// place of SXTB16), so no weight sum is needed. Each input word is loaded and widened once for
+// all rows, as in CMSIS-NN's arm_nn_mat_mult_nt_t_s8 (which blocks two rows by two columns).
+template <std::size_t Rows, std::size_t stride>
+[[gnu::noinline]] void dot_rows_s8_dsp(const std::int8_t* w, const std::int8_t* x, std::size_t n,
+                                       std::int32_t offset, std::int32_t* out) noexcept {
+  const std::int32_t off2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(offset) & 0xffffu) * 0x00010001u);
+  std::int32_t acc[Rows] = {};
+  for (std::size_t k = n / 4; k > 0; --k, x += 4, w += 4) {
+    const std::uint32_t xv = load4(x);
+    const std::int32_t x02 = __sxtab16(off2, xv), x13 = sxtab16_ror8(off2, xv);
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < Rows; ++r) {
+      const std::uint32_t wv = load4(w + r * stride);
+      acc[r] = __smlad(__sxtb16(wv), x02, acc[r]);
+      acc[r] = __smlad(sxtb16_ror8(wv), x13, acc[r]);
+    }
+  }
+  for (std::size_t i = 0; i < n % 4; ++i)
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < Rows; ++r) acc[r] += static_cast<std::int32_t>(w[r * stride + i]) * (x[i] + offset);
+#pragma GCC unroll 8
+  for (std::size_t r = 0; r < Rows; ++r) out[r] += acc[r];
+}
 #endif
 }  // namespace detail
+
+// Whether dot_rows_s8 adds the input offset for free (Cortex-M4/M7): then a convolution can skip
+// padded taps without a weight sum. Elsewhere the offset costs an addition per tap, and kernels
+// keep dot_s8<true>'s weight sum.
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
+inline constexpr bool offset_in_dot = true;
+#else
+inline constexpr bool offset_in_dot = false;
+#endif
+
+// out[r] += sum over i < n of w[r * Stride + i] * (x[i] + offset), r < Rows. w in flash, x in RAM;
+// |x + offset| <= 255 (offset = -zp_in), so each product fits SMLAD's 16-bit lanes.
+template <std::size_t Rows, std::size_t Stride>
+[[gnu::always_inline]] constexpr void dot_rows_s8(const std::int8_t* w, const std::int8_t* x,
+                                                  std::size_t n, std::int32_t offset, std::int32_t* out) noexcept {
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
+  if (!std::is_constant_evaluated()) return detail::dot_rows_s8_dsp<Rows, Stride>(w, x, n, offset, out);
+#endif
+  for (std::size_t r = 0; r < Rows; ++r)
+    for (std::size_t i = 0; i < n; ++i)
+      out[r] += static_cast<std::int32_t>(flash_read(&w[r * Stride + i])) * (x[i] + offset);
+}
+
+// One tap of a depthwise convolution over four channels: acc[k] += w[k] * (x[k] + offset), k < 4.
+// On Cortex-M4/M7: two word loads, SXTB16/SXTAB16 into lanes and SMLABB/SMLATT per channel (the
+// lanes hold different channels, so SMLAD's pair sum does not apply), as arm_depthwise_conv_s8_opt.
+[[gnu::always_inline]] constexpr void mac4_s8(const std::int8_t* w, const std::int8_t* x, std::int32_t offset,
+                                              std::int32_t* acc) noexcept {
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
+  if (!std::is_constant_evaluated()) {
+    const std::int32_t off2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(offset) & 0xffffu) * 0x00010001u);
+    const std::uint32_t wv = detail::load4(w), xv = detail::load4(x);
+    const std::int32_t w02 = __sxtb16(wv), w13 = detail::sxtb16_ror8(wv);
+    const std::int32_t x02 = __sxtab16(off2, xv), x13 = detail::sxtab16_ror8(off2, xv);
+    acc[0] = __smlabb(w02, x02, acc[0]);
+    acc[1] = __smlabb(w13, x13, acc[1]);
+    acc[2] = __smlatt(w02, x02, acc[2]);
+    acc[3] = __smlatt(w13, x13, acc[3]);
+    return;
+  }
+#endif
+  for (std::size_t k = 0; k < 4; ++k) acc[k] += static_cast<std::int32_t>(flash_read(&w[k])) * (x[k] + offset);
+}
 
 // w points into flash (CTML_FLASH), x into RAM; n terms. With WeightSum, also the sum of w.
 template <bool WeightSum = false>
