@@ -99,6 +99,29 @@ template <std::size_t Rows, std::size_t stride>
 #pragma GCC unroll 8
   for (std::size_t r = 0; r < Rows; ++r) out[r] += acc[r];
 }
+
+template <std::size_t C, std::size_t WRow, std::size_t XRow>
+[[gnu::noinline]] void window4_s8_dsp(const std::int8_t* w, const std::int8_t* x, std::size_t rows, std::size_t cols,
+                                      std::int32_t offset, std::int32_t* acc) noexcept {
+  const std::int32_t off2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(offset) & 0xffffu) * 0x00010001u);
+  std::int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  for (; rows > 0; --rows, w += WRow, x += XRow) {
+    const std::int8_t *wp = w, *xp = x;
+    for (std::size_t k = cols; k > 0; --k, wp += C, xp += C) {
+      const std::uint32_t wv = load4(wp), xv = load4(xp);
+      const std::int32_t w02 = __sxtb16(wv), w13 = sxtb16_ror8(wv);
+      const std::int32_t x02 = __sxtab16(off2, xv), x13 = sxtab16_ror8(off2, xv);
+      a0 = __smlabb(w02, x02, a0);
+      a1 = __smlabb(w13, x13, a1);
+      a2 = __smlatt(w02, x02, a2);
+      a3 = __smlatt(w13, x13, a3);
+    }
+  }
+  acc[0] += a0;
+  acc[1] += a1;
+  acc[2] += a2;
+  acc[3] += a3;
+}
 #endif
 }  // namespace detail
 
@@ -124,25 +147,21 @@ template <std::size_t Rows, std::size_t Stride>
       out[r] += static_cast<std::int32_t>(flash_read(&w[r * Stride + i])) * (x[i] + offset);
 }
 
-// One tap of a depthwise convolution over four channels: acc[k] += w[k] * (x[k] + offset), k < 4.
-// On Cortex-M4/M7: two word loads, SXTB16/SXTAB16 into lanes and SMLABB/SMLATT per channel (the
-// lanes hold different channels, so SMLAD's pair sum does not apply), as arm_depthwise_conv_s8_opt.
-[[gnu::always_inline]] constexpr void mac4_s8(const std::int8_t* w, const std::int8_t* x, std::int32_t offset,
-                                              std::int32_t* acc) noexcept {
+// A depthwise window over four channels: acc[k] += sum over a rows x cols grid of taps of
+// w[tap + k] * (x[tap + k] + offset), k < 4, tap (r, c) at r * WRow + c * C in w and r * XRow + c * C
+// in x (C: the channel count, the step between taps in both). On Cortex-M4/M7: two word loads per
+// tap, SXTB16/SXTAB16 into lanes and SMLABB/SMLATT per channel (the lanes hold different
+// channels, so SMLAD's pair sum does not apply), as CMSIS-NN's arm_depthwise_conv_s8_opt.
+template <std::size_t C, std::size_t WRow, std::size_t XRow>
+[[gnu::always_inline]] constexpr void window4_s8(const std::int8_t* w, const std::int8_t* x, std::size_t rows,
+                                                 std::size_t cols, std::int32_t offset, std::int32_t* acc) noexcept {
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
-  if (!std::is_constant_evaluated()) {
-    const std::int32_t off2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(offset) & 0xffffu) * 0x00010001u);
-    const std::uint32_t wv = detail::load4(w), xv = detail::load4(x);
-    const std::int32_t w02 = __sxtb16(wv), w13 = detail::sxtb16_ror8(wv);
-    const std::int32_t x02 = __sxtab16(off2, xv), x13 = detail::sxtab16_ror8(off2, xv);
-    acc[0] = __smlabb(w02, x02, acc[0]);
-    acc[1] = __smlabb(w13, x13, acc[1]);
-    acc[2] = __smlatt(w02, x02, acc[2]);
-    acc[3] = __smlatt(w13, x13, acc[3]);
-    return;
-  }
+  if (!std::is_constant_evaluated()) return detail::window4_s8_dsp<C, WRow, XRow>(w, x, rows, cols, offset, acc);
 #endif
-  for (std::size_t k = 0; k < 4; ++k) acc[k] += static_cast<std::int32_t>(flash_read(&w[k])) * (x[k] + offset);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < cols; ++c)
+      for (std::size_t k = 0; k < 4; ++k)
+        acc[k] += static_cast<std::int32_t>(flash_read(&w[r * WRow + c * C + k])) * (x[r * XRow + c * C + k] + offset);
 }
 
 // w points into flash (CTML_FLASH), x into RAM; n terms. With WeightSum, also the sum of w.
