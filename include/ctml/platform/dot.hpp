@@ -105,9 +105,9 @@ template <std::size_t C, std::size_t WRow, std::size_t XRow>
                                       std::int32_t offset, std::int32_t* acc) noexcept {
   const std::int32_t off2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(offset) & 0xffffu) * 0x00010001u);
   std::int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-  for (; rows > 0; --rows, w += WRow, x += XRow) {
-    const std::int8_t *wp = w, *xp = x;
-    for (std::size_t k = cols; k > 0; --k, wp += C, xp += C) {
+  for (const std::int8_t* const x_end = x + rows * XRow; x != x_end; w += WRow, x += XRow) {
+    const std::int8_t* wp = w;
+    for (const std::int8_t *xp = x, *const row_end = x + cols * C; xp != row_end; wp += C, xp += C) {
       const std::uint32_t wv = load4(wp), xv = load4(xp);
       const std::int32_t w02 = __sxtb16(wv), w13 = sxtb16_ror8(wv);
       const std::int32_t x02 = __sxtab16(off2, xv), x13 = sxtab16_ror8(off2, xv);
