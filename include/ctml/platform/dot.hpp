@@ -127,8 +127,11 @@ template <std::size_t C, std::size_t WRow, std::size_t XRow>
 
 // Whether dot_rows_s8 adds the input offset for free (Cortex-M4/M7): then a convolution can skip
 // padded taps without a weight sum. Elsewhere the offset costs an addition per tap, and kernels
-// keep dot_s8<true>'s weight sum.
-#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
+// keep dot_s8<true>'s weight sum. CTML_OFFSET_IN_DOT overrides it: the host tests run the
+// Cortex-M4 kernel structure through the portable twins below (tests/host/CMakeLists.txt).
+#if defined(CTML_OFFSET_IN_DOT)
+inline constexpr bool offset_in_dot = CTML_OFFSET_IN_DOT;
+#elif defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
 inline constexpr bool offset_in_dot = true;
 #else
 inline constexpr bool offset_in_dot = false;
