@@ -1,7 +1,10 @@
 // 2-D convolution, int8 (TFLite CONV_2D), HWC activations, weights [out_c][kh][kw][in_c] in flash,
 // per-output-channel symmetric. Padding is explicit (codegen turns "same"/"valid"/PyTorch padding
 // into pad_top/bottom/left/right); padded taps hold the input zero point, i.e. a real 0, so they
-// add nothing: the kernel skips them and subtracts zp_in * (sum of the weights it used).
+// add nothing: the kernel skips them and subtracts zp_in * (sum of the weights it used). Where
+// platform::offset_in_dot (Cortex-M4), the offset is added to each input inside the dot for free
+// (SXTAB16) and four output channels share each input load: ResNet-8 65.8 M -> 34.2 M
+// instructions, DS-CNN's pointwise convs 2.85 M -> 1.60 M each.
 //
 // P (generated): in_c, out_c, kh, kw, stride_h, stride_w, pad_top, pad_bottom, pad_left, pad_right,
 // input_offset (= -zp_in), weight, bias[out_c], multiplier[out_c], shift[out_c], output_zero,
