@@ -25,6 +25,8 @@ struct dense {
       sizeof(P::weight) + sizeof(P::bias) + sizeof(P::multiplier) + sizeof(P::shift);
   static_assert(sizeof(P::weight) == P::inputs * P::units, "ctml: dense weight must hold units x inputs int8 values");
 
+  static constexpr std::size_t rows = P::units % 4 == 0 ? 4 : P::units % 2 == 0 ? 2 : 1;
+
   template <dims In, dims Out>
   static constexpr void run(const std::int8_t* x, const std::int8_t*, std::int8_t* y) noexcept {
     run_into<In, Out, store_s8>(x, y);
@@ -36,6 +38,18 @@ struct dense {
   template <dims In, dims Out, class Store>
   [[gnu::always_inline]] static constexpr void run_into(const std::int8_t* x, std::int8_t* y) noexcept {
     using platform::flash_read;
+    if constexpr (platform::offset_in_dot) {
+      // Cortex-M4: `rows` units per dot_rows_s8 (each input word loaded and widened once for all);
+      // the zero point is in the bias, so the offset is 0.
+      for (std::size_t o = 0; o < P::units; o += rows) {
+        std::int32_t acc[rows] = {};
+        platform::dot_rows_s8<rows, P::inputs>(&P::weight[o * P::inputs], x, P::inputs, 0, acc);
+        for (std::size_t r = 0; r < rows; ++r)
+          Store::put(&y[o + r], requantize_s8(acc[r] + flash_read(&P::bias[o + r]), flash_read(&P::multiplier[o + r]),
+                                              flash_read(&P::shift[o + r]), P::output_zero, P::act_min, P::act_max));
+      }
+      return;
+    }
     for (std::size_t o = 0; o < P::units; ++o) {
       const std::int32_t acc = flash_read(&P::bias[o]) + platform::dot_s8(&P::weight[o * P::inputs], x, P::inputs).acc;
       Store::put(&y[o], requantize_s8(acc, flash_read(&P::multiplier[o]), flash_read(&P::shift[o]), P::output_zero,

@@ -1,6 +1,7 @@
 // Depthwise 2-D convolution, int8 (TFLite DEPTHWISE_CONV_2D): output channel ic * multiplier + m
 // filters input channel ic alone. Weights [kh][kw][in_c * multiplier] in flash (TFLite's 1HWO),
-// per-output-channel symmetric; padding handled as in conv2d.hpp.
+// per-output-channel symmetric; padding handled as in conv2d.hpp. On Cortex-M4, four channels
+// per step (run_channels): DS-CNN's 3 x 3 layers on 25 x 5 x 64 1.72 M -> 0.89 M instructions each.
 //
 // P (generated): in_c, multiplier_per_channel, kh, kw, stride_h, stride_w, pad_top, pad_bottom,
 // pad_left, pad_right, input_offset, weight, bias, multiplier, shift, output_zero, act_min, act_max.
@@ -9,6 +10,7 @@
 #include <cstdint>
 
 #include "../core/fixed.hpp"
+#include "../platform/dot.hpp"
 #include "../platform/flash.hpp"
 #include "requantize.hpp"
 #include "shape.hpp"
@@ -32,6 +34,10 @@ struct depthwise_conv2d {
   template <dims In, dims Out>
   static constexpr void run(const std::int8_t* x, const std::int8_t*, std::int8_t* y) noexcept {
     using platform::flash_read;
+    if constexpr (by_channels) {
+      run_channels<In, Out>(x, y);
+      return;
+    }
     for (std::size_t oy = 0; oy < Out.h; ++oy)
       for (std::size_t ox = 0; ox < Out.w; ++ox)
         for (std::size_t oc = 0; oc < out_c; ++oc) {
@@ -53,6 +59,40 @@ struct depthwise_conv2d {
                                                             flash_read(&P::shift[oc]), P::output_zero, P::act_min,
                                                             P::act_max);
         }
+  }
+
+ private:
+  // Where the input offset is free (Cortex-M4): four channels per step, a tap's weights and inputs
+  // both contiguous over channels (platform::window4_s8), and the window clipped to the input once per
+  // pixel instead of a bounds test per tap.
+  static constexpr bool by_channels = platform::offset_in_dot && P::multiplier_per_channel == 1 && P::in_c % 4 == 0;
+
+  template <dims In, dims Out>
+  [[gnu::always_inline]] static constexpr void run_channels(const std::int8_t* x, std::int8_t* y) noexcept {
+    using platform::flash_read;
+    for (std::size_t oy = 0; oy < Out.h; ++oy) {
+      const std::size_t y0 = oy * P::stride_h, bottom = P::pad_top + In.h;
+      const std::size_t ky0 = y0 < P::pad_top ? P::pad_top - y0 : 0;
+      const std::size_t ky1 = y0 >= bottom ? 0 : (y0 + P::kh <= bottom ? P::kh : bottom - y0);
+      for (std::size_t ox = 0; ox < Out.w; ++ox) {
+        const std::size_t x0 = ox * P::stride_w, right = P::pad_left + In.w;
+        const std::size_t kx0 = x0 < P::pad_left ? P::pad_left - x0 : 0;
+        const std::size_t kx1 = x0 >= right ? 0 : (x0 + P::kw <= right ? P::kw : right - x0);
+        const bool inside = ky1 > ky0 && kx1 > kx0;  // (a window wholly in the padding reads nothing)
+        const std::int8_t* in = inside ? &x[((y0 + ky0 - P::pad_top) * In.w + (x0 + kx0 - P::pad_left)) * In.c] : x;
+        std::int8_t* out = &y[(oy * Out.w + ox) * out_c];
+        for (std::size_t c = 0; c < out_c; c += 4) {
+          std::int32_t acc[4] = {};
+          if (inside)
+            platform::window4_s8<out_c, P::kw * out_c, In.w * In.c>(&P::weight[(ky0 * P::kw + kx0) * out_c + c], in + c,
+                                                                     ky1 - ky0, kx1 - kx0, P::input_offset, acc);
+#pragma GCC unroll 4  // (acc stays in registers only if every index is a constant)
+          for (std::size_t k = 0; k < 4; ++k)
+            out[c + k] = requantize_s8(acc[k] + flash_read(&P::bias[c + k]), flash_read(&P::multiplier[c + k]),
+                                       flash_read(&P::shift[c + k]), P::output_zero, P::act_min, P::act_max);
+        }
+      }
+    }
   }
 };
 

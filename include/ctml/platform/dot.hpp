@@ -1,8 +1,10 @@
 // Dot products of int8 weights in flash with int8 activations in RAM, the inner loop of every
 // network layer (CMSIS-NN's arm_nn_vec_mat_mult_t_s8 is the analogue). On AVR an assembly loop
 // (lpm Z+, ld X+, muls, 32-bit add) takes 18-22 cycles a term where clang's code took ~40
-// (measured on the digits MLP); on Cortex-M4/M7 SXTB16 + SMLAD take four taps per step;
-// elsewhere, and in constant expressions, plain C++.
+// (measured on the digits MLP); on Cortex-M4/M7 SXTB16 + SMLAD take four taps per step, and the
+// kernels use dot_rows_s8 (four weight rows per input word, the input offset added by SXTAB16)
+// and window4_s8 (depthwise, four channels per tap); elsewhere, and in constant expressions,
+// plain C++.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -61,8 +63,114 @@ inline dot_result dot_s8_dsp(const std::int8_t* w, const std::int8_t* x, std::si
   }
   return dot_result{acc, wsum};
 }
+
+// SXTB16/SXTAB16 on bytes 1 and 3: the rotation is the instruction's own operand. Written with
+// __ror, GCC emits a separate ror before each (19 instructions per 4 taps in dot_s8_dsp).
+inline std::int32_t sxtb16_ror8(std::uint32_t v) noexcept {
+  std::int32_t r;
+  asm("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+  return r;
+}
+inline std::int32_t sxtab16_ror8(std::int32_t a, std::uint32_t v) noexcept {
+  std::int32_t r;
+  asm("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(v));
+  return r;
+}
+
+// Rows weight rows against one input run; x + offset in 16-bit lanes costs nothing (SXTAB16 in
+// place of SXTB16), so no weight sum is needed. Each input word is loaded and widened once for
+// all rows, as in CMSIS-NN's arm_nn_mat_mult_nt_t_s8 (which blocks two rows by two columns).
+// The unroll pragmas keep acc in registers (-Os kept it in memory: DS-CNN 24.1 M instead of
+// 15.9 M); Stride as a template parameter gives the loads immediate offsets.
+template <std::size_t Rows, std::size_t Stride>
+[[gnu::noinline]] void dot_rows_s8_dsp(const std::int8_t* w, const std::int8_t* x, std::size_t n,
+                                       std::int32_t offset, std::int32_t* out) noexcept {
+  const std::int32_t off2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(offset) & 0xffffu) * 0x00010001u);
+  std::int32_t acc[Rows] = {};
+  for (std::size_t k = n / 4; k > 0; --k, x += 4, w += 4) {
+    const std::uint32_t xv = load4(x);
+    const std::int32_t x02 = __sxtab16(off2, xv), x13 = sxtab16_ror8(off2, xv);
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < Rows; ++r) {
+      const std::uint32_t wv = load4(w + r * Stride);
+      acc[r] = __smlad(__sxtb16(wv), x02, acc[r]);
+      acc[r] = __smlad(sxtb16_ror8(wv), x13, acc[r]);
+    }
+  }
+  for (std::size_t i = 0; i < n % 4; ++i)
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < Rows; ++r) acc[r] += static_cast<std::int32_t>(w[r * Stride + i]) * (x[i] + offset);
+#pragma GCC unroll 8
+  for (std::size_t r = 0; r < Rows; ++r) out[r] += acc[r];
+}
+
+// Four scalar accumulators and end pointers: with an array, or counters, GCC -Os spilled them.
+template <std::size_t C, std::size_t WRow, std::size_t XRow>
+[[gnu::noinline]] void window4_s8_dsp(const std::int8_t* w, const std::int8_t* x, std::size_t rows, std::size_t cols,
+                                      std::int32_t offset, std::int32_t* acc) noexcept {
+  const std::int32_t off2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(offset) & 0xffffu) * 0x00010001u);
+  std::int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  for (const std::int8_t* const x_end = x + rows * XRow; x != x_end; w += WRow, x += XRow) {
+    const std::int8_t* wp = w;
+    for (const std::int8_t *xp = x, *const row_end = x + cols * C; xp != row_end; wp += C, xp += C) {
+      const std::uint32_t wv = load4(wp), xv = load4(xp);
+      const std::int32_t w02 = __sxtb16(wv), w13 = sxtb16_ror8(wv);
+      const std::int32_t x02 = __sxtab16(off2, xv), x13 = sxtab16_ror8(off2, xv);
+      a0 = __smlabb(w02, x02, a0);
+      a1 = __smlabb(w13, x13, a1);
+      a2 = __smlatt(w02, x02, a2);
+      a3 = __smlatt(w13, x13, a3);
+    }
+  }
+  acc[0] += a0;
+  acc[1] += a1;
+  acc[2] += a2;
+  acc[3] += a3;
+}
 #endif
 }  // namespace detail
+
+// Whether dot_rows_s8 adds the input offset for free (Cortex-M4/M7): then a convolution can skip
+// padded taps without a weight sum. Elsewhere the offset costs an addition per tap, and kernels
+// keep dot_s8<true>'s weight sum. CTML_OFFSET_IN_DOT overrides it: the host tests run the
+// Cortex-M4 kernel structure through the portable twins below (tests/host/CMakeLists.txt).
+#if defined(CTML_OFFSET_IN_DOT)
+inline constexpr bool offset_in_dot = CTML_OFFSET_IN_DOT;
+#elif defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
+inline constexpr bool offset_in_dot = true;
+#else
+inline constexpr bool offset_in_dot = false;
+#endif
+
+// out[r] += sum over i < n of w[r * Stride + i] * (x[i] + offset), r < Rows. w in flash, x in RAM;
+// |x + offset| <= 255 (offset = -zp_in), so each product fits SMLAD's 16-bit lanes.
+template <std::size_t Rows, std::size_t Stride>
+[[gnu::always_inline]] constexpr void dot_rows_s8(const std::int8_t* w, const std::int8_t* x,
+                                                  std::size_t n, std::int32_t offset, std::int32_t* out) noexcept {
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
+  if (!std::is_constant_evaluated()) return detail::dot_rows_s8_dsp<Rows, Stride>(w, x, n, offset, out);
+#endif
+  for (std::size_t r = 0; r < Rows; ++r)
+    for (std::size_t i = 0; i < n; ++i)
+      out[r] += static_cast<std::int32_t>(flash_read(&w[r * Stride + i])) * (x[i] + offset);
+}
+
+// A depthwise window over four channels: acc[k] += sum over a rows x cols grid of taps of
+// w[tap + k] * (x[tap + k] + offset), k < 4, tap (r, c) at r * WRow + c * C in w and r * XRow + c * C
+// in x (C: the channel count, the step between taps in both). On Cortex-M4/M7: two word loads per
+// tap, SXTB16/SXTAB16 into lanes and SMLABB/SMLATT per channel (the lanes hold different
+// channels, so SMLAD's pair sum does not apply), as CMSIS-NN's arm_depthwise_conv_s8_opt.
+template <std::size_t C, std::size_t WRow, std::size_t XRow>
+[[gnu::always_inline]] constexpr void window4_s8(const std::int8_t* w, const std::int8_t* x, std::size_t rows,
+                                                 std::size_t cols, std::int32_t offset, std::int32_t* acc) noexcept {
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
+  if (!std::is_constant_evaluated()) return detail::window4_s8_dsp<C, WRow, XRow>(w, x, rows, cols, offset, acc);
+#endif
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < cols; ++c)
+      for (std::size_t k = 0; k < 4; ++k)
+        acc[k] += static_cast<std::int32_t>(flash_read(&w[r * WRow + c * C + k])) * (x[r * XRow + c * C + k] + offset);
+}
 
 // w points into flash (CTML_FLASH), x into RAM; n terms. With WeightSum, also the sum of w.
 template <bool WeightSum = false>
