@@ -130,6 +130,9 @@ def svm_models():
     yield "breast_cancer_ocsvm", make_pipeline(StandardScaler(), svm.OneClassSVM(nu=0.05, gamma=0.01)), (bc[0], bc[1], None, None), {"feature_bits": 16}
     yield "breast_cancer_rvc", make_pipeline(StandardScaler(), RVC(kernel="rbf", gamma=0.02)), bc, {"feature_bits": 16}
     yield "diabetes_rvr", make_pipeline(StandardScaler(), RVR(kernel="rbf", gamma=0.05)), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
+    # Three classes: one-vs-rest RVC (a binary RVC per class over the union of relevance vectors).
+    yield "iris_rvc", make_pipeline(StandardScaler(), RVC(kernel="rbf")), ir, {"feature_bits": 16}
+    yield "iris_rvc_float", make_pipeline(StandardScaler(), RVC(kernel="rbf")), ir, {"feature_bits": 0}
 
 
 def kind_models():

@@ -44,6 +44,8 @@
 #include "iris_logit_vectors.hpp"
 #include "iris_nusvc_sigmoid_int.hpp"
 #include "iris_nusvc_sigmoid_int_vectors.hpp"
+#include "iris_rvc.hpp"
+#include "iris_rvc_vectors.hpp"
 #include "iris_perceptron.hpp"
 #include "iris_perceptron_vectors.hpp"
 #include "iris_sgd_hinge.hpp"
@@ -81,6 +83,7 @@ CTML_BENCH_KIND(NuSVR_rbf, diabetes_nusvr);
 CTML_BENCH_KIND(NuSVR_linear, diabetes_nusvr_linear);
 CTML_BENCH_KIND(OneClassSVM, breast_cancer_ocsvm);
 CTML_BENCH_KIND(RVC, breast_cancer_rvc);
+CTML_BENCH_KIND(RVC_one_vs_rest, iris_rvc);
 CTML_BENCH_KIND(RVR, diabetes_rvr);
 CTML_BENCH_KIND(GaussianNB, iris_gnb);
 CTML_BENCH_KIND(KNeighborsClassifier, iris_knn);

@@ -10,6 +10,9 @@ are pruned; the remaining training points are the relevance vectors.
        beta = (N - sum gamma) / |t - Phi mu|^2.
   RVC: Bernoulli likelihood with the logistic link; the weight posterior is its Laplace
        approximation at the mode found by Newton's method (IRLS), Sigma = (Phi^T B Phi + A)^-1.
+       More than two classes: one-vs-rest, one binary RVC per class (class k against the rest),
+       all with the kernel and gamma of the whole training set; predict is the largest f_k and
+       predict_proba the sigmoids normalised to sum 1 (as OneVsRestClassifier does).
 Kernels are libsvm's (linear, poly, rbf, sigmoid), with gamma 'scale' or 'auto' as in SVC.
 """
 from __future__ import annotations
@@ -135,17 +138,45 @@ def _sigmoid(a):
 
 
 class RVC(_RVMBase, ClassifierMixin):
-    """Relevance vector classification of two classes (Laplace approximation, IRLS)."""
+    """Relevance vector classification (Laplace approximation, IRLS); one-vs-rest for more than two
+    classes. Two classes: coef_ (n_relevance,), intercept_ a float, decision_function (n,) for
+    classes_[1]. K > 2 classes: relevance_vectors_ is the union of the K binary machines' vectors
+    (sorted training indices), coef_ (K, n_relevance) with zeros where class k did not keep a
+    vector, intercept_ (K,), decision_function (n, K)."""
 
     def fit(self, X, y):
         X, y = check_X_y(X, y)
         X = np.asarray(X, dtype=np.float64)
         self.classes_ = np.unique(y)
-        if len(self.classes_) != 2:
-            raise ValueError(f"RVC separates two classes, got {len(self.classes_)}; use OneVsRestClassifier for more")
-        t = (y == self.classes_[1]).astype(np.float64)
-        self._gamma = self._resolve_gamma(X)
+        if len(self.classes_) < 2:
+            raise ValueError(f"RVC needs at least two classes, got {len(self.classes_)}")
+        self._gamma = self._resolve_gamma(X)           # once, on the whole X: every class shares the kernel
         Phi_all = self._design(X, X)
+        if len(self.classes_) == 2:
+            keep, w, alpha, Sigma = self._fit_binary(Phi_all, (y == self.classes_[1]).astype(np.float64))
+            self._store(X, keep, w, alpha, Sigma)
+            return self
+        n = len(X)
+        fits = [self._fit_binary(Phi_all, (y == c).astype(np.float64)) for c in self.classes_]
+        rv = np.unique(np.concatenate([keep[keep < n] for keep, *_ in fits])).astype(np.int64)
+        coef = np.zeros((len(fits), len(rv)))
+        intercept = np.zeros(len(fits))
+        for k, (keep, w, _, _) in enumerate(fits):
+            coef[k, np.searchsorted(rv, keep[keep < n])] = w[keep < n]
+            if self.fit_intercept and np.any(keep == n):
+                intercept[k] = w[keep == n][0]
+        self.relevance_ = rv
+        self.relevance_vectors_ = X[rv]
+        self.coef_ = coef
+        self.intercept_ = intercept
+        self.alpha_ = [f[2] for f in fits]             # per class, over that class's active basis functions
+        self.active_ = [f[0] for f in fits]
+        self.sigma_ = [f[3] for f in fits]
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def _fit_binary(self, Phi_all, t):
+        """Tipping's RVC of targets t in {0, 1}: (active basis functions, mode, alphas, Sigma)."""
         keep = np.arange(Phi_all.shape[1])
         alpha = np.ones(len(keep))
         w = np.zeros(len(keep))
@@ -159,9 +190,16 @@ class RVC(_RVMBase, ClassifierMixin):
             if same and change < self.tol:
                 break
         w, Sigma = self._laplace(Phi_all[:, keep], t, alpha, w)          # the mode at the final alphas
-        self._store(X, keep, w, alpha, Sigma)
-        return self
+        return keep, w, alpha, Sigma
 
+    def decision_function(self, X) -> np.ndarray:
+        check_is_fitted(self, "coef_")
+        if np.ndim(self.coef_) == 1:
+            return super().decision_function(X)
+        X = check_array(X)
+        if self.coef_.shape[1] == 0:
+            return np.tile(self.intercept_, (len(X), 1))
+        return self._kernel(X, self.relevance_vectors_) @ self.coef_.T + self.intercept_
     @staticmethod
     def _laplace(Phi, t, alpha, w, iters=100):
         """The posterior mode by damped Newton steps on the penalised log likelihood (step halved
@@ -194,8 +232,15 @@ class RVC(_RVMBase, ClassifierMixin):
         return w, np.linalg.pinv(H, hermitian=True)
 
     def predict_proba(self, X) -> np.ndarray:
-        p = _sigmoid(self.decision_function(X))
+        f = self.decision_function(X)
+        if f.ndim == 2:
+            p = _sigmoid(f)
+            return p / p.sum(axis=1, keepdims=True)
+        p = _sigmoid(f)
         return np.column_stack([1 - p, p])
 
     def predict(self, X) -> np.ndarray:
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+        f = self.decision_function(X)
+        if f.ndim == 2:
+            return self.classes_[np.argmax(f, axis=1)]    # the first of equal scores
+        return self.classes_[(f > 0).astype(int)]

@@ -58,6 +58,90 @@ def test_rvc_mode_satisfies_the_laplace_stationarity_condition():
     np.testing.assert_array_equal(m.predict(X), m.classes_[(proba[:, 1] > 0.5).astype(int)])
 
 
-def test_rvc_refuses_more_than_two_classes():
-    with pytest.raises(ValueError, match="two classes"):
-        RVC().fit(np.arange(9.0).reshape(-1, 1), np.repeat([0, 1, 2], 3))
+def test_rvc_binary_keeps_its_shapes():
+    rs = np.random.RandomState(0)
+    X = np.vstack([rs.randn(40, 2) + [1.5, 0], rs.randn(40, 2) - [1.5, 0]])
+    m = RVC(kernel="rbf", gamma=0.5).fit(X, np.repeat(["b", "a"], 40))
+    assert m.coef_.shape == (len(m.relevance_vectors_),) and isinstance(m.intercept_, float)
+    assert m.decision_function(X).shape == (80,)
+    np.testing.assert_array_equal(m.predict(X), m.classes_[(m.decision_function(X) > 0).astype(int)])
+
+
+def test_rvc_refuses_a_single_class():
+    with pytest.raises(ValueError, match="at least two classes"):
+        RVC().fit(np.arange(6.0).reshape(-1, 1), np.zeros(6))
+
+
+def _split(loader):
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+    X, y = loader(return_X_y=True)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    sc = StandardScaler().fit(Xtr)
+    return sc.transform(Xtr), sc.transform(Xte), ytr, yte
+
+
+@pytest.mark.parametrize("loader", ["load_iris", "load_wine"])
+def test_rvc_one_vs_rest_is_scikit_learns_one_vs_rest_of_binary_rvcs(loader):
+    from sklearn import datasets
+    from sklearn.multiclass import OneVsRestClassifier
+    Xtr, Xte, ytr, yte = _split(getattr(datasets, loader))
+    m = RVC(kernel="rbf").fit(Xtr, ytr)
+    # One binary RVC per class at the gamma of the whole training set ('scale' resolved once).
+    ovr = OneVsRestClassifier(RVC(kernel="rbf", gamma=m._gamma)).fit(Xtr, ytr)
+    np.testing.assert_allclose(m.decision_function(Xte), ovr.decision_function(Xte), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(m.predict_proba(Xte), ovr.predict_proba(Xte), rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(m.predict(Xte), ovr.predict(Xte))
+    # The union of the per-class relevance vectors, coefficient 0 where a class dropped a vector.
+    assert m.coef_.shape == (3, len(m.relevance_)) and m.intercept_.shape == (3,)
+    assert np.all(np.diff(m.relevance_) > 0)
+    np.testing.assert_array_equal(m.relevance_vectors_, Xtr[m.relevance_])
+    for k, est in enumerate(ovr.estimators_):
+        np.testing.assert_allclose(m.coef_[k, np.searchsorted(m.relevance_, est.relevance_)], est.coef_, rtol=1e-12)
+        assert np.count_nonzero(m.coef_[k]) == np.count_nonzero(est.coef_)
+
+
+@pytest.mark.parametrize("loader", ["load_iris", "load_wine"])
+def test_rvc_multiclass_accuracy_is_close_to_svc_and_sparse(loader):
+    from sklearn import datasets
+    from sklearn.svm import SVC
+    Xtr, Xte, ytr, yte = _split(getattr(datasets, loader))
+    m = RVC(kernel="rbf").fit(Xtr, ytr)
+    svc = SVC(kernel="rbf").fit(Xtr, ytr)
+    assert m.score(Xte, yte) >= svc.score(Xte, yte) - 0.05
+    assert len(m.relevance_) <= len(svc.support_) // 2
+
+
+def test_rvc_multiclass_modes_satisfy_the_laplace_stationarity_condition_per_class():
+    from sklearn import datasets
+    Xtr, _, ytr, _ = _split(datasets.load_iris)
+    m = RVC(kernel="rbf").fit(Xtr, ytr)
+    Phi_all = m._design(Xtr, Xtr)
+    n = len(Xtr)
+    for k, c in enumerate(m.classes_):
+        keep = m.active_[k]
+        w = np.concatenate([m.coef_[k, np.searchsorted(m.relevance_, keep[keep < n])],
+                            [m.intercept_[k]] if np.any(keep == n) else []])
+        t = (ytr == c).astype(float)
+        p = 1 / (1 + np.exp(-Phi_all[:, keep] @ w))
+        np.testing.assert_allclose(Phi_all[:, keep].T @ (t - p), m.alpha_[k] * w, atol=1e-6)
+
+
+def test_rvc_multiclass_predict_is_the_first_argmax_and_proba_rows_sum_to_one():
+    rs = np.random.RandomState(2)
+    centres = np.array([[0, 3], [3, 0], [-3, 0], [0, -3]])
+    X = np.vstack([rs.randn(30, 2) + c for c in centres])
+    y = np.repeat(["d", "c", "b", "a"], 30)                      # classes_ sorted: a b c d
+    m = RVC(kernel="rbf", gamma=0.5).fit(X, y)
+    f = m.decision_function(X)
+    assert f.shape == (120, 4)
+    np.testing.assert_array_equal(m.predict(X), m.classes_[np.argmax(f, axis=1)])
+    p = m.predict_proba(X)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    np.testing.assert_allclose(p, (1 / (1 + np.exp(-f))) / (1 / (1 + np.exp(-f))).sum(1, keepdims=True))
+    np.testing.assert_array_equal(np.argmax(p, axis=1), np.argmax(f, axis=1))   # the sigmoid is monotone
+    assert m.score(X, y) >= 0.9
+    # Ties go to the first class, as numpy's argmax: equal intercepts and no vectors.
+    m.coef_ = np.zeros_like(m.coef_)
+    m.intercept_ = np.array([0.5, 1.0, 1.0, -1.0])
+    np.testing.assert_array_equal(m.predict(X[:3]), ["b", "b", "b"])

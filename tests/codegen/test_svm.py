@@ -191,3 +191,23 @@ def test_non_finite_platt_parameters_are_refused(tmp_path):
     with pytest.raises(ConversionError, match="probability calibration"):
         convert(est, "bad", tmp_path)
     assert not list(tmp_path.iterdir())
+
+
+def test_one_vs_rest_rvc_lowers_to_a_row_per_class_each_within_the_int16_mass():
+    """The IR's K rows over the union of relevance vectors give ctml_codegen.rvm's K decision
+    values, and the integer path's one coefficient step keeps every output's |coef| sum within
+    COEF_SUM plus the rounding (half a step per vector; the largest row reaches it)."""
+    from ctml_codegen.rvm import RVC
+    Xtr, Xte, ytr, yte = iris()
+    p = make_pipeline(StandardScaler(), RVC(kernel="rbf")).fit(Xtr, ytr)
+    scaling, final = split(p)
+    km = from_sklearn(final)
+    assert km.kind == "logistic" and len(km.coef) == 3 and len(km.intercept) == 3 and km.n_support == (km.n_sv,)
+    Z = scaling.apply(Xte)
+    np.testing.assert_allclose(kernel_matrix(km, Z) @ np.asarray(km.coef).T + km.intercept,
+                               final.decision_function(Z), rtol=1e-9, atol=1e-9)
+    assert [sorted({r for r, _, _ in e}) for e in emit_svm.contributions(km)] == [[0], [1], [2]]
+    lw = emit_svm.lower(km, scaling, 16, Xtr)
+    mass = np.abs(np.asarray(lw.coef, dtype=np.int64)).sum(axis=1)
+    assert abs(mass.max() - emit_svm.COEF_SUM) <= km.n_sv / 2 and mass.max() <= 32767
+    assert emit_svm.footprint(lw, "avr", 0)["ram"] == 4 * 3

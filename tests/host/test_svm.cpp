@@ -1,5 +1,5 @@
 // Kernel machines against scikit-learn (and ctml_codegen.rvm) on held-out data: SVC votes, both
-// decision_function shapes, SVR, OneClassSVM, RVC and RVR, in both layouts; the layouts agree
+// decision_function shapes, SVR, OneClassSVM, RVC (binary and one-vs-rest) and RVR, in both layouts; the layouts agree
 // bit for bit; libsvm's vote-tie rule; no UB on NaN or extreme inputs.
 #include <catch2/catch.hpp>
 
@@ -41,6 +41,10 @@
 #include "iris_svc_proba_float_vectors.hpp"
 #include "iris_svc_proba_vectors.hpp"
 #include "iris_svc_vectors.hpp"
+#include "iris_rvc.hpp"
+#include "iris_rvc_float.hpp"
+#include "iris_rvc_float_vectors.hpp"
+#include "iris_rvc_vectors.hpp"
 
 #include <ctml/core/concepts.hpp>
 
@@ -88,6 +92,7 @@ static_assert(ctml::classifier<m::iris_svc>);
 static_assert(ctml::model<m::diabetes_svr>);
 static_assert(ctml::model<m::breast_cancer_ocsvm>);
 static_assert(ctml::classifier<m::breast_cancer_rvc>);
+static_assert(ctml::classifier<m::iris_rvc>);
 
 TEST_CASE("SVC (rbf, int16 path) votes like scikit-learn on every held-out iris sample", "[svm][conformance]") {
   // Decision values: kernel values are within 2.5e-4 relative (t in Q4.12) and 1 LSB of Q15, the
@@ -251,6 +256,125 @@ TEST_CASE("RVC: classes, decision values and probabilities like ctml_codegen.rvm
     // The logistic's slope is at most 1/4: the decision error, then logistic_q15's 1.5 LSB and the
     // Q4.12 rounding of the decision value.
     CHECK(worst_p <= 0.25 * worst_d + 1.5 / 32768 + 0.25 / 8192 + 1e-6);
+  }
+}
+
+namespace {
+
+double logistic(double f) { return 1.0 / (1.0 + std::exp(-f)); }
+
+// The largest sum of |coefficient| over one output's row, in real units.
+template <class Spec>
+double row_mass() {
+  double worst = 0;
+  for (const auto& row : Spec::coef) {
+    double s = 0;
+    for (auto c : row) s += std::fabs(static_cast<double>(c));
+    worst = std::fmax(worst, s);
+  }
+  if constexpr (std::is_same_v<typename Spec::feature_type, float>) return worst;
+  else return worst * Spec::out_scale * 32768.0;
+}
+
+// One-vs-rest RVC against ctml_codegen.rvm.RVC on the held-out inputs, in one layout: classes,
+// the K decision values within d_tol, the normalised probabilities within a per-sample bound
+// derived from the per-class logistic's error e_k (see below).
+template <class M, class V>
+void check_ovr_rvc(double d_tol, double e_fixed) {
+  std::size_t agree = 0, near = 0;
+  double worst_d = 0, worst_p = 0, worst_p_excess = -1;
+  for (std::size_t i = 0; i < V::n_samples; ++i) {
+    const auto x = ctml_test::row<M>(V::inputs[i]);
+    const auto c = M::predict(x);
+    const auto d = M::decision_function(x);
+    const auto p = M::predict_proba(x);
+    static_assert(std::is_same_v<std::remove_cvref_t<decltype(d)>, std::array<float, 3>>, "decision_function is (n, K)");
+    std::size_t top = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      worst_d = std::fmax(worst_d, std::fabs(d[k] - V::expected_score[i][k]));
+      if (d[k] > d[top]) top = k;
+    }
+    CHECK(c == top);  // predict is the first largest decision value
+    if (c == V::expected_class[i]) ++agree;
+    else near += std::fabs(V::expected_score[i][c] - V::expected_score[i][V::expected_class[i]]) <= 2 * d_tol;
+    // |s'_k / S' - s_k / S| <= (e_k + p_k E) / (S - E), s_k the reference logistics, S their sum,
+    // e_k a bound on |s'_k - s_k| and E the sum of the e_k. e_k: the logistic's slope (at most
+    // 1/4) times the decision error, plus e_fixed (the integer path's Q4.12 rounding and
+    // logistic_q15's 1.5 LSB; float rounding on the float path), plus, on the integer path, the
+    // saturation at |f| = 8, where the logistic is within 3.36e-4 of 0 or 1.
+    std::array<double, 3> s{}, e{};
+    double S = 0, E = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      const double f = V::expected_score[i][k];
+      s[k] = logistic(f);
+      e[k] = 0.25 * d_tol + e_fixed + (e_fixed > 1e-5 && std::fabs(f) + d_tol >= 8.0 ? logistic(-8.0) : 0.0);
+      S += s[k];
+      E += e[k];
+    }
+    float sum = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      const double bound = (e[k] + s[k] / S * E) / (S - E);
+      worst_p = std::fmax(worst_p, std::fabs(p[k] - V::expected_proba[i][k]));
+      worst_p_excess = std::fmax(worst_p_excess, std::fabs(p[k] - V::expected_proba[i][k]) - bound);
+      CHECK((p[k] >= 0.0f && p[k] <= 1.0f));
+      sum += p[k];
+    }
+    CHECK(sum == Approx(1.0f).epsilon(1e-5));
+  }
+  INFO("worst decision error " << worst_d << " (tolerance " << d_tol << "), worst proba error " << worst_p << ", beyond its bound by " << worst_p_excess);
+  CHECK(worst_d <= d_tol);
+  CHECK(worst_p_excess <= 0.0);
+  CHECK(agree + near == V::n_samples);
+  CHECK(agree * 100 >= V::n_samples * 97);
+}
+
+}  // namespace
+
+TEST_CASE("one-vs-rest RVC (int16): classes, K decision values and normalised probabilities like ctml_codegen.rvm.RVC",
+          "[svm][rvm][conformance]") {
+  STATIC_REQUIRE(m::iris_rvc::n_classes == 3 && m::iris_rvc::n_outputs == 3);
+  STATIC_REQUIRE(std::is_same_v<decltype(m::breast_cancer_rvc::decision_function({})), float>);  // binary: one value
+  // Kernel values within 2.5e-4 relative (t in Q4.12) and 1 LSB of Q15, coefficients within
+  // 1/30000 of their row's mass: each decision value within 1e-3 of the row mass, as for the binary RVC.
+  const double d_tol = 1e-3 * row_mass<m::iris_rvc_spec>();
+  const double e_fixed = 1.5 / 32768 + 0.25 / 8192;  // logistic_q15's 1.5 LSB, half a Q4.12 step times slope 1/4
+  check_ovr_rvc<m::iris_rvc_t<unrolled>, m::iris_rvc_vectors>(d_tol, e_fixed);
+  check_ovr_rvc<m::iris_rvc_t<table>, m::iris_rvc_vectors>(d_tol, e_fixed);
+  CHECK(layouts_identical<m::iris_rvc_t, m::iris_rvc_vectors>());
+  CHECK(ctml_test::classes<m::iris_rvc_t<table>, m::iris_rvc_vectors>().agree == m::iris_rvc_vectors::n_samples);
+}
+
+TEST_CASE("one-vs-rest RVC (float, scaler on the device) matches ctml_codegen.rvm.RVC to float rounding", "[svm][rvm][conformance]") {
+  // float32 sums of the row's terms: within 1e-5 of the row mass; the logistics within 1e-6.
+  const double d_tol = 1e-5 * row_mass<m::iris_rvc_float_spec>();
+  check_ovr_rvc<m::iris_rvc_float_t<unrolled>, m::iris_rvc_float_vectors>(d_tol, 1e-6);
+  check_ovr_rvc<m::iris_rvc_float_t<table>, m::iris_rvc_float_vectors>(d_tol, 1e-6);
+  CHECK(layouts_identical<m::iris_rvc_float_t, m::iris_rvc_float_vectors>());
+  CHECK(ctml_test::classes<m::iris_rvc_float_t<unrolled>, m::iris_rvc_float_vectors>().agree == m::iris_rvc_float_vectors::n_samples);
+}
+
+TEST_CASE("one-vs-rest RVC has no UB on NaN, infinite and extreme inputs", "[svm][rvm][edge]") {
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  for (float v : {nan, inf, -inf, 3e38f, -3e38f, 0.0f}) {
+    std::array<float, 4> x{};
+    x.fill(v);
+    for (int model = 0; model < 2; ++model) {
+      const auto c = model ? m::iris_rvc_float::predict(x) : m::iris_rvc::predict(m::iris_rvc_info::quantize(x));
+      const auto p = model ? m::iris_rvc_float::predict_proba(x) : m::iris_rvc::predict_proba(m::iris_rvc_info::quantize(x));
+      CHECK(c < 3);
+      float sum = 0;
+      for (float q : p) {
+        CHECK((q >= 0.0f && q <= 1.0f));
+        sum += q;
+      }
+      CHECK(sum == Approx(1.0f).epsilon(1e-5));  // NaN decisions: the uniform distribution
+    }
+  }
+  for (std::int16_t v : {std::int16_t{-32768}, std::int16_t{32767}, std::int16_t{0}}) {
+    std::array<std::int16_t, 4> q{};
+    q.fill(v);
+    CHECK(m::iris_rvc::predict(q) < 3);
+    for (float d : m::iris_rvc::decision_function(q)) CHECK(std::isfinite(d));
   }
 }
 

@@ -19,6 +19,10 @@
 #include "iris_svc_float.hpp"
 #include "iris_svc_float_vectors.hpp"
 #include "iris_svc_vectors.hpp"
+#include "iris_rvc.hpp"
+#include "iris_rvc_float.hpp"
+#include "iris_rvc_float_vectors.hpp"
+#include "iris_rvc_vectors.hpp"
 
 namespace m = ctml_models;
 using ctml::layout::table;
@@ -45,6 +49,24 @@ static_assert(ctml_test::classes_match<m::breast_cancer_ocsvm_t<table>, m::breas
               "constexpr OneClassSVM disagrees with scikit-learn");
 static_assert(ctml_test::classes_match<m::breast_cancer_rvc_t<unrolled>, m::breast_cancer_rvc_vectors>(std::make_index_sequence<10>{}),
               "constexpr RVC disagrees with ctml_codegen.rvm");
+static_assert(ctml_test::classes_match<m::iris_rvc_t<unrolled>, m::iris_rvc_vectors>(std::make_index_sequence<38>{}) &&
+                  ctml_test::classes_match<m::iris_rvc_t<table>, m::iris_rvc_vectors>(std::make_index_sequence<38>{}),
+              "constexpr one-vs-rest RVC (int16) disagrees with ctml_codegen.rvm");
+static_assert(ctml_test::classes_match<m::iris_rvc_float_t<table>, m::iris_rvc_float_vectors>(std::make_index_sequence<38>{}),
+              "constexpr one-vs-rest RVC (float) disagrees with ctml_codegen.rvm");
+// Its probabilities as a constant expression: the normalised logistics, within float rounding.
+template <std::size_t... I>
+constexpr bool rvc_proba_matches(std::index_sequence<I...>) {
+  using M = m::iris_rvc_float;
+  using V = m::iris_rvc_float_vectors;
+  auto ok = [](const auto& p, const auto& e) {
+    for (std::size_t k = 0; k < M::n_classes; ++k)
+      if (abs(p[k] - e[k]) > 1e-5) return false;
+    return true;
+  };
+  return (ok(M::predict_proba(ctml_test::row<M>(V::inputs[I])), V::expected_proba[I]) && ...);
+}
+static_assert(rvc_proba_matches(std::make_index_sequence<10>{}), "constexpr one-vs-rest RVC predict_proba is off ctml_codegen.rvm");
 // Regressors: within the integer path's tolerance (see test_svm.cpp).
 static_assert(values_within<m::diabetes_svr_t<table>, m::diabetes_svr_vectors>(1.0, std::make_index_sequence<10>{}),
               "constexpr SVR is off scikit-learn by more than 1");

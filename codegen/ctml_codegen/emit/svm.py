@@ -47,11 +47,14 @@ class Lowered:
 
 def n_outputs(km: KernelMachine) -> int:
     g = len(km.n_support)
-    return g * (g - 1) // 2 if km.kind == "ovo" else 1
+    return g * (g - 1) // 2 if km.kind == "ovo" else (len(km.coef) if km.kind == "logistic" else 1)
 
 
 def contributions(km: KernelMachine) -> list[list[tuple[int, int, int]]]:
-    """Per output p: the (row, sv) coefficient entries its sum adds (libsvm's one-vs-one layout)."""
+    """Per output p: the (row, sv) coefficient entries its sum adds (libsvm's one-vs-one layout;
+    a one-vs-rest logistic machine's output p adds row p over every vector)."""
+    if km.kind == "logistic":
+        return [[(p, i, 0) for i in range(km.n_sv)] for p in range(len(km.coef))]
     if km.kind != "ovo":
         return [[(0, i, 0) for i in range(km.n_sv)]]
     g = len(km.n_support)
@@ -169,6 +172,9 @@ def header(lw: Lowered, name: str) -> str:
             ]
     if km.classes:
         info.append(f"Classes (predict returns the index): {_class_list(km.classes)}.")
+    if km.kind == "logistic" and len(km.coef) > 1:
+        info.append("One-vs-rest: a coefficient row per class; predict is the first largest decision value, "
+                    "predict_proba the logistics normalised to sum 1.")
     if km.prob_a:
         info.append("probability=True: predict_proba is libsvm's (pairwise Platt sigmoids, then Wu-Lin-Weng coupling).")
     if lw.scaling is not None:
@@ -252,10 +258,12 @@ def reference(est, km: KernelMachine, X: np.ndarray) -> dict:
         classes = list(km.classes)
         out["class"] = np.array([classes.index(p) for p in est.predict(X).tolist()], dtype=np.int64)
         d = np.asarray(est.decision_function(X), dtype=np.float64).reshape(len(X), -1)
-        if km.kind == "logistic":
-            d = np.column_stack([d, est.predict_proba(X)[:, 1]])
+        if km.kind == "logistic" and len(km.coef) == 1:
+            d = np.column_stack([d, est.predict_proba(X)[:, 1]])   # binary RVC: f and P(class 1)
         out["score"] = d
-        if km.prob_a:
+        if km.prob_a or (km.kind == "logistic" and len(km.coef) > 1):
+            # one-vs-rest RVC: the K decisions are the scores (decision_function's shape), the
+            # normalised logistics the probabilities, as SVC(probability=True) carries them
             out["proba"] = np.asarray(est.predict_proba(X), dtype=np.float64)
     elif km.kind == "regression":
         out["value"] = np.asarray(est.predict(X), dtype=np.float64)

@@ -81,8 +81,11 @@ def from_sklearn(est) -> KernelMachine:
         if len(sv) == 0:
             raise ConversionError(f"the {name} kept no relevance vector (a constant model); nothing to convert")
         kind = "regression" if name == "RVR" else "logistic"
+        # A binary RVC has one row (class 1 against 0); one-vs-rest RVC one row per class.
+        coef, inter = np.atleast_2d(np.asarray(est.coef_, dtype=np.float64)), np.atleast_1d(est.intercept_)
         km = KernelMachine(kind=kind, support_vectors=tuple(map(tuple, sv)), n_support=(len(sv),),
-                           coef=(tuple(float(v) for v in est.coef_),), intercept=(float(est.intercept_),),
+                           coef=tuple(tuple(float(v) for v in row) for row in coef),
+                           intercept=tuple(float(v) for v in inter),
                            classes=tuple(est.classes_.tolist()) if kind == "logistic" else (), **common)
     else:
         sv = _dense(est.support_vectors_)

@@ -1,7 +1,9 @@
 // The kernel expansion every kernel machine shares: out[p] = sum_i coef[row][i] K(x, v_i) + b[p],
 // streamed one support vector at a time (no kernel cache in RAM). Support vectors are grouped by
 // class as libsvm stores them; a vector of class c feeds libsvm's one-vs-one pairs (c, d) with the
-// coefficient row d - 1 (d > c) or d (d < c). Single-output machines have one group and one row.
+// coefficient row d - 1 (d > c) or d (d < c). Other machines have one group; a logistic machine
+// has one output per coefficient row (one-vs-rest: each vector adds coef[p][i] K to every output p),
+// the others one row and one output.
 // unrolled: support vectors and coefficients are instruction immediates; table: they are read
 // from flash in a loop. Both run the same operations in the same order (identical results).
 #pragma once
@@ -35,15 +37,22 @@ struct expansion {
   static constexpr std::size_t n_features = Spec::n_features;
   static constexpr std::size_t n_sv = Spec::n_sv;
   static constexpr std::size_t n_groups = Spec::n_support.size();
-  static constexpr std::size_t n_outputs = Spec::kind == machine_kind::ovo ? n_groups * (n_groups - 1) / 2 : 1;
+  static constexpr std::size_t n_rows = std::extent_v<std::remove_cvref_t<decltype(Spec::coef)>>;
+  static constexpr std::size_t n_outputs = Spec::kind == machine_kind::ovo        ? n_groups * (n_groups - 1) / 2
+                                           : Spec::kind == machine_kind::logistic ? n_rows
+                                                                                  : 1;
   using input_type = std::array<feature_type, n_features>;
   using result_type = std::array<out_type, n_outputs>;
 
   static_assert(std::is_same_v<coef_type, std::conditional_t<is_float, float, std::int16_t>>,
                 "ctml: coefficients are float (float features) or int16_t Q15-scaled (integer features)");
   static_assert(sizeof(Spec::sv) == n_sv * n_features * sizeof(feature_type), "ctml: malformed kernel machine: sv shape");
-  static_assert(sizeof(Spec::coef) == (Spec::kind == machine_kind::ovo ? n_groups - 1 : 1) * n_sv * sizeof(coef_type),
+  static_assert(sizeof(Spec::coef) == (Spec::kind == machine_kind::ovo        ? n_groups - 1
+                                       : Spec::kind == machine_kind::logistic ? n_rows
+                                                                              : 1) * n_sv * sizeof(coef_type),
                 "ctml: malformed kernel machine: coef shape");
+  static_assert(Spec::kind != machine_kind::logistic || sizeof(Spec::intercept) == n_rows * sizeof(out_type),
+                "ctml: malformed logistic machine: it needs one intercept per coefficient row (one output per row)");
   static_assert(sizeof(Spec::intercept) == n_outputs * sizeof(out_type), "ctml: malformed kernel machine: intercept shape");
   static_assert(Spec::kind == machine_kind::ovo ? n_groups >= 2 : n_groups == 1,
                 "ctml: malformed kernel machine: a one-vs-one classifier has a group per class, others one group");
@@ -75,6 +84,8 @@ struct expansion {
               if (pair(i2, j2) == p) a = i2, b = j2;
           if (g != a && g != b) continue;
           row = g == a ? b - 1 : a;
+        } else if constexpr (Spec::kind == machine_kind::logistic) {
+          row = p;
         }
         const long c = static_cast<long>(Spec::coef[row][i]);
         sum += c < 0 ? -c : c;
@@ -159,12 +170,18 @@ struct expansion {
     if constexpr (D != G) add(r[out<G, D>], coef_c<row<G, D>, I>, k);
   }
 
+  // Every other kind: row p feeds output p (one row and one output but for multi-class logistic).
+  template <std::size_t I, std::size_t... P>
+  static constexpr void rows_unrolled(result_type& r, typename kmath::value_type k, std::index_sequence<P...>) noexcept {
+    (add(r[P], coef_c<P, I>, k), ...);
+  }
+
   template <std::size_t I, std::size_t... D>
   static constexpr void vector_unrolled(result_type& r, const input_type& x, std::index_sequence<D...>) noexcept {
     const auto k = kernel_unrolled<I>(x, std::make_index_sequence<n_features>{});
     constexpr std::size_t g = group_of<I>();
     if constexpr (Spec::kind == machine_kind::ovo) (spread_unrolled<I, g, D>(r, k), ...);
-    else add(r[0], coef_c<0, I>, k);
+    else rows_unrolled<I>(r, k, std::make_index_sequence<n_outputs>{});
   }
 
   template <std::size_t... I>
@@ -180,6 +197,11 @@ struct expansion {
     if constexpr (D != G) add(r[out<G, D>], platform::flash_read(&Spec::coef[row<G, D>][i]), k);
   }
 
+  template <std::size_t... P>
+  static constexpr void rows_table(result_type& r, std::size_t i, typename kmath::value_type k, std::index_sequence<P...>) noexcept {
+    (add(r[P], platform::flash_read(&Spec::coef[P][i]), k), ...);
+  }
+
   template <std::size_t G, std::size_t... D>
   static constexpr void group_table(result_type& r, const input_type& x, std::index_sequence<D...>) noexcept {
     for (std::size_t i = start(G); i < start(G + 1); ++i) {
@@ -187,7 +209,7 @@ struct expansion {
       for (std::size_t j = 0; j < n_features; ++j) acc = kmath::step(acc, x[j], platform::flash_read(&Spec::sv[i][j]));
       const auto k = kmath::finish(acc);
       if constexpr (Spec::kind == machine_kind::ovo) (spread_table<G, D>(r, i, k), ...);
-      else add(r[0], platform::flash_read(&Spec::coef[0][i]), k);
+      else rows_table(r, i, k, std::make_index_sequence<n_outputs>{});
     }
   }
 
