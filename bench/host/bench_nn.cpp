@@ -12,6 +12,10 @@
 #include "digits_mlp.hpp"
 #include "digits_mlp_float.hpp"
 #include "digits_mlp_float_vectors.hpp"
+#include "digits_mlp_logistic.hpp"
+#include "digits_mlp_logistic_float.hpp"
+#include "digits_mlp_logistic_float_vectors.hpp"
+#include "digits_mlp_logistic_vectors.hpp"
 #include "digits_mlp_vectors.hpp"
 #include "digits_residual.hpp"
 #include "digits_residual_vectors.hpp"
@@ -21,7 +25,9 @@ namespace m = ctml_models;
 BENCHMARK(ctml_bench::predict<m::digits_mlp, m::digits_mlp_vectors>)->Name("digits_mlp/int8");
 BENCHMARK(ctml_bench::predict<m::digits_cnn, m::digits_cnn_vectors>)->Name("digits_cnn/int8");
 BENCHMARK(ctml_bench::predict<m::digits_residual, m::digits_residual_vectors>)->Name("digits_residual/int8");
+BENCHMARK(ctml_bench::predict<m::digits_mlp_logistic, m::digits_mlp_logistic_vectors>)->Name("digits_mlp_logistic/int8");
 BENCHMARK(ctml_bench::predict<m::digits_mlp_float, m::digits_mlp_float_vectors>)->Name("digits_mlp/float");
+BENCHMARK(ctml_bench::predict<m::digits_mlp_logistic_float, m::digits_mlp_logistic_float_vectors>)->Name("digits_mlp_logistic/float");
 BENCHMARK(ctml_bench::predict<m::digits_cnn_float, m::digits_cnn_float_vectors>)->Name("digits_cnn/float");
 // With the final softmax (probabilities as floats).
 BENCHMARK(ctml_bench::predict_proba<m::digits_mlp, m::digits_mlp_vectors>)->Name("digits_mlp/int8/predict_proba");
