@@ -204,8 +204,9 @@ TEST_CASE("requantization rounds as TFLite's gemmlowp does", "[nn]") {
   }
 }
 
-TEST_CASE("the split requantization product (AVR's run-time form) equals gemmlowp's for every kind of input", "[nn]") {
+TEST_CASE("the split (AVR) and SMLAL (Cortex-M) requantization products equal gemmlowp's for every kind of input", "[nn]") {
   using ctml::nn::detail::multiply_by_quantized_multiplier_split;  // against the gemmlowp form (the host's)
+  using ctml::nn::detail::multiply_by_quantized_multiplier_smlal;
   constexpr auto lo = std::numeric_limits<std::int32_t>::min(), hi = std::numeric_limits<std::int32_t>::max();
   STATIC_REQUIRE(multiply_by_quantized_multiplier_split(lo, lo, 0) == hi);  // the high mul's saturation
   STATIC_REQUIRE(multiply_by_quantized_multiplier_split(lo, lo, -1) == 1 << 30);
@@ -214,10 +215,20 @@ TEST_CASE("the split requantization product (AVR's run-time form) equals gemmlow
   STATIC_REQUIRE(multiply_by_quantized_multiplier_split(-10, 1 << 30, -1) == -3);  // -5 / 2 -> -3
   STATIC_REQUIRE(multiply_by_quantized_multiplier_split(lo, hi, -31) == -1);
   STATIC_REQUIRE(multiply_by_quantized_multiplier_split(hi, 1 << 30, 4) == 1 << 30);
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_smlal(lo, lo, 0) == hi);
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_smlal(lo, lo, -1) == 1 << 30);
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_smlal(-1, 1 << 30, 0) == 0);
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_smlal(-3, 1 << 30, 0) == -1);
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_smlal(-10, 1 << 30, -1) == -3);
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_smlal(10, 1 << 30, -1) == 3);  // 5 / 2 -> 3
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_smlal(lo, hi, -31) == -1);
+  STATIC_REQUIRE(multiply_by_quantized_multiplier_smlal(hi, 1 << 30, 4) == 1 << 30);
   std::mt19937_64 rng(7);
-  long mismatches = 0;
+  long mismatches = 0, smlal_mismatches = 0;
   const auto check = [&](std::int32_t x, std::int32_t m, int s) {
-    mismatches += multiply_by_quantized_multiplier_split(x, m, s) != ctml::nn::multiply_by_quantized_multiplier(x, m, s);
+    const std::int32_t want = ctml::nn::multiply_by_quantized_multiplier(x, m, s);
+    mismatches += multiply_by_quantized_multiplier_split(x, m, s) != want;
+    smlal_mismatches += multiply_by_quantized_multiplier_smlal(x, m, s) != want;
   };
   for (int s = -31; s <= 30; ++s)
     for (std::int32_t x : {lo, lo + 1, -(1 << 30), -65536, -255, -1, 0, 1, 255, 65535, 1 << 30, hi - 1, hi})
@@ -230,6 +241,7 @@ TEST_CASE("the split requantization product (AVR's run-time form) equals gemmlow
     check(x, m, static_cast<int>((r >> 40) % 62) - 31);
   }
   CHECK(mismatches == 0);
+  CHECK(smlal_mismatches == 0);
 }
 
 TEST_CASE("the arena plan reuses dead activations and ram_bytes is the arena, the output and one call frame", "[nn]") {

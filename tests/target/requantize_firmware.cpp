@@ -1,5 +1,5 @@
 // ctml::nn's int8 requantization at run time (on AVR the hardware-multiply form,
-// platform::mul_round_shift) against a transcription of TFLite's reference: gemmlowp's
+// platform::mul_round_shift; on Cortex-M one SMLAL) against a transcription of TFLite's reference: gemmlowp's
 // SaturatingRoundingDoublingHighMul and RoundingDivideByPOT on a 64-bit product, with ctml's
 // saturating left shift. Every shift in [-31, 30] on a grid of edge accumulators (INT32_MIN/MAX,
 // byte and word boundaries) and multipliers (2^30 .. 2^31 - 1 as codegen makes them, and any int32),
@@ -74,6 +74,9 @@ void check(std::int32_t x_in, std::int32_t m_in, int shift_in) {
   // The split form itself on every target (on AVR the same code as above, elsewhere its portable twin).
   const std::int32_t split = ctml::nn::detail::multiply_by_quantized_multiplier_split(x, m, shift);
   if (split != want) report("split", x, m, shift, split, want);
+  // The SMLAL form (Cortex-M's run-time form, above on Cortex-M) on every target.
+  const std::int32_t smlal = ctml::nn::detail::multiply_by_quantized_multiplier_smlal(x, m, shift);
+  if (smlal != want) report("smlal", x, m, shift, smlal, want);
   // requantize_s8: zero point and clamp after the product (in 64 bits, as TFLite's int32 cannot overflow there).
   const std::int32_t zero = static_cast<std::int8_t>(x ^ m ^ shift), act_min = (x & 16) ? 0 : -128, act_max = (m & 8) ? 100 : 127;
   const std::int64_t w = static_cast<std::int64_t>(want) + zero;

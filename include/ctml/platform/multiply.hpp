@@ -104,7 +104,10 @@ constexpr std::uint32_t mul_u16_small(std::uint16_t a, std::uint16_t b) noexcept
 // int32, INT32_MIN * INT32_MIN with e = 0, saturates as the high mul does. On AVR: clang's code for
 // the 64-bit form calls __muldi3 (a 64 x 64-bit multiply from __umulhisi3 calls) and 64-bit shifts;
 // here sixteen hardware 8 x 8 products, a one-bit shift to bit 31, whole-byte moves and at most
-// four single-bit steps.
+// four single-bit steps. On Cortex-M the same nesting is done on the signed product instead
+// (nn/requantize.hpp, detail::multiply_by_quantized_multiplier_smlal): SMLAL adds the combined
+// nudge 2^30 + 2^31 * (2^(e-1) - [negative]) for free, and one arithmetic shift of the high word
+// floors, so no magnitudes are needed there.
 namespace detail {
 constexpr std::int32_t mul_round_shift_portable(std::int32_t x, std::int32_t m, std::uint8_t e) noexcept {
   const bool negative = (x < 0) != (m < 0);
