@@ -10,7 +10,7 @@ from typing import Optional
 
 import numpy as np
 
-from . import families, quantize
+from . import families, model_io, quantize
 from .emit import trees as emit_trees
 from .errors import ConversionError
 from .ir import Forest, check_finite
@@ -126,8 +126,7 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
         raise ConversionError("tree models need no input scaling: convert the Pipeline's final estimator alone")
     forest = to_ir(est)
     check_finite(forest)
-    if X_test is not None and np.asarray(X_test).shape[-1] != forest.n_features:
-        raise ConversionError(f"the test inputs have {np.asarray(X_test).shape[-1]} features but the model expects {forest.n_features}")
+    model_io.check_width(X_test, forest.n_features)
     fmap = quantize.choose(_thresholds(forest), feature_bits, X_sample)
     lw = emit_trees.lower(forest, fmap, vote_bits)
     if forest.kind == "classifier" and X_sample is not None and vote_bits == 8:

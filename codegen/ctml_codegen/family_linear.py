@@ -44,8 +44,7 @@ def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, featur
     X = None if X_sample is None else np.asarray(X_sample, dtype=np.float64)
     if X is not None:
         check_samples(X, n)
-    if X_test is not None and np.asarray(X_test).shape[-1] != n:
-        raise ConversionError(f"the test inputs have {np.asarray(X_test).shape[-1]} features but the model expects {n}")
+    model_io.check_width(X_test, n)
     bits = feature_bits if feature_bits is not None else (16 if target == "avr" else 0)
     fmap = model_io.lossless(X, bits) if model.scaling is None else None
     if bits == 0:

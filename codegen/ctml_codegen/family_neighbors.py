@@ -20,8 +20,7 @@ def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, featur
             y_test=None, n_vectors=None, **_) -> api.Result:
     model = from_sklearn(est, scaling)
     n = model.n_features
-    if X_test is not None and np.asarray(X_test).shape[-1] != n:
-        raise ConversionError(f"the test inputs have {np.asarray(X_test).shape[-1]} features but the model expects {n}")
+    model_io.check_width(X_test, n)
     bits = feature_bits if feature_bits is not None else (8 if target == "avr" else 0)
     lw = emit.lower(model, bits)
     n_s = len(model.X)

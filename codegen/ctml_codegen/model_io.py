@@ -45,6 +45,12 @@ def ranged(X: Optional[np.ndarray], bits: int, n: int, what: str) -> FeatureMap:
     return FeatureMap(bits, tuple(offsets), tuple(scales))
 
 
+def check_width(X, n: int, what: str = "test") -> None:
+    """Inputs X (None: nothing to check) must have the model's n features."""
+    if X is not None and np.asarray(X).shape[-1] != n:
+        raise ConversionError(f"the {what} inputs have {np.asarray(X).shape[-1]} features but the model expects {n}")
+
+
 def check_samples(X: np.ndarray, n: int) -> None:
     if X.ndim != 2 or X.shape[1] != n:
         raise ConversionError(f"the sample inputs have {X.shape[-1] if X.ndim else 0} features, the model {n}")

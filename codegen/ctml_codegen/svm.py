@@ -7,6 +7,7 @@ from typing import Optional
 
 import numpy as np
 
+from . import model_io
 from .emit import svm as emit_svm
 from .errors import ConversionError
 from .frontends.sklearn_svm import SUPPORTED, from_sklearn
@@ -32,8 +33,7 @@ def convert(est, name: str, out_dir="models", *, pipeline=None, scaling=None, X_
     if scaling is not None and len(scaling.offset) != km.n_features:
         raise ConversionError("the Pipeline's scaling and the estimator disagree on the feature count")
     for what, X in (("sample", X_sample), ("test", X_test)):
-        if X is not None and np.asarray(X).shape[-1] != km.n_features:
-            raise ConversionError(f"the {what} inputs have {np.asarray(X).shape[-1]} features but the model expects {km.n_features}")
+        model_io.check_width(X, km.n_features, what)
     lw = emit_svm.lower(km, scaling, _bits(feature_bits, km.kernel), X_sample)
     tg = TARGETS[target]
     extra = 64 if target == "avr" else (160 if lw.fmap.is_float else 64)   # as svm/expansion.hpp's frame_bytes
