@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "codegen"))
 
 import numpy as np  # noqa: E402
 
-from ctml_codegen.nn_api import convert_network  # noqa: E402
+from ctml_codegen.families.network import convert_network  # noqa: E402
 
 N_CALIBRATION, N_TEST = 32, 5
 

@@ -19,7 +19,7 @@ import numpy as np  # noqa: E402
 from sklearn import datasets  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
-from ctml_codegen.nn_api import convert_network  # noqa: E402
+from ctml_codegen.families.network import convert_network  # noqa: E402
 
 
 def digits():

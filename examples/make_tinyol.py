@@ -30,8 +30,8 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
 
-from ctml_codegen import nn_frozen, nn_reference  # noqa: E402
-from ctml_codegen.nn_api import convert_network  # noqa: E402
+from ctml_codegen.nn import frozen as nn_frozen, reference as nn_reference  # noqa: E402
+from ctml_codegen.families.network import convert_network  # noqa: E402
 
 NEW = 9                  # the digit the frozen network never sees
 SMALL = (240, 100)       # training and held-out samples of the AVR subset
@@ -106,7 +106,7 @@ def make(out) -> Path:
                           f"The first {a} training and {b} held-out samples of digits_tinyol_stream (fits an ATmega328P).",
                           Qtr[:a], ytr[:a], Qte[:b], yte[:b], frozen_known, acc_s, recall_s)
     tail = ["}  // namespace ctml_models", ""]
-    from ctml_codegen.api import _write_atomic
+    from ctml_codegen.emit.model_io import write_atomic as _write_atomic
     _write_atomic({Path(out) / "digits_tinyol_stream.hpp": "\n".join(head + [whole] + tail),
                    Path(out) / "digits_tinyol_stream_small.hpp": "\n".join(head + [small] + tail)})
     print(f"digits_frozen9: embedding {emb.size} x {emb.ctype} (shift {emb.shift}); frozen MLP on known digits "

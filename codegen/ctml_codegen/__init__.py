@@ -1,5 +1,10 @@
-"""ctml codegen: trained models to C++20 headers (see `python3 -m ctml_codegen --help`)."""
-from .api import Result, convert, to_ir
-from .errors import ConversionError
+"""ctml codegen: trained models to C++20 headers (see `python3 -m ctml_codegen --help`).
 
-__all__ = ["convert", "to_ir", "ConversionError", "Result"]
+The flow (docs/codegen.md): frontends/ (one module per framework) -> ir/ (the IR of each family)
+-> quantize/ (input codes, network PTQ) -> emit/ (C++ text), driven per family by families/."""
+from .api import Result, convert
+from .errors import ConversionError
+from .families.network import convert_network
+from .families.trees import to_ir
+
+__all__ = ["ConversionError", "Result", "convert", "convert_network", "to_ir"]

@@ -100,7 +100,7 @@ def _is_network(est) -> bool:
 def _convert_network(est, args, sample, X_test, y_test) -> int:
     """Networks (ONNX graphs, scikit-learn MLPs) go through nn_api.convert_network (int8, TFLite's
     scheme). --sample (calibration inputs, NCHW or (n, features) as the graph takes them) is required."""
-    from .nn_api import convert_network
+    from .families.network import convert_network
     if sample is None:
         raise ConversionError("a network needs --sample: a .npy/.npz of typical inputs to calibrate its int8 activations")
     r = convert_network(est, args.name, args.out, X_sample=sample, target=args.target, ram_budget=args.ram_budget,

@@ -12,7 +12,7 @@ from sklearn import datasets, ensemble, tree
 from sklearn.model_selection import train_test_split
 
 from ctml_codegen import ConversionError, convert
-from ctml_codegen.quantize import FeatureMap, choose, map_threshold
+from ctml_codegen.quantize.features import FeatureMap, choose, map_threshold
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = "/usr/bin/python3"
@@ -145,7 +145,7 @@ def test_cli_reports_a_malformed_model_file(tmp_path):
 def test_forest_votes_reproduce_scikit_learn_argmax_on_held_out_data():
     """One byte of votes per class and tree gives scikit-learn's class on every held-out sample,
     and the IR walk itself reproduces scikit-learn's probabilities."""
-    from ctml_codegen.api import to_ir
+    from ctml_codegen import to_ir
     from ctml_codegen.emit.trees import leaf_payloads, lower, vote_disagreements
     X, y = datasets.load_digits(return_X_y=True)
     Xtr, Xte, ytr, _ = train_test_split(X, y, test_size=0.25, random_state=0)

@@ -19,8 +19,8 @@ from ctml_codegen.frontends.sklearn_bayes import from_sklearn as bayes_ir
 from ctml_codegen.frontends.sklearn_linear import from_sklearn as linear_ir
 from ctml_codegen.frontends.sklearn_neighbors import from_sklearn as knn_ir
 from ctml_codegen.frontends.sklearn_pipeline import split
-from ctml_codegen.model_io import ranged
-from ctml_codegen.quantize import FeatureMap
+from ctml_codegen.emit.model_io import ranged
+from ctml_codegen.quantize.features import FeatureMap
 
 
 def data(name):

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ctml_codegen import ir_nn as ir
-from ctml_codegen import nn_plan
-from ctml_codegen import nn_reference as ref
-from ctml_codegen.nn_api import arena_bytes, convert_network, to_hwc, to_network
+from ctml_codegen.ir import nn as ir
+from ctml_codegen.nn import plan as nn_plan
+from ctml_codegen.nn import reference as ref
+from ctml_codegen.families.network import arena_bytes, convert_network, to_hwc, to_network
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("onnx")
@@ -42,7 +42,7 @@ def test_float_ir_reproduces_pytorch_and_int8_stays_close(name):
     np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9)
     if name == "mlperf_resnet8":
         assert sum(isinstance(l, ir.Branch) for l in net.layers) == 2
-    from ctml_codegen.nn_quant import quantize
+    from ctml_codegen.quantize.nn import quantize
     q = quantize(net, to_hwc(net, make_mlperf.synthetic((32, *shape), 10, kind)))
     ts = ref.run(q, q.quantize_input(to_hwc(net, X)))
     k = -2 if q.has_softmax else -1   # the logits (DS-CNN and ResNet-8 end in a softmax, as MLPerf's)

@@ -10,10 +10,10 @@ from sklearn import datasets, neural_network
 from sklearn.model_selection import train_test_split
 
 from ctml_codegen import ConversionError
-from ctml_codegen import ir_nn as ir
-from ctml_codegen import nn_reference as ref
-from ctml_codegen.nn_api import convert_network, to_hwc, to_network
-from ctml_codegen.nn_quant import quantize
+from ctml_codegen.ir import nn as ir
+from ctml_codegen.nn import reference as ref
+from ctml_codegen.families.network import convert_network, to_hwc, to_network
+from ctml_codegen.quantize.nn import quantize
 
 torch = pytest.importorskip("torch")   # python3-torch (scripts/setup.sh installs it)
 nn = torch.nn
@@ -212,7 +212,7 @@ def test_mlp_regressor_int8_output_is_within_a_step_or_two_of_scikit_learn():
 
 @pytest.mark.parametrize("scale", [0.001, 0.02, 0.05, 0.1, 0.5, 3.0])
 def test_int8_softmax_is_within_its_documented_bound_of_the_exact_softmax(scale):
-    from ctml_codegen.nn_quant import softmax_table
+    from ctml_codegen.quantize.nn import softmax_table
     table = softmax_table(scale)
     assert table[0] == 1 << 15 and len(table) <= 256 and np.all(table > 0) and np.all(np.diff(table) <= 0)
     rng = np.random.RandomState(3)

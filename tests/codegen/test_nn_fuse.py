@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ctml_codegen import ir_nn as ir
-from ctml_codegen import nn_fuse
-from ctml_codegen.nn_api import arena_bytes
+from ctml_codegen.ir import nn as ir
+from ctml_codegen.nn import fuse as nn_fuse
+from ctml_codegen.families.network import arena_bytes
 
 
 def dense(n: int = 4) -> ir.Dense:

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from ctml_codegen import ConversionError
-from ctml_codegen import ir_nn as ir
-from ctml_codegen import nn_reference as ref
-from ctml_codegen.nn_api import convert_network, to_hwc, to_network
+from ctml_codegen.ir import nn as ir
+from ctml_codegen.nn import reference as ref
+from ctml_codegen.families.network import convert_network, to_hwc, to_network
 
 onnx = pytest.importorskip("onnx")     # python3-onnx (scripts/setup.sh installs it)
 torch = pytest.importorskip("torch")

@@ -14,9 +14,9 @@ from sklearn import datasets, neural_network, tree
 from sklearn.model_selection import train_test_split
 
 from ctml_codegen import ConversionError
-from ctml_codegen import nn_frozen
-from ctml_codegen import nn_reference as ref
-from ctml_codegen.nn_api import convert_network
+from ctml_codegen.nn import frozen as nn_frozen
+from ctml_codegen.nn import reference as ref
+from ctml_codegen.families.network import convert_network
 
 PY = "/usr/bin/python3"
 CODEGEN = Path(__file__).resolve().parents[2] / "codegen"

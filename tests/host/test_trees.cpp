@@ -1,5 +1,5 @@
 // Generated tree models agree with the framework that trained them, on held-out data, in every
-// layout. The expected answers come from scikit-learn / XGBoost (see codegen/ctml_codegen/vectors.py).
+// layout. The expected answers come from scikit-learn / XGBoost (see codegen/ctml_codegen/emit/vectors.py).
 #include <catch2/catch.hpp>
 
 #include <cmath>

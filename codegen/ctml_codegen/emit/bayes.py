@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ConversionError
-from ..ir_families import NaiveBayes
-from ..model_io import info_block
-from ..quantize import FeatureMap
+from ..ir.families import NaiveBayes
+from .model_io import info_block
+from ..quantize.features import FeatureMap
 from .cpp import comment_block, f32, wrap
 
 

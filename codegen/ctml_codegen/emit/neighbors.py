@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ConversionError
-from ..ir_families import Neighbors
-from ..model_io import MARGIN, info_block
-from ..quantize import INT_TYPES, FeatureMap
+from ..ir.families import Neighbors
+from .model_io import MARGIN, info_block
+from ..quantize.features import INT_TYPES, FeatureMap
 from .cpp import comment_block, f32, wrap
 
 

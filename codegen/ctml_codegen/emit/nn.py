@@ -6,9 +6,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from .. import ir_nn as ir
-from .. import nn_fuse, nn_plan
-from ..nn_quant import QLayer, QNetwork
+from ..ir import nn as ir
+from ..nn import fuse as nn_fuse
+from ..nn import plan as nn_plan
+from ..quantize.nn import QLayer, QNetwork
 from .cpp import comment_block, f32, wrap
 
 KIND = {ir.Dense: "dense", ir.Conv2D: "conv2d", ir.DepthwiseConv2D: "depthwise_conv2d",

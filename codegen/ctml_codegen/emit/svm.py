@@ -16,9 +16,9 @@ from typing import Optional
 import numpy as np
 
 from ..frontends.sklearn_pipeline import InputScaling
-from ..ir import KernelMachine
-from ..quantize import INT_TYPES, FeatureMap
-from ..vectors import HEAD, vectors_file
+from ..ir.trees import KernelMachine
+from ..quantize.features import INT_TYPES, FeatureMap
+from .vectors import HEAD, vectors_file
 from .cpp import comment_block, f32, wrap
 
 COEF_SUM = 30000          # the largest sum of |int16 coefficients| one output may add up

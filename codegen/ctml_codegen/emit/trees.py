@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ConversionError
-from ..ir import Forest, Tree
-from ..quantize import FeatureMap, map_threshold
+from ..ir.trees import Forest, Tree
+from ..quantize.features import FeatureMap, map_threshold
 from .cpp import comment_block, f32, int_type, wrap
 
 VOTE_MAX = 0xFFFF

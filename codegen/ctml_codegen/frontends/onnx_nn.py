@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import ir_nn as ir
+from ..ir import nn as ir
 from ..errors import ConversionError
-from ..ir import Source
+from ..ir.trees import Source
 from .torch_nn import _Builder
 
 SUPPORTED = ("Gemm", "MatMul (+ Add of a bias)", "Conv (group 1 or depthwise)", "BatchNormalization (after Conv/Gemm)",

@@ -7,8 +7,8 @@ from typing import Optional
 import numpy as np
 
 from ..errors import ConversionError
-from ..ir import Source
-from ..ir_families import Linear, check_all_finite
+from ..ir.trees import Source
+from ..ir.families import Linear, check_all_finite
 from .sklearn_pipeline import InputScaling
 
 CLASSIFIERS = ("LogisticRegression", "LinearSVC", "SGDClassifier", "Perceptron", "RidgeClassifier")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import ir_nn as ir
+from ..ir import nn as ir
 from ..errors import ConversionError
-from ..ir import Source
+from ..ir.trees import Source
 
 SUPPORTED = ("MLPClassifier", "MLPRegressor")
 ACTIVATIONS = {"relu": "relu", "identity": "linear", "logistic": "sigmoid", "tanh": "tanh"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConversionError
-from ..ir import KernelMachine, Source
+from ..ir.trees import KernelMachine, Source
 
 CLASSIFIERS = ("SVC", "NuSVC")
 REGRESSORS = ("SVR", "NuSVR")

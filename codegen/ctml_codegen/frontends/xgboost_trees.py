@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ..errors import ConversionError
-from ..ir import Forest, Source, Tree, preorder
+from ..ir.trees import Forest, Source, Tree, preorder
 
 OBJECTIVES = ("binary:logistic", "multi:softprob", "multi:softmax", "reg:squarederror")
 

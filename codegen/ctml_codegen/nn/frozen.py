@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import ir_nn as ir
-from .emit.cpp import f32
-from .errors import ConversionError
+from ..ir import nn as ir
+from ..emit.cpp import f32
+from ..errors import ConversionError
 
 
 @dataclass(frozen=True)

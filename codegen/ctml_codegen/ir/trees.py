@@ -68,7 +68,7 @@ def preorder(left, right) -> tuple[list[int], dict[int, int]]:
 
 
 def check_finite(forest: Forest) -> None:
-    from .errors import ConversionError
+    from ..errors import ConversionError
     for t, tree in enumerate(forest.trees):
         thr = np.array([th for f, th in zip(tree.feature, tree.threshold) if f >= 0], dtype=np.float64)
         if thr.size and not np.all(np.isfinite(thr)):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .emit.cpp import f32, wrap
-from .ir import Forest
-from .quantize import FeatureMap
+from .cpp import f32, wrap
+from ..ir.trees import Forest
+from ..quantize.features import FeatureMap
 
 
 def reference(est, forest: Forest, X: np.ndarray) -> dict:

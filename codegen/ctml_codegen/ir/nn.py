@@ -15,8 +15,8 @@ from typing import Union
 
 import numpy as np
 
-from .errors import ConversionError
-from .ir import Source
+from ..errors import ConversionError
+from .trees import Source
 
 ACTIVATIONS = ("linear", "relu", "relu6")
 TABLES = ("sigmoid", "tanh")     # activations that become lookup tables

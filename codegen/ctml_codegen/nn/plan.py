@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ir_nn as ir
+from ..ir import nn as ir
 
 
 def layer_macs(layer, out_shape) -> int:

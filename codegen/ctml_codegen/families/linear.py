@@ -12,11 +12,13 @@ from typing import Optional
 
 import numpy as np
 
-from . import api, model_io
-from .emit import linear as emit
-from .errors import ConversionError
-from .frontends.sklearn_linear import SUPPORTED, from_sklearn
-from .model_io import check_samples
+from . import Result
+from ..emit import linear as emit
+from ..emit import model_io
+from ..emit.model_io import check_samples
+from ..errors import ConversionError
+from ..frontends.sklearn_linear import SUPPORTED, from_sklearn
+from ..targets import TARGETS, UNROLL_LIMIT, check_budget
 
 __all__ = ["SUPPORTED", "convert"]
 
@@ -37,7 +39,7 @@ def _reference(pipeline, model):
 
 def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, feature_bits: Optional[int] = None,
             target: str = "host", layout: str = "automatic", flash_budget=None, ram_budget=None, X_test=None,
-            y_test=None, n_vectors=None, **_) -> api.Result:
+            y_test=None, n_vectors=None, **_) -> Result:
     model = from_sklearn(est, scaling)
     emit.check_weights(model)
     n = model.n_features
@@ -48,7 +50,7 @@ def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, featur
     bits = feature_bits if feature_bits is not None else (16 if target == "avr" else 0)
     fmap = model_io.lossless(X, bits) if model.scaling is None else None
     if bits == 0:
-        from .quantize import FeatureMap
+        from ..quantize.features import FeatureMap
         fmap = FeatureMap(0)
     elif fmap is None:
         fmap = model_io.ranged(X, bits, n, "linear model")
@@ -59,18 +61,13 @@ def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, featur
         if model.kind == "classifier" and np.array_equal(emit.predict(narrow, q), emit.predict(lw, q)):
             lw = narrow
     chosen = layout if layout != "automatic" else ("unrolled" if lw.weights.size * (16 if target == "avr" else 8)
-                                                   <= api.UNROLL_LIMIT else "table")
+                                                   <= UNROLL_LIMIT else "table")
     flash = lw.flash_bytes if chosen == "table" else 0
-    ram = 2 * lw.weights.shape[0] * 4 + api.TARGETS[target]["call_frame"]
-    flash_budget = flash_budget if flash_budget is not None else api.TARGETS[target]["flash"]
-    ram_budget = ram_budget if ram_budget is not None else api.TARGETS[target]["ram"]
-    if flash_budget is not None and flash > flash_budget:
-        raise ConversionError(f"model {name} needs {flash} B of flash on {target} but the budget is {flash_budget} B")
-    if ram_budget is not None and ram > ram_budget:
-        raise ConversionError(f"model {name} needs {ram} B of RAM on {target} but the budget is {ram_budget} B")
+    ram = 2 * lw.weights.shape[0] * 4 + TARGETS[target]["call_frame"]
+    check_budget(name, target, chosen, flash, ram, flash_budget, ram_budget)
     vectors = None
     if X_test is not None:
         vectors = model_io.vectors_header(name, fmap, np.asarray(X_test), _reference(pipeline, model), model.classes,
                                           y_test, n_vectors)
     header, vec = model_io.write(out_dir, name, emit.header(lw, name), vectors)
-    return api.Result(header, vec, chosen, flash, ram, int(lw.weights.size))
+    return Result(header, vec, chosen, flash, ram, int(lw.weights.size))

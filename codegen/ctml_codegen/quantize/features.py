@@ -15,7 +15,7 @@ from typing import Optional
 
 import numpy as np
 
-from .errors import ConversionError
+from ..errors import ConversionError
 
 INT_TYPES = {8: (np.int8, "std::int8_t", -128, 127), 16: (np.int16, "std::int16_t", -32768, 32767)}
 

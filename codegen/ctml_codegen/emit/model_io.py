@@ -1,15 +1,17 @@
-"""What the non-tree families share: the integer input map chosen from sample inputs, the model
-info block (class labels, quantizer), test-vector headers, and writing files all-or-nothing."""
+"""What the families share when they emit: the integer input map chosen from sample inputs, the
+model info block (class labels, quantizer), test-vector headers, and writing files all-or-nothing."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Optional
 
 import numpy as np
 
-from .emit.cpp import f32, wrap
-from .errors import ConversionError
-from .quantize import INT_TYPES, FeatureMap
+from .cpp import f32, wrap
+from ..errors import ConversionError
+from ..quantize.features import INT_TYPES, FeatureMap
 from .vectors import HEAD, vectors_file
 
 MARGIN = 0.1  # codes kept beyond the sample range on each side, as a fraction of the range
@@ -117,12 +119,30 @@ def _struct(ns: str, fmap: FeatureMap, X: np.ndarray, reference, classes: tuple,
 
 
 def write(out_dir, name: str, header: str, vectors: Optional[str]) -> tuple[Path, Optional[Path]]:
-    from .api import _write_atomic
     out = Path(out_dir)
     files = {out / f"{name}.hpp": header}
     vec = None
     if vectors is not None:
         vec = out / f"{name}_vectors.hpp"
         files[vec] = vectors
-    _write_atomic(files)
+    write_atomic(files)
     return out / f"{name}.hpp", vec
+
+
+def write_atomic(files: dict[Path, str]) -> None:
+    """Writes every file or none: all go to temporaries first, then are renamed into place."""
+    temps = []
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+            with os.fdopen(fd, "w", newline="\n") as fh:
+                fh.write(text)
+            os.chmod(tmp, 0o644)
+            temps.append((tmp, path))
+    except BaseException:
+        for tmp, _ in temps:
+            os.unlink(tmp)
+        raise
+    for tmp, path in temps:
+        os.replace(tmp, path)

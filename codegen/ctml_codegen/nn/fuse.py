@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from . import ir_nn as ir
-from .nn_quant import QLayer
+from ..ir import nn as ir
+from ..quantize.nn import QLayer
 
 
 @dataclass(frozen=True, eq=False)

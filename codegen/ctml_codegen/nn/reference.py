@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import ir_nn as ir
+from ..ir import nn as ir
 
 I32_MIN, I32_MAX = -(1 << 31), (1 << 31) - 1
 

@@ -15,9 +15,9 @@ from typing import Optional
 
 import numpy as np
 
-from . import ir_nn as ir
-from .errors import ConversionError
-from .nn_reference import I32_MAX, quantize_multiplier
+from ..ir import nn as ir
+from ..errors import ConversionError
+from ..nn.reference import I32_MAX, quantize_multiplier
 
 
 @dataclass(frozen=True, eq=False)

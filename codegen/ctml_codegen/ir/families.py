@@ -11,9 +11,9 @@ from typing import Optional
 
 import numpy as np
 
-from .errors import ConversionError
-from .frontends.sklearn_pipeline import InputScaling
-from .ir import Source
+from ..errors import ConversionError
+from ..frontends.sklearn_pipeline import InputScaling
+from .trees import Source
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,14 @@ from typing import Optional
 
 import numpy as np
 
-from . import model_io
-from .emit import svm as emit_svm
-from .errors import ConversionError
-from .frontends.sklearn_svm import SUPPORTED, from_sklearn
+from . import Result
+from ..emit import model_io
+from ..emit import svm as emit_svm
+from ..errors import ConversionError
+from ..frontends.sklearn_svm import SUPPORTED, from_sklearn
+from ..targets import TARGETS, UNROLL_LIMIT, check_budget
 
 __all__ = ["SUPPORTED", "convert"]
-
-UNROLL_LIMIT = 24576
 
 
 def _bits(feature_bits: Optional[int], kernel: str) -> int:
@@ -28,7 +28,6 @@ def convert(est, name: str, out_dir="models", *, pipeline=None, scaling=None, X_
             feature_bits: Optional[int] = None, target: str = "host", layout: str = "automatic",
             flash_budget: Optional[int] = None, ram_budget: Optional[int] = None, X_test=None, y_test=None,
             n_vectors: Optional[int] = None):
-    from .api import TARGETS, Result, _write_atomic
     km = from_sklearn(est)
     if scaling is not None and len(scaling.offset) != km.n_features:
         raise ConversionError("the Pipeline's scaling and the estimator disagree on the feature count")
@@ -40,14 +39,8 @@ def convert(est, name: str, out_dir="models", *, pipeline=None, scaling=None, X_
     fp = emit_svm.footprint(lw, target, tg["call_frame"] + extra)
     chosen = layout if layout != "automatic" else ("unrolled" if fp["unrolled_code"] <= UNROLL_LIMIT else "table")
     flash = fp["table_flash"] if chosen == "table" else fp["unrolled_code"]
-    flash_budget = flash_budget if flash_budget is not None else tg["flash"]
-    ram_budget = ram_budget if ram_budget is not None else tg["ram"]
-    if flash_budget is not None and flash > flash_budget:
-        raise ConversionError(f"model {name} needs about {flash} B of flash on {target} ({chosen} layout, {km.n_sv} "
-                              f"support vectors) but the budget is {flash_budget} B; use the table layout, fewer support "
-                              "vectors (a larger C or smaller nu), integer features, or a larger budget")
-    if ram_budget is not None and fp["ram"] > ram_budget:
-        raise ConversionError(f"model {name} needs {fp['ram']} B of RAM on {target} but the budget is {ram_budget} B")
+    check_budget(name, target, chosen, flash, fp["ram"], flash_budget, ram_budget,
+                 advice=f"fewer support vectors ({km.n_sv} now: a larger C or smaller nu), integer features")
     out = Path(out_dir)
     files = {out / f"{name}.hpp": emit_svm.header(lw, name)}
     vec_path = None
@@ -55,5 +48,5 @@ def convert(est, name: str, out_dir="models", *, pipeline=None, scaling=None, X_
         vec_path = out / f"{name}_vectors.hpp"
         files[vec_path] = emit_svm.vectors_header(pipeline if pipeline is not None else est, km, lw.fmap, name,
                                                   np.asarray(X_test), y_test, n_vectors)
-    _write_atomic(files)
+    model_io.write_atomic(files)
     return Result(out / f"{name}.hpp", vec_path, chosen, flash, fp["ram"], km.n_sv)

@@ -6,18 +6,20 @@ from typing import Optional
 
 import numpy as np
 
-from . import api, model_io
-from .emit import bayes as emit
-from .errors import ConversionError
-from .frontends.sklearn_bayes import SUPPORTED, from_sklearn
-from .quantize import FeatureMap
+from . import Result
+from ..emit import bayes as emit
+from ..emit import model_io
+from ..errors import ConversionError
+from ..frontends.sklearn_bayes import SUPPORTED, from_sklearn
+from ..quantize.features import FeatureMap
+from ..targets import TARGETS, UNROLL_LIMIT, check_budget
 
 __all__ = ["SUPPORTED", "convert"]
 
 
 def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, feature_bits: Optional[int] = None,
             target: str = "host", layout: str = "automatic", flash_budget=None, ram_budget=None, X_test=None,
-            y_test=None, n_vectors=None, **_) -> api.Result:
+            y_test=None, n_vectors=None, **_) -> Result:
     model = from_sklearn(est, scaling)
     n = model.n_features
     X = None if X_sample is None else np.asarray(X_sample, dtype=np.float64)
@@ -32,10 +34,10 @@ def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, featur
     lw = emit.lower(model, fmap)
     n_c = len(model.classes)
     chosen = layout if layout != "automatic" else ("unrolled" if n_c * n * (40 if target == "avr" else 16)
-                                                   <= api.UNROLL_LIMIT else "table")
+                                                   <= UNROLL_LIMIT else "table")
     flash = 0 if chosen == "unrolled" else n_c * n * (12 if fmap.is_float else 8) + n_c * (4 if fmap.is_float else 8)
-    ram = 2 * n_c * (4 if fmap.is_float else 8) + api.TARGETS[target]["call_frame"]
-    _budgets(name, target, flash, ram, flash_budget, ram_budget)
+    ram = 2 * n_c * (4 if fmap.is_float else 8) + TARGETS[target]["call_frame"]
+    check_budget(name, target, chosen, flash, ram, flash_budget, ram_budget)
 
     def reference(Xd):
         return {"class": model_io.class_index(model.classes, pipeline.predict(Xd)),
@@ -45,7 +47,7 @@ def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, featur
     vectors = None if X_test is None else model_io.vectors_header(name, fmap, np.asarray(X_test), reference,
                                                                   model.classes, y_test, n_vectors)
     header, vec = model_io.write(out_dir, name, emit.header(lw, name), vectors)
-    return api.Result(header, vec, chosen, flash, ram, n_c * n)
+    return Result(header, vec, chosen, flash, ram, n_c * n)
 
 
 def _jll(pipeline, X):
@@ -54,13 +56,3 @@ def _jll(pipeline, X):
         X = pipeline[:-1].transform(X)
         pipeline = pipeline[-1]
     return pipeline._joint_log_likelihood(X)
-
-
-def _budgets(name, target, flash, ram, flash_budget, ram_budget):
-    flash_budget = flash_budget if flash_budget is not None else api.TARGETS[target]["flash"]
-    ram_budget = ram_budget if ram_budget is not None else api.TARGETS[target]["ram"]
-    if flash_budget is not None and flash > flash_budget:
-        raise ConversionError(f"model {name} needs about {flash} B of flash on {target} but the budget is {flash_budget} B; "
-                              "use the table layout, a smaller model or a larger budget")
-    if ram_budget is not None and ram > ram_budget:
-        raise ConversionError(f"model {name} needs {ram} B of RAM on {target} but the budget is {ram_budget} B")

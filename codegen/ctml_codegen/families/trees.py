@@ -1,0 +1,91 @@
+"""The tree family: scikit-learn and XGBoost tree ensembles (frontends/sklearn_trees.py,
+xgboost_trees.py) -> the Forest IR -> input codes and exact thresholds (quantize/features.py) ->
+emit/trees.py. api.convert hands every estimator no other family claims to this module."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from . import Result
+from ..emit import model_io
+from ..emit import trees as emit_trees
+from ..errors import ConversionError
+from ..ir.trees import Forest, check_finite
+from ..quantize import features as quantize
+from ..targets import TABLE_WALKER_BYTES, TARGETS, UNROLL_LIMIT, check_budget
+
+
+def to_ir(est) -> Forest:
+    mod = type(est).__module__
+    if mod.startswith("xgboost"):
+        from ..frontends.xgboost_trees import from_xgboost
+        return from_xgboost(est)
+    if mod.startswith("sklearn"):
+        from ..frontends.sklearn_trees import from_sklearn
+        return from_sklearn(est)
+    from ..frontends.sklearn_trees import SUPPORTED
+    raise ConversionError(f"{type(est).__name__} from {mod} is not supported; supported: "
+                          f"{', '.join(SUPPORTED + tuple(families_supported()))}, "
+                          "XGBClassifier, XGBRegressor and xgboost.Booster")
+
+
+def _thresholds(forest: Forest) -> list[list[float]]:
+    per: list[list[float]] = [[] for _ in range(forest.n_features)]
+    for t in forest.trees:
+        for f, th in zip(t.feature, t.threshold):
+            if f >= 0:
+                per[f].append(th)
+    return per
+
+
+def estimate(lw: emit_trees.Lowered, target: str, layout: str = "automatic") -> tuple[str, int, int]:
+    """(layout, flash bytes, ram bytes) as the C++ side will choose and report them."""
+    tg = TARGETS[target]
+    fp = emit_trees.footprint(lw)
+    code = fp["nodes"] * tg["bytes_per_node"]
+    chosen = layout if layout != "automatic" else ("unrolled" if code <= UNROLL_LIMIT else "table")
+    flash = fp["leaf_bytes"] + (code if chosen == "unrolled" else fp["node_bytes"] + TABLE_WALKER_BYTES)
+    fo = lw.forest
+    if fo.kind == "classifier":
+        vote = 2 if lw.codes["scale"] * len(fo.trees) <= 0xFFFF else 4
+        code = 1 if len(fo.classes) + len(lw.codes["dists"]) <= 0xFF else 2
+        # forest_classifier::ram_bytes: counts, exact votes, their sum; per tree a code, a
+        # model-wide code and a rest.
+        rest = 1 if lw.codes["bits"] == 8 else 2
+        tree_code = 1 if len(fo.classes) + max(b - a for a, b in zip(lw.codes["bases"], lw.codes["bases"][1:])) <= 0x100 else 2
+        scratch = 0 if len(fo.trees) == 1 else (vote + 1) * len(fo.classes) + vote + (code + tree_code + rest) * len(fo.trees)
+    else:
+        scratch = 4 * fo.n_outputs
+    return chosen, flash, scratch + tg["call_frame"]
+
+
+def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Optional[int] = None,
+            vote_bits: int = 8, target: str = "host", layout: str = "automatic",
+            flash_budget: Optional[int] = None, ram_budget: Optional[int] = None,
+            X_test=None, y_test=None, n_vectors: Optional[int] = None) -> Result:
+    """Converts a tree model (api.convert has checked the name, target and layout)."""
+    forest = to_ir(est)
+    check_finite(forest)
+    model_io.check_width(X_test, forest.n_features)
+    fmap = quantize.choose(_thresholds(forest), feature_bits, X_sample)
+    lw = emit_trees.lower(forest, fmap, vote_bits)
+    if forest.kind == "classifier" and X_sample is not None and vote_bits == 8:
+        # One byte of votes per class and tree is exact in practice; if it changes any sample's
+        # class, use 16-bit votes (checked on the sample inputs at the model's input precision).
+        Xq = fmap.dequantize(fmap.quantize(np.asarray(X_sample)))
+        if emit_trees.vote_disagreements(forest, lw.codes["scale"], Xq):
+            lw = emit_trees.lower(forest, fmap, 16)
+    chosen, flash, ram = estimate(lw, target, layout)
+    check_budget(name, target, chosen, flash, ram, flash_budget, ram_budget,
+                 advice=f"fewer or shallower trees ({lw.n_nodes} nodes now)")
+    out = Path(out_dir)
+    files = {out / f"{name}.hpp": emit_trees.header(lw, name)}
+    vec_path = None
+    if X_test is not None:
+        from ..emit.vectors import vectors_header
+        vec_path = out / f"{name}_vectors.hpp"
+        files[vec_path] = vectors_header(est, forest, fmap, name, np.asarray(X_test), y_test, n_vectors)
+    model_io.write_atomic(files)
+    return Result(out / f"{name}.hpp", vec_path, chosen, flash, ram, lw.n_nodes)

@@ -1,0 +1,33 @@
+"""Per-target figures for budgets and the automatic layout choice: the part's flash and RAM and
+the costs codegen's estimates use (keep in step with include/ctml/platform/target.hpp and
+core/layout.hpp). A new target is one entry here, one toolchain file and one CMake preset."""
+from __future__ import annotations
+
+TARGETS = {
+    "host": {"bytes_per_node": 12, "call_frame": 256, "flash": None, "ram": None},
+    "avr": {"bytes_per_node": 10, "call_frame": 72, "flash": 32768, "ram": 2048},
+    "cortex-m": {"bytes_per_node": 8, "call_frame": 96, "flash": None, "ram": None},
+}
+UNROLL_LIMIT = 24576
+TABLE_WALKER_BYTES = 256
+
+
+def budgets(target: str, flash_budget, ram_budget) -> tuple:
+    """The caller's budgets, or the target part's flash and RAM where the caller gave none."""
+    tg = TARGETS[target]
+    return (flash_budget if flash_budget is not None else tg["flash"],
+            ram_budget if ram_budget is not None else tg["ram"])
+
+
+def check_budget(name: str, target: str, layout: str, flash: int, ram: int, flash_budget=None, ram_budget=None,
+                 advice: str = "a smaller model") -> None:
+    """Refuses a model over the flash or RAM budget with the figures and advice that applies: the table
+    layout is suggested only to a model that is not already table."""
+    from .errors import ConversionError
+    flash_budget, ram_budget = budgets(target, flash_budget, ram_budget)
+    if flash_budget is not None and flash > flash_budget:
+        table = "the table layout, " if layout != "table" else ""
+        raise ConversionError(f"model {name} needs about {flash} B of flash on {target} ({layout} layout) but the "
+                              f"budget is {flash_budget} B; use {table}{advice}, or a larger budget")
+    if ram_budget is not None and ram > ram_budget:
+        raise ConversionError(f"model {name} needs {ram} B of RAM on {target} but the budget is {ram_budget} B")
