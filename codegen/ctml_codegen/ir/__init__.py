@@ -1,0 +1,1 @@
+"""The intermediate representation: plain dataclasses that frontends produce and families lower (trees.py: Forest, KernelMachine, Source; families.py: Linear, NaiveBayes, Neighbors; nn.py: the network IR)."""
