@@ -6,7 +6,7 @@ ctml's model of the same estimator, on the same first 30 held-out samples, in si
   bench/peer_compare.py --baseline --model breast_cancer_svc      # the naive float C written here
 
 The peer's file is compiled with avr-gcc -Os (C99) and called as `int ENTRY(const float *x)` (or
-`ENTRY(x, n_features)` with --args x,n) on the float inputs of models/<model>_float_vectors.hpp.
+`ENTRY(x, n_features)` with --args x,n) on the float inputs of tests/fixtures/<model>_float_vectors.hpp.
 Its cycles come from the same runner and region markers as ctml's; its flash is the size of every
 symbol its object file defines (code and constants), its static RAM what of that lands in RAM.
 ctml's figures come from the avr preset's runs (build/avr/runs): predict on int16 codes
@@ -36,7 +36,7 @@ BASELINE_LABEL = "naive float C baseline written here (not a peer)"
 
 def read_vectors(model: str) -> tuple[list[list[str]], list[int]]:
     """The float inputs (as C literals) and scikit-learn's classes of <model>_float_vectors_head."""
-    path = ROOT / "models" / f"{model}_float_vectors.hpp"
+    path = ROOT / "tests" / "fixtures" / f"{model}_float_vectors.hpp"
     if not path.exists():
         sys.exit(f"peer_compare: {path} is missing; the comparison needs the float variant's vectors "
                  f"(examples/make_models.py writes {model}_float)")

@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT / "codegen"))
 
 import numpy as np  # noqa: E402
 
-from ctml_codegen.families.network import convert_network  # noqa: E402
+import layout  # noqa: E402  (examples/layout.py: where each generated file lives)
+from ctml_codegen import convert_network  # noqa: E402
 
 N_CALIBRATION, N_TEST = 32, 5
 
@@ -149,16 +150,20 @@ NETWORKS = {name: (lambda out, name=name: make(name, out)) for name in SPECS}
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=str(ROOT / "models"))
+    ap.add_argument("--out", default=None, help="one folder for every file (default: examples/layout.py)")
     ap.add_argument("--only", nargs="*", default=None)
     args = ap.parse_args()
+    layout.generate(args.out, lambda out: _write(str(out), args.only))
+    return 0
+
+
+def _write(out: str, only) -> None:
     for name, run in NETWORKS.items():
-        if args.only and name not in args.only:
+        if only and name not in only:
             continue
-        r = run(args.out)
+        r = run(out)
         print(f"{name}: {r.macs} MACs, arena {r.arena_bytes} B (two largest live tensors {r.two_largest_live} B, "
               f"all live {r.all_live} B), weights {r.flash_bytes} B, header {r.header.name}")
-    return 0
 
 
 if __name__ == "__main__":

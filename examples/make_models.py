@@ -17,6 +17,7 @@ import numpy as np  # noqa: E402
 from sklearn import datasets, ensemble, tree  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
+import layout  # noqa: E402  (examples/layout.py: where each generated file lives)
 from ctml_codegen import convert  # noqa: E402
 
 
@@ -155,31 +156,36 @@ def kind_models():
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=str(ROOT / "models"))
+    ap.add_argument("--out", default=None, help="one folder for every file (default: models/ for the examples, "
+                    "tests/fixtures/ for the rest; examples/layout.py)")
     ap.add_argument("--only", nargs="*", default=None)
     args = ap.parse_args()
+    layout.generate(args.out, lambda out: write(out, args.only))
+    return 0
+
+
+def write(out: Path, only) -> None:
     for name, est, (Xtr, Xte, ytr, yte), opts in models():
-        if args.only and name not in args.only:
+        if only and name not in only:
             continue
         if ytr is None:
             est.fit(Xtr)
         else:
             est.fit(Xtr, ytr)
-        r = convert(est, name, args.out, X_sample=Xtr, X_test=Xte, y_test=yte, **opts)
+        r = convert(est, name, str(out), X_sample=Xtr, X_test=Xte, y_test=yte, **opts)
         print(f"{name}: {r.nodes} nodes, {r.layout} layout on host, header {r.header.name}")
     from make_networks import NETWORKS  # the int8 networks (examples/make_networks.py)
     for name, make in NETWORKS.items():
-        if not args.only or name in args.only:
-            print(f"{name}: header {make(args.out).header.name}")
+        if not only or name in only:
+            print(f"{name}: header {make(str(out)).header.name}")
     from make_mlperf import NETWORKS as MLPERF  # the MLPerf Tiny networks (examples/make_mlperf.py)
     for name, make in MLPERF.items():
-        if not args.only or name in args.only:
-            print(f"{name}: header {make(args.out).header.name}")
+        if not only or name in only:
+            print(f"{name}: header {make(str(out)).header.name}")
 
     from make_tinyol import make as make_tinyol  # tinyOL: a frozen network without the 9s, and its stream
-    if not args.only or "digits_frozen9" in args.only:
-        print(f"digits_frozen9: header {make_tinyol(args.out).name}")
-    return 0
+    if not only or "digits_frozen9" in only:
+        print(f"digits_frozen9: header {make_tinyol(str(out)).name}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ import numpy as np  # noqa: E402
 from sklearn import datasets  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
-from ctml_codegen.families.network import convert_network  # noqa: E402
+import layout  # noqa: E402  (examples/layout.py: where each generated file lives)
+from ctml_codegen import convert_network  # noqa: E402
 
 
 def digits():
@@ -133,15 +134,19 @@ NETWORKS = {"digits_mlp": digits_mlp, "digits_cnn": digits_cnn, "digits_residual
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=str(ROOT / "models"))
+    ap.add_argument("--out", default=None, help="one folder for every file (default: examples/layout.py)")
     ap.add_argument("--only", nargs="*", default=None)
     args = ap.parse_args()
-    for name, make in NETWORKS.items():
-        if args.only and name not in args.only:
-            continue
-        r = make(args.out)
-        print(f"{name}: arena {r.arena_bytes} B, weights {r.flash_bytes} B, header {r.header.name}")
+    layout.generate(args.out, lambda out: _write(str(out), args.only))
     return 0
+
+
+def _write(out: str, only) -> None:
+    for name, make in NETWORKS.items():
+        if only and name not in only:
+            continue
+        r = make(out)
+        print(f"{name}: arena {r.arena_bytes} B, weights {r.flash_bytes} B, header {r.header.name}")
 
 
 if __name__ == "__main__":

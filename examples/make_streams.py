@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import layout  # examples/layout.py: where each generated file lives
 from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -89,14 +90,18 @@ def digits():
 
 def main() -> int:
     import argparse
-    ap = argparse.ArgumentParser(description="Writes the learning streams into models/.")
-    ap.add_argument("--out", type=Path, default=ROOT / "models")
+    ap = argparse.ArgumentParser(description="Writes the learning streams (conformance fixtures, tests/fixtures/).")
+    ap.add_argument("--out", type=Path, default=None, help="one folder for every file (default: examples/layout.py)")
     args = ap.parse_args()
-    for name, text, acc in (breast_cancer(), digits()):
-        out = args.out / f"{name}.hpp"
-        out.write_text(text)
-        print(f"wrote {out} (batch accuracy {acc:.4f})")
+    layout.generate(args.out, _write)
     return 0
+
+
+def _write(folder: Path) -> None:
+    for name, text, acc in (breast_cancer(), digits()):
+        out = folder / f"{name}.hpp"
+        out.write_text(text)
+        print(f"wrote {name}.hpp (batch accuracy {acc:.4f})")
 
 
 if __name__ == "__main__":

@@ -30,8 +30,9 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
 
+import layout  # noqa: E402  (examples/layout.py: where each generated file lives)
 from ctml_codegen.nn import frozen as nn_frozen, reference as nn_reference  # noqa: E402
-from ctml_codegen.families.network import convert_network  # noqa: E402
+from ctml_codegen import convert_network  # noqa: E402
 
 NEW = 9                  # the digit the frozen network never sees
 SMALL = (240, 100)       # training and held-out samples of the AVR subset
@@ -117,9 +118,9 @@ def make(out) -> Path:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=str(ROOT / "models"))
+    ap.add_argument("--out", default=None, help="one folder for every file (default: examples/layout.py)")
     args = ap.parse_args()
-    make(args.out)
+    layout.generate(args.out, lambda out: make(str(out)))
     return 0
 
 

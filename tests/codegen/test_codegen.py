@@ -16,11 +16,20 @@ from ctml_codegen.quantize.features import FeatureMap, choose, map_threshold
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = "/usr/bin/python3"
+sys.path.insert(0, str(ROOT / "examples"))
+import layout  # noqa: E402  (examples/layout.py: models/ for the examples, tests/fixtures/ for the rest)
 
 
 def bc():
     X, y = datasets.load_breast_cancer(return_X_y=True)
     return train_test_split(X, y, test_size=0.25, random_state=0)
+
+
+def test_every_checked_in_header_is_in_its_home():
+    for d in (ROOT / "models", ROOT / "tests" / "fixtures"):
+        for p in d.glob("*.hpp"):
+            assert layout.home(p.name) == d, f"{p.name} belongs in {layout.home(p.name)}"
+    assert sorted(p.stem for p in (ROOT / "models").glob("*.hpp")) == sorted(layout.EXAMPLES)
 
 
 def test_regenerating_the_checked_in_models_changes_no_byte(tmp_path):
@@ -29,7 +38,7 @@ def test_regenerating_the_checked_in_models_changes_no_byte(tmp_path):
     produced = sorted(p.name for p in tmp_path.glob("*.hpp"))
     assert produced, "no headers produced"
     for name in produced:
-        assert (tmp_path / name).read_bytes() == (ROOT / "models" / name).read_bytes(), f"{name} differs"
+        assert (tmp_path / name).read_bytes() == (layout.home(name) / name).read_bytes(), f"{name} differs"
 
 
 def test_regenerating_the_learning_streams_changes_no_byte(tmp_path):
@@ -38,7 +47,7 @@ def test_regenerating_the_learning_streams_changes_no_byte(tmp_path):
     produced = sorted(p.name for p in tmp_path.glob("*.hpp"))
     assert produced == ["breast_cancer_stream.hpp", "digits_stream.hpp"]
     for name in produced:
-        assert (tmp_path / name).read_bytes() == (ROOT / "models" / name).read_bytes(), f"{name} differs"
+        assert (tmp_path / name).read_bytes() == (layout.home(name) / name).read_bytes(), f"{name} differs"
 
 
 @pytest.mark.parametrize("bits", [8, 16])
