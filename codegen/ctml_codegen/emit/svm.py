@@ -15,8 +15,8 @@ from typing import Optional
 
 import numpy as np
 
-from ..frontends.sklearn_pipeline import InputScaling
-from ..ir.trees import KernelMachine
+from ..ir.common import InputScaling
+from ..ir.svm import KernelMachine
 from ..quantize.features import INT_TYPES, FeatureMap
 from .vectors import HEAD, vectors_file
 from .cpp import comment_block, f32, wrap

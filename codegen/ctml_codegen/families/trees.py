@@ -18,14 +18,16 @@ from ..targets import TABLE_WALKER_BYTES, TARGETS, UNROLL_LIMIT, check_budget
 
 
 def to_ir(est) -> Forest:
+    """The Forest IR of a tree model; anything else is refused with every estimator ctml converts."""
+    from ..frontends.sklearn_trees import SUPPORTED
     mod = type(est).__module__
     if mod.startswith("xgboost"):
         from ..frontends.xgboost_trees import from_xgboost
         return from_xgboost(est)
-    if mod.startswith("sklearn"):
+    if mod.startswith("sklearn") and type(est).__name__ in SUPPORTED:
         from ..frontends.sklearn_trees import from_sklearn
         return from_sklearn(est)
-    from ..frontends.sklearn_trees import SUPPORTED
+    from . import supported as families_supported
     raise ConversionError(f"{type(est).__name__} from {mod} is not supported; supported: "
                           f"{', '.join(SUPPORTED + tuple(families_supported()))}, "
                           "XGBClassifier, XGBRegressor and xgboost.Booster")

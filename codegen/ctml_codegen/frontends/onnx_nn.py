@@ -13,7 +13,7 @@ import numpy as np
 
 from ..ir import nn as ir
 from ..errors import ConversionError
-from ..ir.trees import Source
+from ..ir.common import Source
 from .torch_nn import _Builder
 
 SUPPORTED = ("Gemm", "MatMul (+ Add of a bias)", "Conv (group 1 or depthwise)", "BatchNormalization (after Conv/Gemm)",

@@ -7,9 +7,9 @@ from typing import Optional
 import numpy as np
 
 from ..errors import ConversionError
-from ..ir.trees import Source
+from ..ir.common import Source
 from ..ir.families import Linear, check_all_finite
-from .sklearn_pipeline import InputScaling
+from ..ir.common import InputScaling
 
 CLASSIFIERS = ("LogisticRegression", "LinearSVC", "SGDClassifier", "Perceptron", "RidgeClassifier")
 REGRESSORS = ("LinearRegression", "Ridge", "Lasso", "ElasticNet", "LinearSVR", "SGDRegressor")

@@ -5,7 +5,7 @@ import numpy as np
 
 from ..ir import nn as ir
 from ..errors import ConversionError
-from ..ir.trees import Source
+from ..ir.common import Source
 
 SUPPORTED = ("MLPClassifier", "MLPRegressor")
 ACTIVATIONS = {"relu": "relu", "identity": "linear", "logistic": "sigmoid", "tanh": "tanh"}

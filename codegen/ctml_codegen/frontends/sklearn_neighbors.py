@@ -7,9 +7,9 @@ from typing import Optional
 import numpy as np
 
 from ..errors import ConversionError
-from ..ir.trees import Source
+from ..ir.common import Source
 from ..ir.families import Neighbors, check_all_finite
-from .sklearn_pipeline import InputScaling
+from ..ir.common import InputScaling
 
 SUPPORTED = ("KNeighborsClassifier", "KNeighborsRegressor")
 METRICS = "minkowski with p=1 or p=2, euclidean, manhattan (l1, l2, cityblock)"

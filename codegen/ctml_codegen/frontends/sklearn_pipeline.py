@@ -3,23 +3,14 @@ estimator become one affine input map z = (x - offset) * scale per feature, whic
 folds into its weights or its input quantizer (the scaling is never computed twice)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
 
 from ..errors import ConversionError
+from ..ir.common import InputScaling
 
 SCALERS = ("StandardScaler", "MinMaxScaler", "MaxAbsScaler")
-
-
-@dataclass(frozen=True)
-class InputScaling:
-    offset: tuple[float, ...]   # z = (x - offset) * scale, per feature, float64
-    scale: tuple[float, ...]
-
-    def apply(self, X) -> np.ndarray:
-        return (np.asarray(X, dtype=np.float64) - np.asarray(self.offset)) * np.asarray(self.scale)
 
 
 def _affine(step) -> tuple[np.ndarray, np.ndarray]:

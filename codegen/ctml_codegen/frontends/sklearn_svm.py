@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConversionError
-from ..ir.trees import KernelMachine, Source
+from ..ir.common import Source
+from ..ir.svm import KernelMachine
 
 CLASSIFIERS = ("SVC", "NuSVC")
 REGRESSORS = ("SVR", "NuSVR")

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConversionError
-from ..ir.trees import Forest, Source, Tree, preorder
+from ..ir.common import Source
+from ..ir.trees import Forest, Tree, preorder
 
 CLASSIFIERS = ("DecisionTreeClassifier", "ExtraTreeClassifier", "RandomForestClassifier", "ExtraTreesClassifier")
 REGRESSORS = ("DecisionTreeRegressor", "ExtraTreeRegressor", "RandomForestRegressor", "ExtraTreesRegressor")
@@ -77,8 +78,7 @@ def _isolation_tree(t, feature_map) -> Tree:
 def from_sklearn(est) -> Forest:
     name = type(est).__name__
     if name not in SUPPORTED:
-        from .. import families
-        raise ConversionError(f"{name} is not supported; supported: {', '.join(SUPPORTED + tuple(families.supported()))}")
+        raise ConversionError(f"{name} is not a tree model; supported: {', '.join(SUPPORTED)}")
     from sklearn.exceptions import NotFittedError
     from sklearn.utils.validation import check_is_fitted
     try:

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..ir import nn as ir
 from ..errors import ConversionError
-from ..ir.trees import Source
+from ..ir.common import Source
 
 SUPPORTED = ("Linear", "Conv2d (groups 1 or depthwise)", "BatchNorm1d/2d (after Linear/Conv2d)", "ReLU", "ReLU6",
              "Hardtanh(0, 6)", "Sigmoid", "Tanh", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d(1)", "Flatten", "Dropout", "Identity",

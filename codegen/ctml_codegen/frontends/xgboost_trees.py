@@ -12,7 +12,8 @@ import math
 import numpy as np
 
 from ..errors import ConversionError
-from ..ir.trees import Forest, Source, Tree, preorder
+from ..ir.common import Source
+from ..ir.trees import Forest, Tree, preorder
 
 OBJECTIVES = ("binary:logistic", "multi:softprob", "multi:softmax", "reg:squarederror")
 

@@ -12,8 +12,8 @@ from typing import Optional
 import numpy as np
 
 from ..errors import ConversionError
-from ..frontends.sklearn_pipeline import InputScaling
-from .trees import Source
+from ..ir.common import InputScaling
+from .common import Source
 
 
 @dataclass(frozen=True)

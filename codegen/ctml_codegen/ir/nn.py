@@ -16,7 +16,7 @@ from typing import Union
 import numpy as np
 
 from ..errors import ConversionError
-from .trees import Source
+from .common import Source
 
 ACTIVATIONS = ("linear", "relu", "relu6")
 TABLES = ("sigmoid", "tanh")     # activations that become lookup tables

@@ -1,4 +1,4 @@
-"""The intermediate representation: what frontends produce and emitters consume.
+"""The tree IR: what the tree frontends produce and emit/trees.py consumes.
 
 A tree is stored in preorder: the left child of node i is i + 1, the right child is right[i].
 A node sends x to the left when x <= threshold (frontends normalise other comparisons).
@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
+
+from .common import Source  # noqa: F401  (a Forest carries its Source)
 
 
 @dataclass(frozen=True)
@@ -26,12 +28,6 @@ class Tree:
 
     def leaves(self) -> list[int]:
         return [i for i, f in enumerate(self.feature) if f < 0]
-
-
-@dataclass(frozen=True)
-class Source:
-    framework: str          # "scikit-learn 1.2.1"
-    estimator: str          # "RandomForestClassifier(n_estimators=10, max_depth=6)"
 
 
 @dataclass(frozen=True)
@@ -81,38 +77,3 @@ def check_finite(forest: Forest) -> None:
     for k, v in forest.extra.items():
         if isinstance(v, float) and not np.isfinite(v):
             raise ConversionError(f"the model's {k} is NaN or infinite")
-
-
-@dataclass(frozen=True)
-class KernelMachine:
-    """A kernel expansion out[p] = sum_i coef[row][i] K(x, v_i) + intercept[p] (libsvm's layout).
-
-    kind: "ovo" (SVC/NuSVC: support vectors grouped by class, n_classes - 1 coefficient rows,
-          one intercept per class pair, libsvm's vote), "regression" (SVR, NuSVR, RVR),
-          "one_class" (OneClassSVM: predict +1 when the sum is > 0), "logistic" (RVC: class 1 when
-          the sum is > 0, probability by the logistic function).
-    Support vectors are in the estimator's input space after any Pipeline scaling (z-space).
-    """
-    kind: str
-    kernel: str                                  # linear | poly | rbf | sigmoid
-    gamma: float
-    coef0: float
-    degree: int
-    support_vectors: tuple[tuple[float, ...], ...]
-    n_support: tuple[int, ...]                   # vectors per class group, in order
-    coef: tuple[tuple[float, ...], ...]          # rows x n_sv
-    intercept: tuple[float, ...]
-    source: Source
-    classes: tuple = ()
-    ovr_shape: bool = True                       # SVC decision_function_shape == 'ovr'
-    score_offset: float = 0.0                    # OneClassSVM: score_samples = decision + offset
-    prob_a: tuple = ()                           # SVC(probability=True): libsvm's Platt sigmoid per pair,
-    prob_b: tuple = ()                           # P(i over j) = 1 / (1 + exp(A d + B))
-
-    @property
-    def n_features(self) -> int:
-        return len(self.support_vectors[0])
-
-    @property
-    def n_sv(self) -> int:
-        return len(self.support_vectors)
