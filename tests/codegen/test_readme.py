@@ -64,3 +64,8 @@ def test_readme_links_point_to_files():
 def test_the_troubleshooting_page_lists_every_message_of_the_sources():
     r = subprocess.run([PY, str(ROOT / "scripts" / "errors_page.py"), "--check"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_the_docs_figure_tables_are_the_harness_results():
+    r = subprocess.run([PY, str(ROOT / "bench" / "docs_figures.py"), "--check"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
