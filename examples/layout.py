@@ -36,3 +36,20 @@ def generate(out, write) -> None:
             dest = home(f.name)
             dest.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(f, dest / f.name)
+
+
+def network_main(doc: str, networks: dict, describe) -> int:
+    """The command line of a network generator: --out and --only over `networks` (name -> make(out)),
+    printing describe(name, result) for each network written."""
+    import argparse
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--out", default=None, help="one folder for every file (default: examples/layout.py)")
+    ap.add_argument("--only", nargs="*", default=None)
+    args = ap.parse_args()
+
+    def write(out: Path) -> None:
+        for name, make in networks.items():
+            if not args.only or name in args.only:
+                print(describe(name, make(str(out))))
+    generate(args.out, write)
+    return 0

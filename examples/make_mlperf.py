@@ -18,7 +18,6 @@ Usage: /usr/bin/python3 examples/make_mlperf.py [--out models] [--only NAME ...]
 """
 from __future__ import annotations
 
-import argparse
 import io
 import sys
 from pathlib import Path
@@ -149,21 +148,8 @@ NETWORKS = {name: (lambda out, name=name: make(name, out)) for name in SPECS}
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=None, help="one folder for every file (default: examples/layout.py)")
-    ap.add_argument("--only", nargs="*", default=None)
-    args = ap.parse_args()
-    layout.generate(args.out, lambda out: _write(str(out), args.only))
-    return 0
-
-
-def _write(out: str, only) -> None:
-    for name, run in NETWORKS.items():
-        if only and name not in only:
-            continue
-        r = run(out)
-        print(f"{name}: {r.macs} MACs, arena {r.arena_bytes} B (two largest live tensors {r.two_largest_live} B, "
-              f"all live {r.all_live} B), weights {r.flash_bytes} B, header {r.header.name}")
+    return layout.network_main(__doc__, NETWORKS, lambda name, r: (f"{name}: {r.macs} MACs, arena {r.arena_bytes} B (two largest live tensors "
+                             f"{r.two_largest_live} B, all live {r.all_live} B), weights {r.flash_bytes} B, header {r.header.name}"))
 
 
 if __name__ == "__main__":

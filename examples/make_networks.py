@@ -8,7 +8,6 @@ Usage: /usr/bin/python3 examples/make_networks.py [--out models] [--only NAME ..
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -133,20 +132,7 @@ NETWORKS = {"digits_mlp": digits_mlp, "digits_cnn": digits_cnn, "digits_residual
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=None, help="one folder for every file (default: examples/layout.py)")
-    ap.add_argument("--only", nargs="*", default=None)
-    args = ap.parse_args()
-    layout.generate(args.out, lambda out: _write(str(out), args.only))
-    return 0
-
-
-def _write(out: str, only) -> None:
-    for name, make in NETWORKS.items():
-        if only and name not in only:
-            continue
-        r = make(out)
-        print(f"{name}: arena {r.arena_bytes} B, weights {r.flash_bytes} B, header {r.header.name}")
+    return layout.network_main(__doc__, NETWORKS, lambda name, r: f"{name}: arena {r.arena_bytes} B, weights {r.flash_bytes} B, header {r.header.name}")
 
 
 if __name__ == "__main__":
