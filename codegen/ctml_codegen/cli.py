@@ -69,7 +69,22 @@ def main(argv=None) -> int:
                     help="networks: end a classifier in a softmax (probabilities(), predict_proba()) if it ends in logits")
     sm.add_argument("--no-softmax", dest="softmax", action="store_const", const=False,
                     help="networks: leave a final softmax out (predict needs only the logits; saves its table)")
+    e = sub.add_parser("export-arduino", help="write an Arduino / PlatformIO library folder for a model",
+                       epilog=PICKLE_WARNING)
+    e.add_argument("model", type=Path, help="a header ctml codegen wrote (.hpp), or a model file as for convert")
+    e.add_argument("--name", required=True, help="library name, also the prefix of its C functions (a C identifier)")
+    e.add_argument("--mcu", action="append", help="atmega328p (Uno, Nano), cortex-m4f / nrf52840 (Nano 33 BLE), "
+                   "cortex-m0plus / samd21 (Zero); repeat for several (default atmega328p)")
+    e.add_argument("--out", type=Path, default=Path("."), help="folder in which <name>/ is written (default: .)")
+    e.add_argument("--layout", choices=("automatic", "unrolled", "table"), default="automatic")
+    e.add_argument("--flash-budget", type=int, help="bytes of flash the model may add (default: the board's, minus its core)")
+    e.add_argument("--ram-budget", type=int, help="bytes of RAM the model may use (default: the board's, minus its core)")
+    e.add_argument("--allow-pickle", action="store_true", help="allow loading a pickle (runs code from the file)")
+    e.add_argument("--sample", type=Path, help="as for convert: typical inputs (.npy/.npz) to choose the input codes")
+    e.add_argument("--feature-bits", type=int, choices=(0, 8, 16), default=None, help="as for convert")
     args = ap.parse_args(argv)
+    if args.command == "export-arduino":
+        return _export_arduino(args)
     try:
         est = load_model(args.model, args.allow_pickle)
         sample = _array(args.sample, "X") if args.sample else None
@@ -90,6 +105,26 @@ def main(argv=None) -> int:
         return 2
     print(f"wrote {r.header} ({r.nodes} nodes, {r.layout} layout on {args.target}, "
           f"about {r.flash_estimate} B flash, {r.ram_bytes} B RAM)")
+    return 0
+
+
+def _export_arduino(args) -> int:
+    from .export.arduino import export_arduino
+    try:
+        if args.model.suffix.lower() in (".hpp", ".h"):
+            model, extra = args.model, {}
+        else:
+            model = load_model(args.model, args.allow_pickle)
+            extra = {"X_sample": _array(args.sample, "X") if args.sample else None}
+            if args.feature_bits is not None:
+                extra["feature_bits"] = args.feature_bits
+        r = export_arduino(model, args.name, args.out, args.mcu or ["atmega328p"], layout=args.layout,
+                           flash_budget=args.flash_budget, ram_budget=args.ram_budget, **extra)
+    except ConversionError as e:
+        print(f"ctml codegen: error: {e}", file=sys.stderr)
+        return 2
+    sizes = ", ".join(f"{f.mcu} {f.flash_bytes} B flash, {f.static_ram_bytes} + {f.stack_bytes} B RAM" for f in r.figures)
+    print(f"wrote {r.folder} (model {r.model}: {sizes})")
     return 0
 
 

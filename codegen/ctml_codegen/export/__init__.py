@@ -1,0 +1,1 @@
+"""Exports: a converted model packaged for toolchains that cannot compile ctml's C++20 headers."""
