@@ -112,6 +112,14 @@ def _probe(m: tc.Mcu, header: Path, model: str, layout: str, n_labels: int, work
     return meta
 
 
+def _has(m: tc.Mcu, header: Path, model: str, layout: str, fn: str, work: Path) -> bool:
+    """Whether the model really offers `fn` (some declare it and static_assert when it is absent)."""
+    src = work / f"has_{fn}.cpp"
+    src.write_text(f'#include "{header.name}"\nusing model = ctml_models::{model}_t<ctml::layout::{layout}>;\n'
+                   f"auto use(const model::input_type& x) {{ return model::{fn}(x); }}\n")
+    return tc.compiles(m, src, [header.parent])
+
+
 def _api(name: str, meta: dict, has_quantize: bool) -> list:
     """(C declaration, C++20 definition) of each entry point."""
     n, tin, tout = meta["n_features"], KINDS[meta["input"]], KINDS[meta["output"]]
@@ -261,6 +269,10 @@ def export_arduino(model, name: str, out_dir=".", mcus: Sequence[str] = ("atmega
                 if meta[key] != metas[0][key]:
                     raise ConversionError(f"{model_name}'s interface differs between {boards[0].name} and {m.name} "
                                           f"({key}); export them as separate libraries")
+        for what, fn in (("proba", "predict_proba"), ("decision", "decision_function")):
+            if metas[0][f"{what}_n"] >= 0 and not _has(boards[0], header, model_name, layout, fn, work):
+                for meta in metas:
+                    meta[f"{what}_n"] = -1
         api = _api(name, metas[0], has_quantize)
         entries = [re.match(r"\w+ (\w+)\(", d).group(1) for d, _ in api]
         wrapper = work / f"{name}.cpp"

@@ -94,6 +94,19 @@ def compile_object(m: Mcu, source: Path, includes: list, out: Path) -> None:
          f"compiling the model for {m.name}")
 
 
+def compiles(m: Mcu, source: Path, includes: list) -> bool:
+    """Whether `source` compiles; a static_assert (a member the model declares but does not have,
+    such as predict_proba of an SVC trained without probabilities) gives False, other errors raise."""
+    p = subprocess.run([*compiler(m), *[f"-I{d}" for d in (INCLUDE, *includes)], "-fsyntax-only", str(source)],
+                       capture_output=True, text=True)
+    if p.returncode == 0:
+        return True
+    if "static assertion failed" in p.stderr or "static_assert failed" in p.stderr:
+        return False
+    first = next((ln for ln in p.stderr.splitlines() if "error" in ln), p.stderr.strip()[:300])
+    raise ConversionError(f"compiling the model for {m.name} failed: {first}")
+
+
 def compile_asm(m: Mcu, source: Path, includes: list) -> str:
     return _run([*compiler(m), *[f"-I{d}" for d in (INCLUDE, *includes)], "-S", "-o", "-", str(source)],
                 f"compiling the model to assembly for {m.name}")
