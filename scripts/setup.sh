@@ -8,6 +8,9 @@ packages=(
   cmake ninja-build g++ clang-14 catch2 libbenchmark-dev libboost-dev
   # AVR: clang-16 compiles C++20 for AVR; avr-gcc links against avr-libc; simavr runs it
   clang-16 lld-16 gcc-avr binutils-avr avr-libc simavr libsimavr-dev libelf-dev pkg-config
+  # Arduino: the exported library built as a sketch author builds it (tests/arduino; the Debian IDE,
+  # its command-line builder and the AVR core)
+  arduino arduino-builder arduino-core-avr
   # Cortex-M
   gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
   qemu-system-arm
