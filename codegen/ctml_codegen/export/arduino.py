@@ -176,8 +176,9 @@ def _c_header(name: str, model: str, source: str, api: list, meta: dict, figures
     if meta["input"] != 1:
         lines += [f"// {name}_predict_codes takes the model's integer input codes ({KINDS[meta['input']]});"
                   f" {name}_predict quantizes float features to them first."]
-    lines += ["", "// Figures per MCU, in bytes: FLASH is what linking the model adds to a sketch (code, constants, the",
-              "// runtime helpers it calls); STATIC_RAM is its .data + .bss; STACK the most it uses during one inference.",
+    lines += ["", "// Figures per MCU, in bytes: FLASH is what linking the model adds to a sketch that calls every function",
+              "// below (code, constants, the runtime helpers they call; the linker drops the ones a sketch does not",
+              "// call); STATIC_RAM is its .data + .bss; STACK the most it uses during one inference.",
               f"// A budget check: static_assert({up}_FLASH_BYTES <= 8192, \"the model needs more flash than planned\");"]
     for i, (m, f) in enumerate(zip(mcus, figures)):
         lines += [f"#{'if' if i == 0 else 'elif'} {m.guard}  // {m.name}: {m.boards}",
