@@ -13,7 +13,7 @@ simulated Uno.
    printed next to those of ctml's own harness firmware for the same model and layout
    (BUILD/runs/fw_<model>_<layout>.json, a CTest fixture), and must match.
 
-usage: arduino_uno.py --build DIR --runner simavr_run --model models/X.hpp --vectors models/X_vectors.hpp
+usage: arduino_uno.py --build DIR --runner simavr_run --model models/X.hpp --vectors tests/fixtures/X_vectors.hpp
                       --layout unrolled [--harness-elf fw.elf --harness-json fw.json]
 """
 from __future__ import annotations

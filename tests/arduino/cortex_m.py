@@ -10,7 +10,7 @@ Every answer must be scikit-learn's (the test vectors); instructions per predict
 and for the M4F compared with ctml's harness firmware of the same model and layout when given
 (within 2% on average: GCC's inlining depends on the other entry points in the same unit).
 
-usage: cortex_m.py --build DIR --model models/X.hpp --vectors models/X_vectors.hpp --layout L
+usage: cortex_m.py --build DIR --model models/X.hpp --vectors tests/fixtures/X_vectors.hpp --layout L
                    [--harness-json fw.json]
 """
 from __future__ import annotations

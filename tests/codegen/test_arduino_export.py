@@ -155,3 +155,26 @@ def test_bad_names_and_inputs_are_refused(capsys, tmp_path):
         rc, err = cli(capsys, *args, "--out", tmp_path)
         assert rc == 2 and err.count("\n") == 1 and msg in err, err
     assert listing(tmp_path) == []
+
+
+@pytest.mark.parametrize("mcu", ["atmega328p", "cortex-m4f"])
+def test_an_S_that_assembles_to_other_code_or_data_is_caught(tmp_path, mcu):
+    """The export's own check: the .S, assembled as the cores do, must be the compiler's object."""
+    from ctml_codegen.export import toolchain as tc
+    m = tc.mcu(mcu)
+    src = tmp_path / "f.cpp"
+    src.write_text('[[gnu::section(".progmem.data")]] extern const unsigned short table[] = {1000, 2000};\n'
+                   'extern "C" int f(int x) { return x * 3 + 1; }\n')
+    tc.compile_object(m, src, [], tmp_path / "c.o")
+    S = tc.gnu_assembly(m, tc.compile_asm(m, src, []))
+    good = tmp_path / "good.S"
+    good.write_text(S)
+    tc.assemble_like_arduino(m, good, tmp_path / "good.o")
+    tc.check_same_code(m, tmp_path / "c.o", tmp_path / "good.o")
+    for i, (old, new) in enumerate(((".short\t2000", ".short\t2001"), ("f:\n", "f:\n\tnop\n"))):
+        assert old in S
+        bad = tmp_path / f"bad{i}.S"
+        bad.write_text(S.replace(old, new, 1))
+        tc.assemble_like_arduino(m, bad, tmp_path / f"bad{i}.o")
+        with pytest.raises(ConversionError, match="does not assemble to the compiler's own object"):
+            tc.check_same_code(m, tmp_path / "c.o", tmp_path / f"bad{i}.o")

@@ -253,8 +253,10 @@ def export_arduino(model, name: str, out_dir=".", mcus: Sequence[str] = ("atmega
     dest = Path(out_dir) / name
     if dest.exists():
         raise ConversionError(f"{dest} already exists; remove it or choose another --out/--name")
-    with tempfile.TemporaryDirectory(prefix=".ctml-export-", dir=str(Path(out_dir).resolve().parent
-                                     if not Path(out_dir).exists() else Path(out_dir))) as tmp:
+    near = Path(out_dir).resolve()
+    while not near.exists():  # the temporary folder must be on the same file system for the rename
+        near = near.parent
+    with tempfile.TemporaryDirectory(prefix=".ctml-export-", dir=str(near)) as tmp:
         work = Path(tmp) / "work"
         lib = Path(tmp) / name
         work.mkdir()

@@ -155,17 +155,26 @@ def assemble_like_arduino(m: Mcu, S: Path, out: Path) -> None:
           "-DARDUINO=10819", str(S), "-o", str(out)], f"assembling the exported .S for {m.name}")
 
 
-def _listing(m: Mcu, obj: Path) -> str:
-    """Code with relocations and the bytes of every allocated section, without section indices."""
+def _listing(m: Mcu, obj: Path) -> list:
+    """Code with relocations and the bytes of every allocated section, as (kind, section, text)
+    blocks in a canonical order: assemblers may lay the same sections out in a different order,
+    and the .group sections hold section indices."""
     od = binutil(m, "objdump")
     heads = _run([od, "-h", str(obj)], "objdump").splitlines()
-    names = [heads[i].split()[1] for i in range(len(heads) - 1)
-             if re.match(r"\s+\d+ ", heads[i]) and "ALLOC" in heads[i + 1] and heads[i].split()[2] != "00000000"]
-    text = []
-    for args in (["-d", "-r"], ["-s", "-r", *[f"-j{n}" for n in names]] if names else None):
-        if args:
-            text += _run([od, *args, str(obj)], "objdump").splitlines()[3:]
-    return "\n".join(ln for ln in text if not ln.startswith(("Contents of section .group", "RELOCATION RECORDS FOR [.group")))
+    names = sorted({heads[i].split()[1] for i in range(len(heads) - 1)
+                    if re.match(r"\s*\d+ ", heads[i]) and "ALLOC" in heads[i + 1]})
+    text = _run([od, "-d", "-r", str(obj)], "objdump").splitlines()[3:]
+    if names:
+        text += _run([od, "-s", "-r", *[f"-j{n}" for n in names], str(obj)], "objdump").splitlines()[3:]
+    blocks, cur = [], None
+    for ln in text:
+        h = re.match(r"(Disassembly of section|Contents of section|RELOCATION RECORDS FOR) \[?([^\]:]+)\]?:$", ln)
+        if h:
+            cur = [h.group(1), h.group(2), []]
+            blocks.append(cur)
+        elif cur is not None and ln.strip():
+            cur[2].append(ln)
+    return sorted((k, n, "\n".join(b)) for k, n, b in blocks if n != ".group")
 
 
 def check_same_code(m: Mcu, compiled: Path, assembled: Path) -> None:
