@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "codegen"))
-from arduino_uno import N_FLOAT, c_array, fail, float_features  # noqa: E402
+from arduino_uno import N_FLOAT, c_array, fail, float_features, measured  # noqa: E402
 
 TARGET = ROOT / "bench" / "target"
 # (qemu machine, the board's flags for the check program and the library, flags for ctml's qemu
@@ -46,16 +46,8 @@ def check_program(name: str, vec: str, ctype: str, feats: list) -> str:
 static const float features[{len(feats)}][{nf}] = {{
 {rows}}};
 """ if feats else ""
-    run_floats = f"""
-  for (int i = 0; i < {len(feats)}; ++i) {{
-    for (int j = 0; j < {nf}; ++j) xf[j] = features[i][j];
-    target_begin();
-    __asm volatile("" : : "r"(xf) : "memory");
-    unsigned c = {name}_predict(xf);
-    __asm volatile("" : : "r"(c) : "memory");
-    target_end();
-    put("f ", i, c);
-  }}""" if feats else ""
+    run_floats = measured(len(feats), f"for (int j = 0; j < {nf}; ++j) xf[j] = features[i][j];", f"{name}_predict",
+                          "xf", "f") if feats else ""
     return f"""#include <string.h>
 #include "target.h"
 #include "{name}.h"
@@ -68,16 +60,7 @@ static void put(const char* tag, int i, unsigned c) {{
 }}
 int main(void) {{
   target_init();
-  for (int i = 0; i < {n}; ++i) {{
-    memcpy(xq, codes[i], sizeof xq);
-    target_begin();
-    __asm volatile("" : : "r"(xq) : "memory");
-    unsigned c = {name}_predict_codes(xq);
-    __asm volatile("" : : "r"(c) : "memory");
-    target_end();
-    put("p ", i, c);
-  }}{run_floats}
-  return 0;
+{measured(n, "memcpy(xq, codes[i], sizeof xq);", f"{name}_predict_codes", "xq", "p")}{run_floats}  return 0;
 }}
 """
 
