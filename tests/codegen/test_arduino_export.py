@@ -178,3 +178,14 @@ def test_an_S_that_assembles_to_other_code_or_data_is_caught(tmp_path, mcu):
         tc.assemble_like_arduino(m, bad, tmp_path / f"bad{i}.o")
         with pytest.raises(ConversionError, match="does not assemble to the compiler's own object"):
             tc.check_same_code(m, tmp_path / "c.o", tmp_path / f"bad{i}.o")
+
+
+def test_example_reads_codes_when_the_model_has_no_float_entry():
+    """A model on integer codes whose header has no quantizer: the example reads integers."""
+    from ctml_codegen.export.arduino import _example
+    meta = {"input": 4, "labels": [0, 1]}
+    ino = _example("Codes", meta, ["Codes_predict_codes"])
+    assert "static int16_t x[CODES_N_FEATURES];" in ino and "(int16_t)Serial.parseInt()" in ino
+    assert "labels[Codes_predict_codes(x)]" in ino and "Codes_predict(" not in ino
+    ino = _example("Floats", meta, ["Floats_predict_codes", "Floats_predict"])
+    assert "Serial.parseFloat()" in ino and "labels[Floats_predict(x)]" in ino
