@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -109,23 +110,41 @@ def main(argv=None) -> int:
 
 
 def _export_arduino(args) -> int:
+    """A model file is converted into a temporary folder first (for the boards' target and
+    budget), then the header is exported."""
+    import tempfile
     from .export.arduino import export_arduino
+    from .export.toolchain import mcu
+    mcus = args.mcu or ["atmega328p"]
     try:
-        if args.model.suffix.lower() in (".hpp", ".h"):
-            model, extra = args.model, {}
-        else:
-            model = load_model(args.model, args.allow_pickle)
-            extra = {"X_sample": _array(args.sample, "X") if args.sample else None}
-            if args.feature_bits is not None:
-                extra["feature_bits"] = args.feature_bits
-        r = export_arduino(model, args.name, args.out, args.mcu or ["atmega328p"], layout=args.layout,
-                           flash_budget=args.flash_budget, ram_budget=args.ram_budget, **extra)
+        boards = [mcu(m) for m in mcus]
+        with tempfile.TemporaryDirectory(prefix="ctml-export-") as tmp:
+            header = args.model
+            if args.model.suffix.lower() not in (".hpp", ".h"):
+                header = _convert_for_boards(args, boards, Path(tmp))
+            r = export_arduino(header, args.name, args.out, mcus, layout=args.layout,
+                               flash_budget=args.flash_budget, ram_budget=args.ram_budget)
     except ConversionError as e:
         print(f"ctml codegen: error: {e}", file=sys.stderr)
         return 2
     sizes = ", ".join(f"{f.mcu} {f.flash_bytes} B flash, {f.static_ram_bytes} + {f.stack_bytes} B RAM" for f in r.figures)
     print(f"wrote {r.folder} (model {r.model}: {sizes})")
     return 0
+
+
+def _convert_for_boards(args, boards, work: Path) -> Path:
+    est = load_model(args.model, args.allow_pickle)
+    sample = _array(args.sample, "X") if args.sample else None
+    target = "avr" if any(b.family == "avr" for b in boards) else "cortex-m"
+    cname = args.name.lower() if re.fullmatch(r"[a-z_][a-z0-9_]*", args.name.lower()) else "model"
+    if args.model.suffix.lower() == ".onnx" or _is_network(est):
+        from .families.network import convert_network
+        if sample is None:
+            raise ConversionError("a network needs --sample: a .npy/.npz of typical inputs to calibrate its int8 activations")
+        return Path(convert_network(est, cname, work, X_sample=sample, target=target).header)
+    budget = args.flash_budget if args.flash_budget is not None else min(b.flash - b.core_flash for b in boards)
+    return Path(convert(est, cname, work, X_sample=sample, feature_bits=args.feature_bits, target=target,
+                        layout=args.layout, flash_budget=budget).header)
 
 
 def _is_network(est) -> bool:

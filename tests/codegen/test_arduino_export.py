@@ -11,7 +11,7 @@ import pytest
 from sklearn.datasets import load_iris
 from sklearn.tree import DecisionTreeClassifier
 
-from ctml_codegen import ConversionError
+from ctml_codegen import ConversionError, convert
 from ctml_codegen.cli import main
 from ctml_codegen.export.arduino import export_arduino
 
@@ -35,7 +35,8 @@ def library(tmp_path_factory):
     X, y = load_iris(return_X_y=True)
     tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X, y)
     out = tmp_path_factory.mktemp("lib")
-    r = export_arduino(tree, "IrisTree", out, ["atmega328p", "nrf52840", "samd21"], X_sample=X)
+    header = convert(tree, "iris_tree", tmp_path_factory.mktemp("model"), X_sample=X, target="avr").header
+    r = export_arduino(header, "IrisTree", out, ["atmega328p", "nrf52840", "samd21"])
     return r, out / "IrisTree"
 
 
@@ -123,21 +124,31 @@ def test_model_over_the_budget_is_refused_and_nothing_is_written(capsys, tmp_pat
     assert rc == 2 and err.count("\n") == 1 and "budget is 1000 B" in err
     assert listing(tmp_path) == []
     tree, X = small_tree()
+    header = convert(tree, "tree", tmp_path / "model", X_sample=X, target="cortex-m").header
+    out = tmp_path / "out"
     with pytest.raises(ConversionError, match="B of RAM on cortex-m0plus but the budget is 20 B"):
-        export_arduino(tree, "Tree", tmp_path, ["cortex-m0plus"], X_sample=X, ram_budget=20)
-    assert listing(tmp_path) == []
+        export_arduino(header, "Tree", out, ["cortex-m0plus"], ram_budget=20)
+    assert not out.exists()
 
 
-def test_default_budget_is_the_board_minus_its_core(tmp_path):
-    """The Uno's 32,256 B less the 1,532 B Debian's core needs for a Serial sketch."""
+def test_default_budget_is_the_board_minus_its_core(capsys, tmp_path):
+    """The Uno's 32,256 B less the 1,532 B Debian's core needs for a Serial sketch, from a model
+    file through the CLI (which converts it first)."""
+    import pickle
     rs = np.random.RandomState(0)
     X = rs.randn(2000, 8)
     y = (X @ rs.randn(8) > 0).astype(int) + (X[:, 0] > 1)
     from sklearn.ensemble import RandomForestClassifier
     big = RandomForestClassifier(n_estimators=40, max_depth=12, random_state=0).fit(X, y)
-    with pytest.raises(ConversionError, match="budget is 30724 B"):
-        export_arduino(big, "Big", tmp_path, ["atmega328p"], X_sample=X, layout="table")
-    assert listing(tmp_path) == []
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "big.pkl").write_bytes(pickle.dumps(big))
+    np.save(src / "X.npy", X)
+    out = tmp_path / "out"
+    rc, err = cli(capsys, src / "big.pkl", "--allow-pickle", "--sample", src / "X.npy", "--name", "Big",
+                  "--layout", "table", "--out", out)
+    assert rc == 2 and err.count("\n") == 1 and "budget is 30724 B" in err, err
+    assert not out.exists()
 
 
 def test_existing_library_folder_is_refused_and_left_alone(capsys, tmp_path):
@@ -151,7 +162,8 @@ def test_existing_library_folder_is_refused_and_left_alone(capsys, tmp_path):
 def test_bad_names_and_inputs_are_refused(capsys, tmp_path):
     for args, msg in (((FOREST, "--name", "my-lib"), "C identifier"),
                       ((tmp_path / "nothing.hpp", "--name", "X"), "does not exist"),
-                      ((ROOT / "include" / "ctml" / "ctml.hpp", "--name", "X"), "not a header written by ctml codegen")):
+                      ((ROOT / "include" / "ctml" / "ctml.hpp", "--name", "X"), "not a header written by ctml codegen"),
+                      ((tmp_path / "model.xyz", "--name", "X"), "does not exist")):
         rc, err = cli(capsys, *args, "--out", tmp_path)
         assert rc == 2 and err.count("\n") == 1 and msg in err, err
     assert listing(tmp_path) == []

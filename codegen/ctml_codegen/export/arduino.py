@@ -239,13 +239,13 @@ def _properties(name: str, model: str, mcus: list, version: str) -> tuple[str, s
     return props, js
 
 
-def export_arduino(model, name: str, out_dir=".", mcus: Sequence[str] = ("atmega328p",), *, layout: str = "automatic",
-                   flash_budget: Optional[int] = None, ram_budget: Optional[int] = None, version: str = "1.0.0",
-                   **convert_args) -> ExportResult:
+def export_arduino(header, name: str, out_dir=".", mcus: Sequence[str] = ("atmega328p",), *, layout: str = "automatic",
+                   flash_budget: Optional[int] = None, ram_budget: Optional[int] = None,
+                   version: str = "1.0.0") -> ExportResult:
     """Writes <out_dir>/<name>/ (library.properties, library.json, src/<name>.h, src/<name>_<mcu>.S,
-    examples/<name>/<name>.ino), or nothing. `model` is a fitted estimator (converted here, with
-    convert_args such as X_sample) or the path of a header ctml codegen wrote. Budgets default to
-    the board's flash and RAM minus what its core's Serial sketch takes."""
+    examples/<name>/<name>.ino), or nothing. `header` is a model header ctml codegen wrote
+    (`convert(...).header`; the CLI converts a model file first). Budgets default to the board's
+    flash and RAM minus what its core's Serial sketch takes."""
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
         raise ConversionError(f"library name {name!r} must be a C identifier (letters, digits, _)")
     if layout not in ("automatic", "unrolled", "table"):
@@ -265,7 +265,12 @@ def export_arduino(model, name: str, out_dir=".", mcus: Sequence[str] = ("atmega
         work = Path(tmp) / "work"
         lib = Path(tmp) / name
         work.mkdir()
-        header = _header_of(model, name, work, boards, flash_budget, layout, convert_args)
+        header = Path(header)
+        if header.suffix.lower() not in (".hpp", ".h"):
+            raise ConversionError(f"{header}: pass the header ctml codegen wrote (.hpp); convert the model first")
+        if not header.exists():
+            raise ConversionError(f"model header {header} does not exist")
+        header = header.resolve()
         model_name = _model_name(header)
         text = header.read_text()
         lab = re.search(rf"namespace {model_name}_info \{{\ninline constexpr std::array<long, (\d+)> class_labels", text)
@@ -327,28 +332,3 @@ def _check_budget(name: str, m: tc.Mcu, f: McuFigures, flash_budget, ram_budget)
     if f.static_ram_bytes + f.stack_bytes > ram:
         raise ConversionError(f"{name} needs {f.static_ram_bytes + f.stack_bytes} B of RAM on {m.name} but the budget "
                               f"is {ram} B; use a smaller model or --ram-budget")
-
-
-def _header_of(model, name: str, work: Path, boards: list, flash_budget, layout: str, convert_args) -> Path:
-    """A ctml header for `model`: the given one, or a conversion of the estimator into `work`."""
-    if isinstance(model, (str, Path)):
-        path = Path(model)
-        if path.suffix.lower() not in (".hpp", ".h"):
-            raise ConversionError(f"{path}: pass a fitted estimator or a header ctml codegen wrote (.hpp)")
-        if not path.exists():
-            raise ConversionError(f"model header {path} does not exist")
-        _model_name(path)
-        return path.resolve()
-    from ..api import convert
-    target = "avr" if any(m.family == "avr" for m in boards) else "cortex-m"
-    cname = name.lower()
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", cname):
-        cname = "model"
-    budget = flash_budget if flash_budget is not None else min(m.flash - m.core_flash for m in boards)
-    if type(model).__module__.startswith("sklearn") and type(model).__name__ in ("MLPClassifier", "MLPRegressor") \
-            or type(model).__module__.startswith(("torch", "onnx")):
-        from ..nn_api import convert_network
-        r = convert_network(model, cname, work, target=target, **convert_args)
-    else:
-        r = convert(model, cname, work, target=target, layout=layout, flash_budget=budget, **convert_args)
-    return Path(r.header).resolve()
