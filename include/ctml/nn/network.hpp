@@ -27,8 +27,9 @@ namespace ctml::nn {
 
 // The stack one inference takes beyond the activation arena: the kernels' saved registers,
 // locals and the 64-bit requantization. Measured by the target harness (region stack - arena):
-// up to 104 B on AVR (clang-16 -Os), 176 B on a Cortex-M4 (arm-none-eabi-gcc -Os; ResNet-8).
-inline constexpr std::size_t call_frame_bytes = platform::is_avr ? 160 : (platform::is_cortex_m ? 192 : 512);
+// up to 104 B on AVR (clang-16 -Os), 216 B on a Cortex-M4 (arm-none-eabi-gcc -Os; DS-CNN, with the
+// out-of-line conv_matmul frames; 172-176 B before them). A layer's scratch_bytes come on top.
+inline constexpr std::size_t call_frame_bytes = platform::is_avr ? 160 : (platform::is_cortex_m ? 224 : 512);
 
 namespace detail {
 template <class First, class...>
@@ -195,8 +196,14 @@ struct network {
   // output copy logits() returns (an autoencoder's is 640 bytes), with a final softmax the copy
   // probabilities() returns, and one call frame of the kernels.
   static constexpr std::size_t arena_bytes = plan.bytes * sizeof(value_type);
+  // With a layer's scratch (conv2d's im2col columns on Cortex-M4): the largest, as one layer runs at a time.
+  static constexpr std::size_t scratch_bytes = [] {
+    std::size_t m = 0;
+    ((m = scratch_bytes_of<Layers>() > m ? scratch_bytes_of<Layers>() : m), ...);
+    return m;
+  }();
   static constexpr std::size_t ram_bytes =
-      arena_bytes + (has_softmax ? 2 : 1) * output_dims.size() * sizeof(value_type) + call_frame_bytes;
+      arena_bytes + (has_softmax ? 2 : 1) * output_dims.size() * sizeof(value_type) + call_frame_bytes + scratch_bytes;
   static constexpr std::size_t flash_bytes = (std::size_t{0} + ... + Layers::flash_bytes);
 
   using input_type = std::array<value_type, n_features>;
