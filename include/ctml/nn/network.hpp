@@ -23,6 +23,12 @@
 #include "../platform/target.hpp"
 #include "shape.hpp"
 
+#if defined(CTML_LAYER_MARKS)
+// A per-layer profile (bench/harness.py's layer tables): the profiling firmware defines this empty
+// function and the qemu counting plugin notes the count at each call, one after each layer.
+extern "C" void ctml_layer_mark(void);
+#endif
+
 namespace ctml::nn {
 
 // The stack one inference takes beyond the activation arena: the kernels' saved registers,
@@ -255,11 +261,17 @@ struct network {
   static constexpr const value_type* tensor(const value_type* input, const value_type* arena, int t) noexcept {
     return t < 0 ? nullptr : (t == 0 ? input : arena + plan.offset[static_cast<std::size_t>(t)]);
   }
+  static constexpr void mark() noexcept {
+#if defined(CTML_LAYER_MARKS)
+    if (!std::is_constant_evaluated()) ctml_layer_mark();
+#endif
+  }
   template <std::size_t... I>
   static constexpr void infer(const value_type* input, value_type* arena, std::index_sequence<I...>) noexcept {
-    (detail::nth<I, Layers...>::type::template run<shapes[I], shapes[I + 1]>(
-         tensor(input, arena, static_cast<int>(I)), tensor(input, arena, detail::nth<I, Layers...>::type::extra_input),
-         arena + plan.offset[I + 1]),
+    ((detail::nth<I, Layers...>::type::template run<shapes[I], shapes[I + 1]>(
+          tensor(input, arena, static_cast<int>(I)), tensor(input, arena, detail::nth<I, Layers...>::type::extra_input),
+          arena + plan.offset[I + 1]),
+      mark()),
      ...);
   }
 };
