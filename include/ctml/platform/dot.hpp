@@ -145,34 +145,41 @@ template <std::size_t N, std::size_t WStride, std::size_t XStride>
     // In asm: in C++ GCC -Os kept the pointers on the stack and indexed from them (34 instructions
     // per 16 MACs instead of 21). 14 registers: 4 sums, 6 widened words, 2 pointers, a count, the offset.
     std::uint32_t n = N / 4, xa, xa1, xb, xb1, v, v1;
-    asm volatile(
-        "1:\n\t"
-        "ldr %[xb], [%[x], %[xs]]\n\t"
-        "ldr %[xa], [%[x]], #4\n\t"
-        "sxtab16 %[xb1], %[off], %[xb], ror #8\n\t"
-        "sxtab16 %[xb], %[off], %[xb]\n\t"
-        "sxtab16 %[xa1], %[off], %[xa], ror #8\n\t"
-        "sxtab16 %[xa], %[off], %[xa]\n\t"
-        "ldr %[v], [%[w], %[ws]]\n\t"
-        "sxtb16 %[v1], %[v], ror #8\n\t"
-        "sxtb16 %[v], %[v]\n\t"
-        "smlad %[a10], %[v], %[xa], %[a10]\n\t"
-        "smlad %[a10], %[v1], %[xa1], %[a10]\n\t"
-        "smlad %[a11], %[v], %[xb], %[a11]\n\t"
-        "smlad %[a11], %[v1], %[xb1], %[a11]\n\t"
-        "ldr %[v], [%[w]], #4\n\t"
-        "sxtb16 %[v1], %[v], ror #8\n\t"
-        "sxtb16 %[v], %[v]\n\t"
-        "smlad %[a00], %[v], %[xa], %[a00]\n\t"
-        "smlad %[a00], %[v1], %[xa1], %[a00]\n\t"
-        "smlad %[a01], %[v], %[xb], %[a01]\n\t"
+    // Twice per iteration where N % 8 == 0: one subs/bne per 32 MACs instead of 16.
+#define CTML_DOT_2X2_STEP \
+        "ldr %[xb], [%[x], %[xs]]\n\t" \
+        "ldr %[xa], [%[x]], #4\n\t" \
+        "sxtab16 %[xb1], %[off], %[xb], ror #8\n\t" \
+        "sxtab16 %[xb], %[off], %[xb]\n\t" \
+        "sxtab16 %[xa1], %[off], %[xa], ror #8\n\t" \
+        "sxtab16 %[xa], %[off], %[xa]\n\t" \
+        "ldr %[v], [%[w], %[ws]]\n\t" \
+        "sxtb16 %[v1], %[v], ror #8\n\t" \
+        "sxtb16 %[v], %[v]\n\t" \
+        "smlad %[a10], %[v], %[xa], %[a10]\n\t" \
+        "smlad %[a10], %[v1], %[xa1], %[a10]\n\t" \
+        "smlad %[a11], %[v], %[xb], %[a11]\n\t" \
+        "smlad %[a11], %[v1], %[xb1], %[a11]\n\t" \
+        "ldr %[v], [%[w]], #4\n\t" \
+        "sxtb16 %[v1], %[v], ror #8\n\t" \
+        "sxtb16 %[v], %[v]\n\t" \
+        "smlad %[a00], %[v], %[xa], %[a00]\n\t" \
+        "smlad %[a00], %[v1], %[xa1], %[a00]\n\t" \
+        "smlad %[a01], %[v], %[xb], %[a01]\n\t" \
         "smlad %[a01], %[v1], %[xb1], %[a01]\n\t"
-        "subs %[n], %[n], #1\n\t"
-        "bne 1b"
-        : [a00] "+r"(a.a00), [a01] "+r"(a.a01), [a10] "+r"(a.a10), [a11] "+r"(a.a11), [x] "+r"(x), [w] "+r"(w),
-          [n] "+r"(n), [xa] "=&r"(xa), [xa1] "=&r"(xa1), [xb] "=&r"(xb), [xb1] "=&r"(xb1), [v] "=&r"(v), [v1] "=&r"(v1)
-        : [off] "r"(off2), [xs] "I"(XStride), [ws] "I"(WStride)
-        : "cc", "memory");
+#define CTML_DOT_2X2_OPERANDS \
+        : [a00] "+r"(a.a00), [a01] "+r"(a.a01), [a10] "+r"(a.a10), [a11] "+r"(a.a11), [x] "+r"(x), [w] "+r"(w), \
+          [n] "+r"(n), [xa] "=&r"(xa), [xa1] "=&r"(xa1), [xb] "=&r"(xb), [xb1] "=&r"(xb1), [v] "=&r"(v), [v1] "=&r"(v1) \
+        : [off] "r"(off2), [xs] "I"(XStride), [ws] "I"(WStride) \
+        : "cc", "memory"
+    if constexpr (N % 8 == 0) {
+      n = N / 8;
+      asm volatile("1:\n\t" CTML_DOT_2X2_STEP CTML_DOT_2X2_STEP "subs %[n], %[n], #1\n\tbne 1b" CTML_DOT_2X2_OPERANDS);
+    } else {
+      asm volatile("1:\n\t" CTML_DOT_2X2_STEP "subs %[n], %[n], #1\n\tbne 1b" CTML_DOT_2X2_OPERANDS);
+    }
+#undef CTML_DOT_2X2_STEP
+#undef CTML_DOT_2X2_OPERANDS
   }
   for (std::size_t i = 0; i < N % 4; ++i) {
     const std::int32_t u = x[i] + offset, t = x[XStride + i] + offset;
@@ -208,6 +215,63 @@ template <std::size_t KH, std::size_t KW, std::size_t C, std::size_t WRow, std::
   acc[1] = a1;
   acc[2] = a2;
   acc[3] = a3;
+}
+
+// Four weight rows (Stride apart) against one input vector with no offset (dense: the zero point is
+// in the bias): each input word widened once for the four rows. In asm for the same reason as
+// dot_2x2_s8_dsp; 11 registers.
+template <std::size_t N, std::size_t Stride>
+[[gnu::always_inline]] inline acc4 dot_4x1_s8_dsp(const std::int8_t* w, const std::int8_t* x) noexcept {
+  static_assert(3 * Stride < 4096, "ctml: dot_4x1_s8 strides must fit an LDR immediate");
+  acc4 a{0, 0, 0, 0};
+  if constexpr (N >= 4) {
+    std::uint32_t n = N / 4, xv, x13, v, v1;
+    // Twice per iteration where N % 8 == 0, as in dot_2x2_s8_dsp.
+#define CTML_DOT_4X1_STEP \
+        "ldr %[xv], [%[x]], #4\n\t" \
+        "sxtb16 %[x13], %[xv], ror #8\n\t" \
+        "sxtb16 %[xv], %[xv]\n\t" \
+        "ldr %[v], [%[w], %[s1]]\n\t" \
+        "sxtb16 %[v1], %[v], ror #8\n\t" \
+        "sxtb16 %[v], %[v]\n\t" \
+        "smlad %[a1], %[v], %[xv], %[a1]\n\t" \
+        "smlad %[a1], %[v1], %[x13], %[a1]\n\t" \
+        "ldr %[v], [%[w], %[s2]]\n\t" \
+        "sxtb16 %[v1], %[v], ror #8\n\t" \
+        "sxtb16 %[v], %[v]\n\t" \
+        "smlad %[a2], %[v], %[xv], %[a2]\n\t" \
+        "smlad %[a2], %[v1], %[x13], %[a2]\n\t" \
+        "ldr %[v], [%[w], %[s3]]\n\t" \
+        "sxtb16 %[v1], %[v], ror #8\n\t" \
+        "sxtb16 %[v], %[v]\n\t" \
+        "smlad %[a3], %[v], %[xv], %[a3]\n\t" \
+        "smlad %[a3], %[v1], %[x13], %[a3]\n\t" \
+        "ldr %[v], [%[w]], #4\n\t" \
+        "sxtb16 %[v1], %[v], ror #8\n\t" \
+        "sxtb16 %[v], %[v]\n\t" \
+        "smlad %[a0], %[v], %[xv], %[a0]\n\t" \
+        "smlad %[a0], %[v1], %[x13], %[a0]\n\t"
+#define CTML_DOT_4X1_OPERANDS \
+        : [a0] "+r"(a.a00), [a1] "+r"(a.a01), [a2] "+r"(a.a10), [a3] "+r"(a.a11), [x] "+r"(x), [w] "+r"(w), \
+          [n] "+r"(n), [xv] "=&r"(xv), [x13] "=&r"(x13), [v] "=&r"(v), [v1] "=&r"(v1) \
+        : [s1] "I"(Stride), [s2] "I"(2 * Stride), [s3] "I"(3 * Stride) \
+        : "cc", "memory"
+    if constexpr (N % 8 == 0) {
+      n = N / 8;
+      asm volatile("1:\n\t" CTML_DOT_4X1_STEP CTML_DOT_4X1_STEP "subs %[n], %[n], #1\n\tbne 1b" CTML_DOT_4X1_OPERANDS);
+    } else {
+      asm volatile("1:\n\t" CTML_DOT_4X1_STEP "subs %[n], %[n], #1\n\tbne 1b" CTML_DOT_4X1_OPERANDS);
+    }
+#undef CTML_DOT_4X1_STEP
+#undef CTML_DOT_4X1_OPERANDS
+  }
+  for (std::size_t i = 0; i < N % 4; ++i) {
+    a.a00 += w[i] * x[i];
+    a.a01 += w[Stride + i] * x[i];
+    a.a10 += w[2 * Stride + i] * x[i];
+    a.a11 += w[3 * Stride + i] * x[i];
+  }
+  return a;
 }
 #endif
 }  // namespace detail
@@ -251,6 +315,18 @@ template <std::size_t N, std::size_t WStride, std::size_t XStride>
     for (std::size_t j = 0; j < 2; ++j)
       for (std::size_t i = 0; i < N; ++i)
         acc[2 * r + j] += static_cast<std::int32_t>(flash_read(&w[r * WStride + i])) * (x[j * XStride + i] + offset);
+  return detail::acc4{acc[0], acc[1], acc[2], acc[3]};
+}
+
+// Sums of four weight rows (r * Stride + i, i < N) times x: a00, a01, a10, a11 for rows 0..3.
+template <std::size_t N, std::size_t Stride>
+[[gnu::always_inline]] constexpr detail::acc4 dot_4x1_s8(const std::int8_t* w, const std::int8_t* x) noexcept {
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
+  if (!std::is_constant_evaluated()) return detail::dot_4x1_s8_dsp<N, Stride>(w, x);
+#endif
+  std::int32_t acc[4] = {0, 0, 0, 0};
+  for (std::size_t r = 0; r < 4; ++r)
+    for (std::size_t i = 0; i < N; ++i) acc[r] += static_cast<std::int32_t>(flash_read(&w[r * Stride + i])) * x[i];
   return detail::acc4{acc[0], acc[1], acc[2], acc[3]};
 }
 
