@@ -26,6 +26,12 @@ template <conv_shape S, dims In, dims Out>
 [[gnu::noinline]] constexpr void depthwise_channels(const conv_quant& q, const std::int8_t* x, std::int8_t* y) noexcept {
   using platform::flash_read;
   constexpr std::size_t C = S.out_c;
+  // The layer's constants in locals: the int8 stores may alias anything, so fields of q would be
+  // reloaded after each.
+  const std::int8_t* const weight = q.weight;
+  const std::int32_t *const bias = q.bias, *const mult = q.multiplier;
+  const std::int8_t* const shift = q.shift;
+  const std::int32_t offset = q.input_offset, zero = q.output_zero, lo = q.act_min, hi = q.act_max;
   for (std::size_t oy = 0; oy < Out.h; ++oy) {
     const std::size_t y0 = oy * S.stride_h, bottom = S.pad_top + In.h;
     const std::size_t ky0 = y0 < S.pad_top ? S.pad_top - y0 : 0;
@@ -39,16 +45,22 @@ template <conv_shape S, dims In, dims Out>
       const std::int8_t* in = inside ? &x[((y0 + ky0 - S.pad_top) * In.w + (x0 + kx0 - S.pad_left)) * In.c] : x;
       std::int8_t* out = &y[(oy * Out.w + ox) * C];
       for (std::size_t c = 0; c < C; c += 4) {
-        std::int32_t acc[4] = {};
-        if (full && S.kh * S.kw <= 9)  // (unrolled: 3 x 3 and smaller windows)
-          platform::window4_full_s8<S.kh, S.kw, C, S.kw * C, In.w * In.c>(&q.weight[c], in + c, q.input_offset, acc);
-        else if (inside)
-          platform::window4_s8<C, S.kw * C, In.w * In.c>(&q.weight[(ky0 * S.kw + kx0) * C + c], in + c, ky1 - ky0,
-                                                         kx1 - kx0, q.input_offset, acc);
-#pragma GCC unroll 4  // (acc stays in registers only if every index is a constant)
-        for (std::size_t k = 0; k < 4; ++k)
-          out[c + k] = requantize_s8_inline(acc[k] + flash_read(&q.bias[c + k]), flash_read(&q.multiplier[c + k]),
-                                            flash_read(&q.shift[c + k]), q.output_zero, q.act_min, q.act_max);
+        platform::detail::acc4 a{0, 0, 0, 0};  // (channels c .. c + 3)
+        if (full && S.kh * S.kw <= 9) {  // (unrolled: 3 x 3 and smaller windows)
+          a = platform::window4_full_s8<S.kh, S.kw, C, S.kw * C, In.w * In.c>(&weight[c], in + c, offset);
+        } else if (inside) {
+          std::int32_t t[4] = {0, 0, 0, 0};
+          platform::window4_s8<C, S.kw * C, In.w * In.c>(&weight[(ky0 * S.kw + kx0) * C + c], in + c, ky1 - ky0,
+                                                         kx1 - kx0, offset, t);
+          a = platform::detail::acc4{t[0], t[1], t[2], t[3]};
+        }
+        out[c] = requantize_s8_inline(a.a00 + flash_read(&bias[c]), flash_read(&mult[c]), flash_read(&shift[c]), zero, lo, hi);
+        out[c + 1] = requantize_s8_inline(a.a01 + flash_read(&bias[c + 1]), flash_read(&mult[c + 1]),
+                                          flash_read(&shift[c + 1]), zero, lo, hi);
+        out[c + 2] = requantize_s8_inline(a.a10 + flash_read(&bias[c + 2]), flash_read(&mult[c + 2]),
+                                          flash_read(&shift[c + 2]), zero, lo, hi);
+        out[c + 3] = requantize_s8_inline(a.a11 + flash_read(&bias[c + 3]), flash_read(&mult[c + 3]),
+                                          flash_read(&shift[c + 3]), zero, lo, hi);
       }
     }
   }

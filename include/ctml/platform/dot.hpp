@@ -195,8 +195,8 @@ template <std::size_t N, std::size_t WStride, std::size_t XStride>
 // offset, so no pointer steps and no call (the depthwise 3 x 3 specialisation; CMSIS-NN's
 // arm_depthwise_conv_3x3_s8 specialises the same case).
 template <std::size_t KH, std::size_t KW, std::size_t C, std::size_t WRow, std::size_t XRow>
-[[gnu::always_inline]] inline void window4_full_s8_dsp(const std::int8_t* w, const std::int8_t* x, std::int32_t offset,
-                                                       std::int32_t* acc) noexcept {
+[[gnu::always_inline]] inline acc4 window4_full_s8_dsp(const std::int8_t* w, const std::int8_t* x,
+                                                       std::int32_t offset) noexcept {
   const std::int32_t off2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(offset) & 0xffffu) * 0x00010001u);
   std::int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
 #pragma GCC unroll 16
@@ -211,10 +211,7 @@ template <std::size_t KH, std::size_t KW, std::size_t C, std::size_t WRow, std::
       a2 = __smlatt(w02, x02, a2);
       a3 = __smlatt(w13, x13, a3);
     }
-  acc[0] = a0;
-  acc[1] = a1;
-  acc[2] = a2;
-  acc[3] = a3;
+  return acc4{a0, a1, a2, a3};
 }
 
 // Four weight rows (Stride apart) against one input vector with no offset (dense: the zero point is
@@ -349,12 +346,14 @@ template <std::size_t C, std::size_t WRow, std::size_t XRow>
 
 // window4_s8 over a whole KH x KW window (acc[k] = the sum, k < 4), unrolled on Cortex-M4/M7.
 template <std::size_t KH, std::size_t KW, std::size_t C, std::size_t WRow, std::size_t XRow>
-[[gnu::always_inline]] constexpr void window4_full_s8(const std::int8_t* w, const std::int8_t* x, std::int32_t offset,
-                                                      std::int32_t* acc) noexcept {
+[[gnu::always_inline]] constexpr detail::acc4 window4_full_s8(const std::int8_t* w, const std::int8_t* x,
+                                                              std::int32_t offset) noexcept {
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
-  if (!std::is_constant_evaluated()) return detail::window4_full_s8_dsp<KH, KW, C, WRow, XRow>(w, x, offset, acc);
+  if (!std::is_constant_evaluated()) return detail::window4_full_s8_dsp<KH, KW, C, WRow, XRow>(w, x, offset);
 #endif
+  std::int32_t acc[4] = {0, 0, 0, 0};
   window4_s8<C, WRow, XRow>(w, x, KH, KW, offset, acc);
+  return detail::acc4{acc[0], acc[1], acc[2], acc[3]};
 }
 
 // w points into flash (CTML_FLASH), x into RAM; n terms. With WeightSum, also the sum of w.
