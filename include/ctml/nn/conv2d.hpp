@@ -45,20 +45,34 @@ struct conv_quant {
 template <conv_shape S, dims In, dims Out>
 constexpr void gather(const std::int8_t* x, std::size_t q, std::int8_t zero, std::int8_t* col) noexcept {
   const std::size_t oy = q / Out.w, ox = q % Out.w;
-  for (std::size_t ky = 0; ky < S.kh; ++ky) {
+  constexpr std::size_t row = S.kw * S.in_c;
+  const std::size_t x0 = ox * S.stride_w;
+  const bool cols_in = x0 >= S.pad_left && x0 + S.kw <= S.pad_left + In.w;  // no tap of a row in the padding
+  for (std::size_t ky = 0; ky < S.kh; ++ky, col += row) {
     const std::size_t iy = oy * S.stride_h + ky;  // (padded coordinates)
     const bool row_in = iy >= S.pad_top && iy - S.pad_top < In.h;
-    for (std::size_t kx = 0; kx < S.kw; ++kx, col += S.in_c) {
-      const std::size_t ix = ox * S.stride_w + kx;
-      const bool in = row_in && ix >= S.pad_left && ix - S.pad_left < In.w;
-      if (in && !std::is_constant_evaluated() && S.in_c % 4 == 0) {  // word copies (ResNet-8: -0.2 per MAC at in_c 16)
-        const std::int8_t* src = &x[((iy - S.pad_top) * In.w + (ix - S.pad_left)) * In.c];
-        for (std::size_t c = 0; c < S.in_c; c += 4) __builtin_memcpy(col + c, src + c, 4);
-      } else if (in) {
-        const std::int8_t* src = &x[((iy - S.pad_top) * In.w + (ix - S.pad_left)) * In.c];
-        for (std::size_t c = 0; c < S.in_c; ++c) col[c] = src[c];
+    if (row_in && cols_in) {  // a kernel row is contiguous in the HWC input: word copies where it can
+      const std::int8_t* src = &x[((iy - S.pad_top) * In.w + (x0 - S.pad_left)) * In.c];
+      if (!std::is_constant_evaluated() && row % 4 == 0) {
+        for (std::size_t i = 0; i < row; i += 4) __builtin_memcpy(col + i, src + i, 4);
       } else {
-        for (std::size_t c = 0; c < S.in_c; ++c) col[c] = zero;
+        for (std::size_t i = 0; i < row; ++i) col[i] = src[i];
+      }
+      continue;
+    }
+    for (std::size_t kx = 0; kx < S.kw; ++kx) {
+      const std::size_t ix = x0 + kx;
+      const bool in = row_in && ix >= S.pad_left && ix - S.pad_left < In.w;
+      std::int8_t* dst = col + kx * S.in_c;
+      if (in) {
+        const std::int8_t* src = &x[((iy - S.pad_top) * In.w + (ix - S.pad_left)) * In.c];
+        if (!std::is_constant_evaluated() && S.in_c % 4 == 0) {
+          for (std::size_t c = 0; c < S.in_c; c += 4) __builtin_memcpy(dst + c, src + c, 4);
+        } else {
+          for (std::size_t c = 0; c < S.in_c; ++c) dst[c] = src[c];
+        }
+      } else {
+        for (std::size_t c = 0; c < S.in_c; ++c) dst[c] = zero;
       }
     }
   }
@@ -77,6 +91,12 @@ template <conv_shape S, dims In, dims Out, class Store>
   constexpr bool pointwise = S.pointwise();
   constexpr std::size_t xstride = pointwise ? In.c : taps;  // from one pixel's column to the next
   std::int8_t col[pointwise ? 1 : 2 * taps];
+  // The layer's constants in locals: the int8 stores may alias anything, so fields of q would be
+  // reloaded after each.
+  const std::int8_t* const weight = q.weight;
+  const std::int32_t *const bias = q.bias, *const mult = q.multiplier;
+  const std::int8_t* const shift = q.shift;
+  const std::int32_t offset = q.input_offset, zero = q.output_zero, lo = q.act_min, hi = q.act_max;
   for (std::size_t p = 0; p < npix; p += 2) {
     // Pixels q0, q1; an odd last pixel pairs with the one before it (a single pixel with itself),
     // and only p's outputs are stored.
@@ -84,23 +104,23 @@ template <conv_shape S, dims In, dims Out, class Store>
     const bool both = q0 == p && q1 != q0;
     const std::int8_t* a = x + q0 * In.c;
     if constexpr (!pointwise) {
-      const auto zero = static_cast<std::int8_t>(-q.input_offset);
-      gather<S, In, Out>(x, q0, zero, col);
-      gather<S, In, Out>(x, q1, zero, col + taps);
+      const auto pad = static_cast<std::int8_t>(-offset);
+      gather<S, In, Out>(x, q0, pad, col);
+      gather<S, In, Out>(x, q1, pad, col + taps);
       a = col;
     }
     std::int8_t* const out0 = &y[q0 * S.out_c];
     std::int8_t* const out1 = &y[q1 * S.out_c];
     for (std::size_t oc = 0; oc < S.out_c; oc += 2) {
-      const auto acc = platform::dot_2x2_s8<taps, taps, xstride>(&q.weight[oc * taps], a, q.input_offset);
-      const std::int32_t b0 = flash_read(&q.bias[oc]), m0 = flash_read(&q.multiplier[oc]);
-      const int e0 = flash_read(&q.shift[oc]);
-      if (both) Store::put(&out0[oc], requantize_s8_inline(acc.a00 + b0, m0, e0, q.output_zero, q.act_min, q.act_max));
-      Store::put(&out1[oc], requantize_s8_inline(acc.a01 + b0, m0, e0, q.output_zero, q.act_min, q.act_max));
-      const std::int32_t b1 = flash_read(&q.bias[oc + 1]), m1 = flash_read(&q.multiplier[oc + 1]);
-      const int e1 = flash_read(&q.shift[oc + 1]);
-      if (both) Store::put(&out0[oc + 1], requantize_s8_inline(acc.a10 + b1, m1, e1, q.output_zero, q.act_min, q.act_max));
-      Store::put(&out1[oc + 1], requantize_s8_inline(acc.a11 + b1, m1, e1, q.output_zero, q.act_min, q.act_max));
+      const auto acc = platform::dot_2x2_s8<taps, taps, xstride>(&weight[oc * taps], a, offset);
+      const std::int32_t b0 = flash_read(&bias[oc]), m0 = flash_read(&mult[oc]);
+      const int e0 = flash_read(&shift[oc]);
+      if (both) Store::put(&out0[oc], requantize_s8_inline(acc.a00 + b0, m0, e0, zero, lo, hi));
+      Store::put(&out1[oc], requantize_s8_inline(acc.a01 + b0, m0, e0, zero, lo, hi));
+      const std::int32_t b1 = flash_read(&bias[oc + 1]), m1 = flash_read(&mult[oc + 1]);
+      const int e1 = flash_read(&shift[oc + 1]);
+      if (both) Store::put(&out0[oc + 1], requantize_s8_inline(acc.a10 + b1, m1, e1, zero, lo, hi));
+      Store::put(&out1[oc + 1], requantize_s8_inline(acc.a11 + b1, m1, e1, zero, lo, hi));
     }
   }
 }
