@@ -136,6 +136,15 @@ template <std::size_t C, std::size_t WRow, std::size_t XRow>
 // arm_nn_mat_mult_nt_t_s8 blocks): each input word is widened once for both rows, each weight word
 // once for both columns. Four accumulators, the widened words and three pointers fill the M4's 14
 // free registers; inlined into the layer's loop, so its requantization follows with acc in registers.
+// The asm loops below: Step runs N / 4 times, twice per iteration where N % 8 == 0 (one subs/bne
+// per 32 MACs instead of 16). n holds N / 4 on entry.
+#define CTML_DOT_LOOP(Step, Operands)                                                     \
+  if constexpr (N % 8 == 0) {                                                             \
+    n = N / 8;                                                                            \
+    asm volatile("1:\n\t" Step Step "subs %[n], %[n], #1\n\tbne 1b" Operands);            \
+  } else {                                                                                \
+    asm volatile("1:\n\t" Step "subs %[n], %[n], #1\n\tbne 1b" Operands);                 \
+  }
 template <std::size_t N, std::size_t WStride, std::size_t XStride>
 [[gnu::always_inline]] inline acc4 dot_2x2_s8_dsp(const std::int8_t* w, const std::int8_t* x, std::int32_t offset,
                                                   acc4 a) noexcept {
@@ -145,7 +154,6 @@ template <std::size_t N, std::size_t WStride, std::size_t XStride>
     // In asm: in C++ GCC -Os kept the pointers on the stack and indexed from them (34 instructions
     // per 16 MACs instead of 21). 14 registers: 4 sums, 6 widened words, 2 pointers, a count, the offset.
     std::uint32_t n = N / 4, xa, xa1, xb, xb1, v, v1;
-    // Twice per iteration where N % 8 == 0: one subs/bne per 32 MACs instead of 16.
 #define CTML_DOT_2X2_STEP \
         "ldr %[xb], [%[x], %[xs]]\n\t" \
         "ldr %[xa], [%[x]], #4\n\t" \
@@ -172,12 +180,7 @@ template <std::size_t N, std::size_t WStride, std::size_t XStride>
           [n] "+r"(n), [xa] "=&r"(xa), [xa1] "=&r"(xa1), [xb] "=&r"(xb), [xb1] "=&r"(xb1), [v] "=&r"(v), [v1] "=&r"(v1) \
         : [off] "r"(off2), [xs] "I"(XStride), [ws] "I"(WStride) \
         : "cc", "memory"
-    if constexpr (N % 8 == 0) {
-      n = N / 8;
-      asm volatile("1:\n\t" CTML_DOT_2X2_STEP CTML_DOT_2X2_STEP "subs %[n], %[n], #1\n\tbne 1b" CTML_DOT_2X2_OPERANDS);
-    } else {
-      asm volatile("1:\n\t" CTML_DOT_2X2_STEP "subs %[n], %[n], #1\n\tbne 1b" CTML_DOT_2X2_OPERANDS);
-    }
+    CTML_DOT_LOOP(CTML_DOT_2X2_STEP, CTML_DOT_2X2_OPERANDS)
 #undef CTML_DOT_2X2_STEP
 #undef CTML_DOT_2X2_OPERANDS
   }
@@ -223,7 +226,6 @@ template <std::size_t N, std::size_t Stride>
   acc4 a{0, 0, 0, 0};
   if constexpr (N >= 4) {
     std::uint32_t n = N / 4, xv, x13, v, v1;
-    // Twice per iteration where N % 8 == 0, as in dot_2x2_s8_dsp.
 #define CTML_DOT_4X1_STEP \
         "ldr %[xv], [%[x]], #4\n\t" \
         "sxtb16 %[x13], %[xv], ror #8\n\t" \
@@ -253,12 +255,7 @@ template <std::size_t N, std::size_t Stride>
           [n] "+r"(n), [xv] "=&r"(xv), [x13] "=&r"(x13), [v] "=&r"(v), [v1] "=&r"(v1) \
         : [s1] "I"(Stride), [s2] "I"(2 * Stride), [s3] "I"(3 * Stride) \
         : "cc", "memory"
-    if constexpr (N % 8 == 0) {
-      n = N / 8;
-      asm volatile("1:\n\t" CTML_DOT_4X1_STEP CTML_DOT_4X1_STEP "subs %[n], %[n], #1\n\tbne 1b" CTML_DOT_4X1_OPERANDS);
-    } else {
-      asm volatile("1:\n\t" CTML_DOT_4X1_STEP "subs %[n], %[n], #1\n\tbne 1b" CTML_DOT_4X1_OPERANDS);
-    }
+    CTML_DOT_LOOP(CTML_DOT_4X1_STEP, CTML_DOT_4X1_OPERANDS)
 #undef CTML_DOT_4X1_STEP
 #undef CTML_DOT_4X1_OPERANDS
   }
@@ -270,6 +267,7 @@ template <std::size_t N, std::size_t Stride>
   }
   return a;
 }
+#undef CTML_DOT_LOOP
 #endif
 }  // namespace detail
 
