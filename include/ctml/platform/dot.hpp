@@ -148,6 +148,7 @@ template <std::size_t C, std::size_t WRow, std::size_t XRow>
 template <std::size_t N, std::size_t WStride, std::size_t XStride>
 [[gnu::always_inline]] inline acc4 dot_2x2_s8_dsp(const std::int8_t* w, const std::int8_t* x, std::int32_t offset,
                                                   acc4 a) noexcept {
+  // ("J": an LDR offset, -4095..4095; "I" would be an ALU immediate, which 300 is not)
   static_assert(WStride < 4096 && XStride < 4096, "ctml: dot_2x2_s8 strides must fit an LDR immediate");
   const std::int32_t off2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(offset) & 0xffffu) * 0x00010001u);
   if constexpr (N >= 4) {
@@ -178,7 +179,7 @@ template <std::size_t N, std::size_t WStride, std::size_t XStride>
 #define CTML_DOT_2X2_OPERANDS \
         : [a00] "+r"(a.a00), [a01] "+r"(a.a01), [a10] "+r"(a.a10), [a11] "+r"(a.a11), [x] "+r"(x), [w] "+r"(w), \
           [n] "+r"(n), [xa] "=&r"(xa), [xa1] "=&r"(xa1), [xb] "=&r"(xb), [xb1] "=&r"(xb1), [v] "=&r"(v), [v1] "=&r"(v1) \
-        : [off] "r"(off2), [xs] "I"(XStride), [ws] "I"(WStride) \
+        : [off] "r"(off2), [xs] "J"(XStride), [ws] "J"(WStride) \
         : "cc", "memory"
     CTML_DOT_LOOP(CTML_DOT_2X2_STEP, CTML_DOT_2X2_OPERANDS)
 #undef CTML_DOT_2X2_STEP
@@ -253,7 +254,7 @@ template <std::size_t N, std::size_t Stride>
 #define CTML_DOT_4X1_OPERANDS \
         : [a0] "+r"(a.a00), [a1] "+r"(a.a01), [a2] "+r"(a.a10), [a3] "+r"(a.a11), [x] "+r"(x), [w] "+r"(w), \
           [n] "+r"(n), [xv] "=&r"(xv), [x13] "=&r"(x13), [v] "=&r"(v), [v1] "=&r"(v1) \
-        : [s1] "I"(Stride), [s2] "I"(2 * Stride), [s3] "I"(3 * Stride) \
+        : [s1] "J"(Stride), [s2] "J"(2 * Stride), [s3] "J"(3 * Stride) \
         : "cc", "memory"
     CTML_DOT_LOOP(CTML_DOT_4X1_STEP, CTML_DOT_4X1_OPERANDS)
 #undef CTML_DOT_4X1_STEP
