@@ -3,8 +3,9 @@
 // into pad_top/bottom/left/right); padded taps hold the input zero point, i.e. a real 0, so they
 // add nothing: the kernel skips them and subtracts zp_in * (sum of the weights it used). Where
 // platform::offset_in_dot (Cortex-M4), the offset is added to each input inside the dot for free
-// (SXTAB16) and four output channels share each input load: ResNet-8 65.8 M -> 34.2 M
-// instructions, DS-CNN's pointwise convs 2.85 M -> 1.60 M each.
+// (SXTAB16), and with an even out_c the layer is a matrix multiply in 2 x 2 blocks
+// (detail::conv_matmul: ResNet-8 30.1 M -> 22.5 M instructions, DS-CNN's pointwise convs 1.48 M ->
+// 0.98 M each; docs/cortex-m.md).
 //
 // P (generated): in_c, out_c, kh, kw, stride_h, stride_w, pad_top, pad_bottom, pad_left, pad_right,
 // input_offset (= -zp_in), weight, bias[out_c], multiplier[out_c], shift[out_c], output_zero,

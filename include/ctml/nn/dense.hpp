@@ -1,6 +1,8 @@
 // Fully connected int8 layer (TFLite FULLY_CONNECTED): y = requant(W x + b). Weights are
 // per-output-channel symmetric int8 in flash, row-major [units][inputs]; the input zero point is
 // folded into the int32 bias by codegen (b - zp_in * sum(W[o])), so the loop is a plain dot product.
+// On Cortex-M4 with units % 4 == 0, four units per widened input word (detail::dense_rows4): the
+// autoencoder 581 k -> 486 k instructions.
 //
 // P (generated): inputs, units, weight[units * inputs], bias[units], multiplier[units],
 // shift[units], output_zero, act_min, act_max.
