@@ -263,6 +263,115 @@ def check_networks(rows: list[dict]) -> list[str]:
             for r in rows if r["arena_bytes"] is not None and r["all_live"] is not None and r["arena_bytes"] > r["all_live"]]
 
 
+def _split_top(text: str) -> list[str]:
+    """Top-level comma-separated items of a template argument list."""
+    items, depth, cur = [], 0, ""
+    for ch in text:
+        depth += ch in "<{(" and 1 or 0
+        depth -= ch in ">})" and 1 or 0
+        if ch == "," and depth == 0:
+            items.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    return items + ([cur.strip()] if cur.strip() else [])
+
+
+def header_layers(model: str) -> list[dict] | None:
+    """The layer list of a generated network header (models/<model>.hpp): each layer's kind (with its
+    wrappers: add_in_place<conv2d>, branch<conv2d>) and its struct's size constants."""
+    path = ROOT / "models" / f"{model}.hpp"
+    text = path.read_text() if path.exists() else ""
+    m = re.search(rf"using {model} = ctml::nn::network<(.*?)>;\n", text, re.S)
+    if not m:
+        return None
+    layers = []
+    for item in _split_top(m.group(1))[1:]:   # (the first is the input dims)
+        kinds = re.findall(r"ctml::nn::(\w+)<", item)
+        struct = re.search(rf"{model}_data::(l\d+)", item).group(1)
+        body = re.search(rf"struct {struct} {{(.*?)\n}};", text, re.S).group(1)
+        consts = {k: int(v) for k, v in re.findall(r"\b(\w+) = (-?\d+)\b", body)}
+        layers.append({"kind": "<".join(kinds) + ">" * (len(kinds) - 1), "struct": struct, **consts})
+    return layers
+
+
+def layer_label(layer: dict) -> str:
+    """A layer kind for the per-kind summary: conv2d by kernel and stride, the first conv apart."""
+    k = layer["kind"]
+    base = k.split("<")[-1].rstrip(">")
+    if base in ("conv2d", "depthwise_conv2d"):
+        k += f" {layer['kh']}x{layer['kw']}" + (f" s{layer['stride_h']}" if layer.get("stride_h", 1) > 1 else "")
+        if base == "conv2d" and layer.get("in_c") in (1, 3):
+            k += f" in_c={layer['in_c']}"
+    return k
+
+
+def layer_macs(layer: dict, out: tuple[int, int, int]) -> int:
+    base = layer["kind"].split("<")[-1].rstrip(">")
+    h, w, c = out
+    if base == "conv2d":
+        return h * w * c * layer["kh"] * layer["kw"] * layer["in_c"]
+    if base == "depthwise_conv2d":
+        return h * w * c * layer["kh"] * layer["kw"]
+    if base == "dense":
+        return layer["inputs"] * layer["units"]
+    return 0
+
+
+def collect_layers(presets: list[str]) -> list[dict]:
+    """Per-layer instructions from the marked twins (runs/layers_<net>.json, CTML_LAYER_MARKS): the
+    count between consecutive marks, averaged over the predict regions."""
+    nets = []
+    for preset in presets:
+        for js in sorted((ROOT / "build" / preset / "runs").glob("layers_*.json")):
+            model = js.stem[len("layers_"):]
+            j = json.loads(js.read_text())
+            marks = j.get("layer_marks") or []
+            layers = header_layers(model)
+            out_text = js.with_suffix(".out").read_text() if js.with_suffix(".out").exists() else ""
+            shapes = [tuple(int(v) for v in m) for m in re.findall(r"^layer_out (\d+) (\d+) (\d+)$", out_text, re.M)]
+            if not marks or layers is None:
+                continue
+            n = max(len(m) for m in marks)
+            regions = [(m, c) for m, c in zip(marks, j["instructions"]) if len(m) == n][:HEAD]
+            rows = []
+            for i in range(n):
+                seg = [m[i] - (m[i - 1] if i else 0) for m, _ in regions]
+                per = sum(seg) / len(seg)
+                macs = layer_macs(layers[i], shapes[i]) if i < len(shapes) else 0
+                rows.append({"index": i, "layer": layers[i], "out": shapes[i] if i < len(shapes) else None,
+                             "macs": macs, "instructions": per, "per_mac": per / macs if macs else None})
+            rest = sum(c - m[-1] for m, c in regions) / len(regions)
+            total = sum(c for _, c in regions) / len(regions)
+            nets.append({"model": model, "target": preset, "layers": rows, "rest": rest, "total": total})
+    return nets
+
+
+def layer_tables(nets: list[dict]) -> str:
+    parts = []
+    for net in nets:
+        lines = [f"### {net['model']} ({net['target']}, {net['total']:.0f} instructions per inference with the marks)",
+                 "", "| # | layer | output | MACs | instructions | per MAC |", "|" + "---|" * 6]
+        for r in net["layers"]:
+            out = "x".join(map(str, r["out"])) if r["out"] else ""
+            pm = f"{r['per_mac']:.2f}" if r["per_mac"] else ""
+            lines.append(f"| {r['index']} | {layer_label(r['layer'])} ({r['layer']['struct']}) | {out} | {r['macs']} | "
+                         f"{r['instructions']:.0f} | {pm} |")
+        lines.append(f"| | after the last layer (output copy, argmax) | | | {net['rest']:.0f} | |")
+        kinds: dict = {}
+        for r in net["layers"]:
+            k = kinds.setdefault(layer_label(r["layer"]), [0, 0, 0])
+            k[0] += 1
+            k[1] += r["macs"]
+            k[2] += r["instructions"]
+        lines += ["", "| layer kind | layers | MACs | instructions | share | per MAC |", "|" + "---|" * 6]
+        for k, (cnt, macs, ins) in sorted(kinds.items(), key=lambda kv: -kv[1][2]):
+            pm = f"{ins / macs:.2f}" if macs else ""
+            lines.append(f"| {k} | {cnt} | {macs} | {ins:.0f} | {100 * ins / net['total']:.1f}% | {pm} |")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--presets", nargs="*", default=["host", "avr", "cortex-m", "cortex-m3"])
@@ -282,6 +391,15 @@ def main() -> int:
     nets = network_rows(rows)
     if nets:
         md += "\n\n## Networks: MACs, instructions per MAC, arena against live-tensor bounds\n\n" + network_table(nets)
+    layer_nets = collect_layers(presets)
+    if layer_nets:
+        tables = layer_tables(layer_nets)
+        md += ("\n\n## Networks per layer (instructions between layer marks, CTML_LAYER_MARKS twins)\n\n" + tables)
+        (ROOT / "docs").mkdir(exist_ok=True)
+        (ROOT / "docs" / "mlperf-layers.md").write_text(
+            "# MLPerf Tiny networks per layer (Cortex-M4)\n\nGenerated by `bench/harness.py` from the "
+            "`layers_<net>` firmware runs (tests/target/CMakeLists.txt); see docs/cortex-m.md for how they are "
+            "counted.\n\n" + tables + "\n")
     print(md)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.md").write_text("# Target results\n\nGenerated by bench/harness.py.\n\n" + md + "\n")

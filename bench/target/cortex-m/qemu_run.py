@@ -25,7 +25,8 @@ directory, parsed while qemu runs: nothing large is written to disk.
 same value, the key bench/harness.py reads) is the number the firmware printed on a line
 "stack_peak N" (target_stack_peak(): the deepest stack a measured region used, from painting), or
 null if it printed none. With --no-count there is no tracing (several times faster) and
-"instructions" is null.
+"instructions" is null. With --plugin and a firmware that has ctml_layer_mark (built with
+CTML_LAYER_MARKS), "layer_marks" holds, per region, the count at each mark (one after each layer).
 
 Why not -icount: with -icount shift=0 qemu's virtual clock advances exactly 1 ns per instruction,
 so a timer read at target_begin/target_end would give instruction counts too, but the MPS2 timers
@@ -53,7 +54,7 @@ def symbols(elf: str) -> dict[str, tuple[int, int]]:
     syms = {}
     for line in out.splitlines():
         p = line.split()
-        if len(p) == 4 and p[3] in ("target_begin", "target_end", *UNTRACED):
+        if len(p) == 4 and p[3] in ("target_begin", "target_end", "ctml_layer_mark", *UNTRACED):
             start = int(p[0], 16) & ~1
             syms[p[3]] = (start, start + int(p[1], 16))
     return syms
@@ -154,6 +155,7 @@ def main() -> int:
             cmd += ["-plugin", ",".join([args.plugin, f"begin=0x{counter.begin_range[0]:x}",
                                          f"begin_end=0x{counter.begin_range[1]:x}", f"end=0x{counter.end_range[0]:x}",
                                          *(f"skip{k}=0x{a:x}-0x{b:x}" for k, (a, b) in enumerate(excluded)),
+                                         *([f"mark=0x{syms['ctml_layer_mark'][0]:x}"] if "ctml_layer_mark" in syms else []),
                                          f"out={counts_file}"])]
         elif not args.no_count:
             os.mkfifo(log)
@@ -212,8 +214,17 @@ def main() -> int:
                 reader.join()
         result["seconds"] = round(time.monotonic() - t0, 3)
         if counter and args.plugin and os.path.exists(counts_file):
+            marks, pending = [], []  # per region: the count at each layer mark ("m N" lines before its count)
             with open(counts_file) as fh:
-                counter.counts = [int(v) for v in fh.read().split()]
+                for line in fh:
+                    if line.startswith("m "):
+                        pending.append(int(line[2:]))
+                    elif line.strip():
+                        counter.counts.append(int(line))
+                        marks.append(pending)
+                        pending = []
+            if any(marks):
+                result["layer_marks"] = marks
     text = b"".join(out).decode(errors="replace")
     errtext = b"".join(err).decode(errors="replace").strip()
     if errtext:

@@ -24,6 +24,10 @@ struct dot_result {
 };
 
 namespace detail {
+struct acc4 {
+  std::int32_t a00, a01, a10, a11;  // (weight row, input column): dot_2x2_s8's four sums
+};
+
 template <bool WeightSum>
 constexpr dot_result dot_s8_portable(const std::int8_t* w, const std::int8_t* x, std::size_t n) noexcept {
   dot_result r{0, 0};
@@ -127,6 +131,144 @@ template <std::size_t C, std::size_t WRow, std::size_t XRow>
   acc[2] += a2;
   acc[3] += a3;
 }
+
+// Two weight rows against two input columns (a 2 x 2 block of a matrix multiply, as CMSIS-NN's
+// arm_nn_mat_mult_nt_t_s8 blocks): each input word is widened once for both rows, each weight word
+// once for both columns. Four accumulators, the widened words and three pointers fill the M4's 14
+// free registers; inlined into the layer's loop, so its requantization follows with acc in registers.
+// The asm loops below: Step runs N / 4 times, twice per iteration where N % 8 == 0 (one subs/bne
+// per 32 MACs instead of 16). n holds N / 4 on entry.
+#define CTML_DOT_LOOP(Step, Operands)                                                     \
+  if constexpr (N % 8 == 0) {                                                             \
+    n = N / 8;                                                                            \
+    asm volatile("1:\n\t" Step Step "subs %[n], %[n], #1\n\tbne 1b" Operands);            \
+  } else {                                                                                \
+    asm volatile("1:\n\t" Step "subs %[n], %[n], #1\n\tbne 1b" Operands);                 \
+  }
+template <std::size_t N, std::size_t WStride, std::size_t XStride>
+[[gnu::always_inline]] inline acc4 dot_2x2_s8_dsp(const std::int8_t* w, const std::int8_t* x, std::int32_t offset,
+                                                  acc4 a) noexcept {
+  // ("J": an LDR offset, -4095..4095; "I" would be an ALU immediate, which 300 is not)
+  static_assert(WStride < 4096 && XStride < 4096, "ctml: dot_2x2_s8 strides must fit an LDR immediate");
+  const std::int32_t off2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(offset) & 0xffffu) * 0x00010001u);
+  if constexpr (N >= 4) {
+    // In asm: in C++ GCC -Os kept the pointers on the stack and indexed from them (34 instructions
+    // per 16 MACs instead of 21). 14 registers: 4 sums, 6 widened words, 2 pointers, a count, the offset.
+    std::uint32_t n = N / 4, xa, xa1, xb, xb1, v, v1;
+#define CTML_DOT_2X2_STEP \
+        "ldr %[xb], [%[x], %[xs]]\n\t" \
+        "ldr %[xa], [%[x]], #4\n\t" \
+        "sxtab16 %[xb1], %[off], %[xb], ror #8\n\t" \
+        "sxtab16 %[xb], %[off], %[xb]\n\t" \
+        "sxtab16 %[xa1], %[off], %[xa], ror #8\n\t" \
+        "sxtab16 %[xa], %[off], %[xa]\n\t" \
+        "ldr %[v], [%[w], %[ws]]\n\t" \
+        "sxtb16 %[v1], %[v], ror #8\n\t" \
+        "sxtb16 %[v], %[v]\n\t" \
+        "smlad %[a10], %[v], %[xa], %[a10]\n\t" \
+        "smlad %[a10], %[v1], %[xa1], %[a10]\n\t" \
+        "smlad %[a11], %[v], %[xb], %[a11]\n\t" \
+        "smlad %[a11], %[v1], %[xb1], %[a11]\n\t" \
+        "ldr %[v], [%[w]], #4\n\t" \
+        "sxtb16 %[v1], %[v], ror #8\n\t" \
+        "sxtb16 %[v], %[v]\n\t" \
+        "smlad %[a00], %[v], %[xa], %[a00]\n\t" \
+        "smlad %[a00], %[v1], %[xa1], %[a00]\n\t" \
+        "smlad %[a01], %[v], %[xb], %[a01]\n\t" \
+        "smlad %[a01], %[v1], %[xb1], %[a01]\n\t"
+#define CTML_DOT_2X2_OPERANDS \
+        : [a00] "+r"(a.a00), [a01] "+r"(a.a01), [a10] "+r"(a.a10), [a11] "+r"(a.a11), [x] "+r"(x), [w] "+r"(w), \
+          [n] "+r"(n), [xa] "=&r"(xa), [xa1] "=&r"(xa1), [xb] "=&r"(xb), [xb1] "=&r"(xb1), [v] "=&r"(v), [v1] "=&r"(v1) \
+        : [off] "r"(off2), [xs] "J"(XStride), [ws] "J"(WStride) \
+        : "cc", "memory"
+    CTML_DOT_LOOP(CTML_DOT_2X2_STEP, CTML_DOT_2X2_OPERANDS)
+#undef CTML_DOT_2X2_STEP
+#undef CTML_DOT_2X2_OPERANDS
+  }
+  for (std::size_t i = 0; i < N % 4; ++i) {
+    const std::int32_t u = x[i] + offset, t = x[XStride + i] + offset;
+    a.a00 += w[i] * u;
+    a.a01 += w[i] * t;
+    a.a10 += w[WStride + i] * u;
+    a.a11 += w[WStride + i] * t;
+  }
+  return a;
+}
+
+// A whole KH x KW window (no tap clipped) over four channels, unrolled: every load has a constant
+// offset, so no pointer steps and no call (the depthwise 3 x 3 specialisation; CMSIS-NN's
+// arm_depthwise_conv_3x3_s8 specialises the same case).
+template <std::size_t KH, std::size_t KW, std::size_t C, std::size_t WRow, std::size_t XRow>
+[[gnu::always_inline]] inline acc4 window4_full_s8_dsp(const std::int8_t* w, const std::int8_t* x,
+                                                       std::int32_t offset) noexcept {
+  const std::int32_t off2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(offset) & 0xffffu) * 0x00010001u);
+  std::int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+#pragma GCC unroll 16
+  for (std::size_t r = 0; r < KH; ++r)
+#pragma GCC unroll 16
+    for (std::size_t c = 0; c < KW; ++c) {
+      const std::uint32_t wv = load4(w + r * WRow + c * C), xv = load4(x + r * XRow + c * C);
+      const std::int32_t w02 = __sxtb16(wv), w13 = sxtb16_ror8(wv);
+      const std::int32_t x02 = __sxtab16(off2, xv), x13 = sxtab16_ror8(off2, xv);
+      a0 = __smlabb(w02, x02, a0);
+      a1 = __smlabb(w13, x13, a1);
+      a2 = __smlatt(w02, x02, a2);
+      a3 = __smlatt(w13, x13, a3);
+    }
+  return acc4{a0, a1, a2, a3};
+}
+
+// Four weight rows (Stride apart) against one input vector with no offset (dense: the zero point is
+// in the bias): each input word widened once for the four rows. In asm for the same reason as
+// dot_2x2_s8_dsp; 11 registers.
+template <std::size_t N, std::size_t Stride>
+[[gnu::always_inline]] inline acc4 dot_4x1_s8_dsp(const std::int8_t* w, const std::int8_t* x) noexcept {
+  static_assert(3 * Stride < 4096, "ctml: dot_4x1_s8 strides must fit an LDR immediate");
+  acc4 a{0, 0, 0, 0};
+  if constexpr (N >= 4) {
+    std::uint32_t n = N / 4, xv, x13, v, v1;
+#define CTML_DOT_4X1_STEP \
+        "ldr %[xv], [%[x]], #4\n\t" \
+        "sxtb16 %[x13], %[xv], ror #8\n\t" \
+        "sxtb16 %[xv], %[xv]\n\t" \
+        "ldr %[v], [%[w], %[s1]]\n\t" \
+        "sxtb16 %[v1], %[v], ror #8\n\t" \
+        "sxtb16 %[v], %[v]\n\t" \
+        "smlad %[a1], %[v], %[xv], %[a1]\n\t" \
+        "smlad %[a1], %[v1], %[x13], %[a1]\n\t" \
+        "ldr %[v], [%[w], %[s2]]\n\t" \
+        "sxtb16 %[v1], %[v], ror #8\n\t" \
+        "sxtb16 %[v], %[v]\n\t" \
+        "smlad %[a2], %[v], %[xv], %[a2]\n\t" \
+        "smlad %[a2], %[v1], %[x13], %[a2]\n\t" \
+        "ldr %[v], [%[w], %[s3]]\n\t" \
+        "sxtb16 %[v1], %[v], ror #8\n\t" \
+        "sxtb16 %[v], %[v]\n\t" \
+        "smlad %[a3], %[v], %[xv], %[a3]\n\t" \
+        "smlad %[a3], %[v1], %[x13], %[a3]\n\t" \
+        "ldr %[v], [%[w]], #4\n\t" \
+        "sxtb16 %[v1], %[v], ror #8\n\t" \
+        "sxtb16 %[v], %[v]\n\t" \
+        "smlad %[a0], %[v], %[xv], %[a0]\n\t" \
+        "smlad %[a0], %[v1], %[x13], %[a0]\n\t"
+#define CTML_DOT_4X1_OPERANDS \
+        : [a0] "+r"(a.a00), [a1] "+r"(a.a01), [a2] "+r"(a.a10), [a3] "+r"(a.a11), [x] "+r"(x), [w] "+r"(w), \
+          [n] "+r"(n), [xv] "=&r"(xv), [x13] "=&r"(x13), [v] "=&r"(v), [v1] "=&r"(v1) \
+        : [s1] "J"(Stride), [s2] "J"(2 * Stride), [s3] "J"(3 * Stride) \
+        : "cc", "memory"
+    CTML_DOT_LOOP(CTML_DOT_4X1_STEP, CTML_DOT_4X1_OPERANDS)
+#undef CTML_DOT_4X1_STEP
+#undef CTML_DOT_4X1_OPERANDS
+  }
+  for (std::size_t i = 0; i < N % 4; ++i) {
+    a.a00 += w[i] * x[i];
+    a.a01 += w[Stride + i] * x[i];
+    a.a10 += w[2 * Stride + i] * x[i];
+    a.a11 += w[3 * Stride + i] * x[i];
+  }
+  return a;
+}
+#undef CTML_DOT_LOOP
 #endif
 }  // namespace detail
 
@@ -155,6 +297,35 @@ template <std::size_t Rows, std::size_t Stride>
       out[r] += static_cast<std::int32_t>(flash_read(&w[r * Stride + i])) * (x[i] + offset);
 }
 
+// acc[2 * r + j] += sum over i < N of w[r * WStride + i] * (x[j * XStride + i] + offset), r, j < 2:
+// two output channels (weight rows) by two pixels (input columns) of a convolution as a matrix
+// multiply. w in flash, x in RAM; |x + offset| <= 255.
+template <std::size_t N, std::size_t WStride, std::size_t XStride>
+[[gnu::always_inline]] constexpr detail::acc4 dot_2x2_s8(const std::int8_t* w, const std::int8_t* x,
+                                                          std::int32_t offset) noexcept {
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
+  if (!std::is_constant_evaluated()) return detail::dot_2x2_s8_dsp<N, WStride, XStride>(w, x, offset, {0, 0, 0, 0});
+#endif
+  std::int32_t acc[4] = {0, 0, 0, 0};
+  for (std::size_t r = 0; r < 2; ++r)
+    for (std::size_t j = 0; j < 2; ++j)
+      for (std::size_t i = 0; i < N; ++i)
+        acc[2 * r + j] += static_cast<std::int32_t>(flash_read(&w[r * WStride + i])) * (x[j * XStride + i] + offset);
+  return detail::acc4{acc[0], acc[1], acc[2], acc[3]};
+}
+
+// Sums of four weight rows (r * Stride + i, i < N) times x: a00, a01, a10, a11 for rows 0..3.
+template <std::size_t N, std::size_t Stride>
+[[gnu::always_inline]] constexpr detail::acc4 dot_4x1_s8(const std::int8_t* w, const std::int8_t* x) noexcept {
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
+  if (!std::is_constant_evaluated()) return detail::dot_4x1_s8_dsp<N, Stride>(w, x);
+#endif
+  std::int32_t acc[4] = {0, 0, 0, 0};
+  for (std::size_t r = 0; r < 4; ++r)
+    for (std::size_t i = 0; i < N; ++i) acc[r] += static_cast<std::int32_t>(flash_read(&w[r * Stride + i])) * x[i];
+  return detail::acc4{acc[0], acc[1], acc[2], acc[3]};
+}
+
 // A depthwise window over four channels: acc[k] += sum over a rows x cols grid of taps of
 // w[tap + k] * (x[tap + k] + offset), k < 4, tap (r, c) at r * WRow + c * C in w and r * XRow + c * C
 // in x (C: the channel count, the step between taps in both). On Cortex-M4/M7: two word loads per
@@ -170,6 +341,18 @@ template <std::size_t C, std::size_t WRow, std::size_t XRow>
     for (std::size_t c = 0; c < cols; ++c)
       for (std::size_t k = 0; k < 4; ++k)
         acc[k] += static_cast<std::int32_t>(flash_read(&w[r * WRow + c * C + k])) * (x[r * XRow + c * C + k] + offset);
+}
+
+// window4_s8 over a whole KH x KW window (acc[k] = the sum, k < 4), unrolled on Cortex-M4/M7.
+template <std::size_t KH, std::size_t KW, std::size_t C, std::size_t WRow, std::size_t XRow>
+[[gnu::always_inline]] constexpr detail::acc4 window4_full_s8(const std::int8_t* w, const std::int8_t* x,
+                                                              std::int32_t offset) noexcept {
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
+  if (!std::is_constant_evaluated()) return detail::window4_full_s8_dsp<KH, KW, C, WRow, XRow>(w, x, offset);
+#endif
+  std::int32_t acc[4] = {0, 0, 0, 0};
+  window4_s8<C, WRow, XRow>(w, x, KH, KW, offset, acc);
+  return detail::acc4{acc[0], acc[1], acc[2], acc[3]};
 }
 
 // w points into flash (CTML_FLASH), x into RAM; n terms. With WeightSum, also the sum of w.
