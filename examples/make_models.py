@@ -56,6 +56,8 @@ def models():
     bc, dg, ir, rg = split(datasets.load_breast_cancer), split(datasets.load_digits), split(datasets.load_iris), regression_split()
     R = 0
     yield "breast_cancer_dt", tree.DecisionTreeClassifier(max_depth=8, random_state=R), bc, {"feature_bits": 16}
+    # Float inputs (issue 12: on AVR the bit-pattern compare of trees/walk.hpp).
+    yield "breast_cancer_dt_float", tree.DecisionTreeClassifier(max_depth=8, random_state=R), bc, {"feature_bits": 0}
     yield "breast_cancer_rf", ensemble.RandomForestClassifier(n_estimators=10, max_depth=6, random_state=R), bc, {"feature_bits": 16}
     yield "breast_cancer_rf_float", ensemble.RandomForestClassifier(n_estimators=10, max_depth=6, random_state=R), bc, {"feature_bits": 0}
     yield "digits_rf", ensemble.RandomForestClassifier(n_estimators=20, max_depth=8, random_state=R), dg, {}
