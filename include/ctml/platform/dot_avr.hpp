@@ -63,6 +63,59 @@ template <bool WeightSum>
   // Sign-extend the 24-bit sum.
   return static_cast<std::int32_t>(static_cast<std::uint32_t>(static_cast<std::int8_t>(hi)) << 16 | lo);
 }
+// A convolution window: `rows` runs of n terms, w and x stepping w_skip and x_skip bytes between
+// runs, with the weight sum; rows * n <= 255 (24-bit sum, 16-bit weight sum), n >= 1. One call a
+// window where a dot_s8 call a row cost its set-up three times (digits CNN, 3 x 3 kernels).
+[[gnu::always_inline]] inline std::int32_t window_s8(const std::int8_t* w, const std::int8_t* x, std::uint8_t rows,
+                                                     std::uint8_t n, std::uint16_t w_skip, std::uint16_t x_skip,
+                                                     std::int16_t& wsum) noexcept {
+  std::uint16_t lo = 0;
+  std::uint8_t hi = 0, rem, blocks, zero;
+  std::int8_t wv, xv, ext;
+  asm volatile(
+      "clr %[z]\n"
+      "5:\n\tmov %[r], %[n]\n\tandi %[r], 3\n\tbreq 2f\n"
+      "1:\n\t" CTML_DOT_S8_TERM_WSUM "dec %[r]\n\tbrne 1b\n"
+      "2:\n\tmov %[b], %[n]\n\tlsr %[b]\n\tlsr %[b]\n\tbreq 4f\n"
+      "3:\n\t" CTML_DOT_S8_TERM_WSUM CTML_DOT_S8_TERM_WSUM CTML_DOT_S8_TERM_WSUM CTML_DOT_S8_TERM_WSUM
+      "dec %[b]\n\tbrne 3b\n"
+      "4:\n\tadd r30, %A[ws]\n\tadc r31, %B[ws]\n\tadd r26, %A[xs]\n\tadc r27, %B[xs]\n\t"
+      "dec %[rows]\n\tbreq 6f\n\trjmp 5b\n"  // the loop is beyond brne's 64 words
+      "6:\n\tclr r1"
+      : [lo] "+r"(lo), [hi] "+r"(hi), [s] "+r"(wsum), [rows] "+r"(rows), [r] "=&d"(rem), [b] "=&r"(blocks),
+        [w] "=&d"(wv), [x] "=&d"(xv), [e] "=&r"(ext), [z] "=&r"(zero), "+z"(w), "+x"(x)
+      : [n] "r"(n), [ws] "r"(w_skip), [xs] "r"(x_skip)
+      : "r0", "memory");
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(static_cast<std::int8_t>(hi)) << 16 | lo);
+}
+// The same window of w * (x + 128), for an input zero point of -128 (every ReLU output TFLite's
+// scheme quantizes): x + 128 is x's bit pattern with the top bit flipped, an unsigned byte, so a
+// term is one `mulsu` with no weight sum (12 cycles where the weight sum made it 15), and a padded
+// tap (x = -128) adds 0 whether or not it is skipped. rows * n <= 255: |sum| <= 255 * 128 * 255 < 2^23.
+#define CTML_DOT_U8_TERM                                                                            \
+  "lpm %[w], Z+\n\tld %[x], X+\n\tsubi %[x], 0x80\n\tmulsu %[w], %[x]\n\tsbc %[e], %[e]\n\t"             \
+  "add %A[lo], r0\n\tadc %B[lo], r1\n\tadc %[hi], %[e]\n\t"
+[[gnu::always_inline]] inline std::int32_t window_s8_offset128(const std::int8_t* w, const std::int8_t* x,
+                                                               std::uint8_t rows, std::uint8_t n, std::uint16_t w_skip,
+                                                               std::uint16_t x_skip) noexcept {
+  std::uint16_t lo = 0;
+  std::uint8_t hi = 0, rem, blocks;
+  std::int8_t wv, xv, ext;
+  asm volatile(
+      "5:\n\tmov %[r], %[n]\n\tandi %[r], 3\n\tbreq 2f\n"
+      "1:\n\t" CTML_DOT_U8_TERM "dec %[r]\n\tbrne 1b\n"
+      "2:\n\tmov %[b], %[n]\n\tlsr %[b]\n\tlsr %[b]\n\tbreq 4f\n"
+      "3:\n\t" CTML_DOT_U8_TERM CTML_DOT_U8_TERM CTML_DOT_U8_TERM CTML_DOT_U8_TERM "dec %[b]\n\tbrne 3b\n"
+      "4:\n\tadd r30, %A[ws]\n\tadc r31, %B[ws]\n\tadd r26, %A[xs]\n\tadc r27, %B[xs]\n\t"
+      "dec %[rows]\n\tbreq 6f\n\trjmp 5b\n"
+      "6:\n\tclr r1"
+      : [lo] "+r"(lo), [hi] "+r"(hi), [rows] "+r"(rows), [r] "=&d"(rem), [b] "=&r"(blocks), [w] "=&a"(wv),
+        [x] "=&a"(xv), [e] "=&r"(ext), "+z"(w), "+x"(x)
+      : [n] "r"(n), [ws] "r"(w_skip), [xs] "r"(x_skip)
+      : "r0", "memory");
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(static_cast<std::int8_t>(hi)) << 16 | lo);
+}
+#undef CTML_DOT_U8_TERM
 #undef CTML_DOT_S8_TERM
 #undef CTML_DOT_S8_TERM_WSUM
 
