@@ -142,7 +142,7 @@ struct scores {
   }
 
   static constexpr output_type compute(const input_type& x) noexcept {
-    output_type s{};
+    output_type s;  // every entry is written below (zeroing it first was a memset call on AVR)
     if constexpr (unrolled) {
       ::ctml::detail::unroll<n_outputs>([&](auto o) { s[o] = row_unrolled<decltype(o)::value>(x); });
     } else {
