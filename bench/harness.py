@@ -187,8 +187,9 @@ def check(rows: list[dict]) -> list[str]:
 
 def table(rows: list[dict]) -> str:
     head = ("| model | layout | target | agreement | accuracy | per inference (mean of first 30) | max | "
-            "model flash B (code + data) | firmware flash B | static RAM B | stack peak B | ram_bytes |")
-    lines = [head, "|" + "---|" * 12]
+            "per MAC | from floats (`_float` twin) | model flash B (code + data) | firmware flash B | static RAM B | "
+            "stack peak B | ram_bytes |")
+    lines = [head, "|" + "---|" * 14]
     for r in sorted(rows, key=lambda r: (r["model"], r["layout"], r["target"])):
         unit = UNIT[r["target"]]
         per = f"{r['per_inference']:.1f} {unit}" if r.get("per_inference") is not None else "(host: see bench_host)"
@@ -196,7 +197,9 @@ def table(rows: list[dict]) -> str:
         acc = f"{r['correct'] / r['n']:.3f}" if r["correct"] else "n/a"
         agree = f"{r['agree']}/{r['n']}" if (r["agree"] or r["correct"]) else "n/a (real values)"
         sp = r.get("stack_peak")
-        lines.append(f"| {r['model']} | {r['layout']} | {r['target']} | {agree} | {acc} | {per} | {mx} | "
+        pm = f"{r['per_mac']:.2f}" if r.get("per_mac") else ""
+        ff = f"{r['from_floats']:.1f}" if r.get("from_floats") else ""
+        lines.append(f"| {r['model']} | {r['layout']} | {r['target']} | {agree} | {acc} | {per} | {mx} | {pm} | {ff} | "
                      f"{r['model_flash']} ({r['code_bytes']} + {r['data_bytes']}) | {r['firmware_flash']} | "
                      f"{r['static_ram']} | {'' if sp is None else sp} | {r['ram_bytes']} |")
     return "\n".join(lines)
@@ -229,6 +232,41 @@ def network_figures(model: str) -> dict | None:
     if num("macs") is None:
         return None
     return {"macs": num("macs"), "two_largest_live": num("two_largest_live_bytes"), "all_live": num("all_live_bytes")}
+
+
+def model_macs(model: str) -> int | None:
+    """The multiply-accumulates of one inference, from the generated header: a network's `macs`;
+    n_outputs x n_features (linear), n_classes x n_features (naive Bayes), n_sv x n_features (kernel
+    machines: one squared distance or dot product per support vector); None for models that do not
+    multiply (trees, k-NN)."""
+    path = ROOT / "models" / f"{model}.hpp"
+    text = path.read_text() if path.exists() else ""
+    num = lambda k: (lambda m: int(m.group(1)) if m else None)(re.search(rf"std::size_t {k} = (\d+);", text))
+    if num("macs") is not None:
+        return num("macs")
+    nf = num("n_features")
+    if nf is None or "ctml/neighbors" in text or "ctml/trees" in text:
+        return None
+    for k in ("n_outputs", "n_sv"):
+        if num(k) is not None:
+            return num(k) * nf
+    if "ctml/bayes" in text and num("n_classes") is not None:
+        return num("n_classes") * nf
+    return None
+
+
+def add_derived(rows: list[dict]) -> None:
+    """Per row: cycles (instructions) per MAC where the model multiplies, and the same model's
+    figure from float inputs: its `<model>_float` twin (float features, same layout and target;
+    trees compare the floats themselves, other families compute in float) when one was run."""
+    by = {(r["model"], r["layout"], r["target"]): r for r in rows}
+    for r in rows:
+        macs = model_macs(r["model"])
+        per = r.get("per_inference")
+        r["macs"] = macs
+        r["per_mac"] = per / macs if per and macs else None
+        twin = by.get((r["model"] + "_float", r["layout"], r["target"]))
+        r["from_floats"] = twin.get("per_inference") if twin and not r["model"].endswith("_float") else None
 
 
 def network_rows(rows: list[dict]) -> list[dict]:
@@ -384,6 +422,7 @@ def main() -> int:
     if not rows:
         print("harness: no runs found; build and run a preset first (scripts/test.sh)", file=sys.stderr)
         return 1
+    add_derived(rows)
     md = table(rows)
     learning = collect_learning(presets)
     if learning:

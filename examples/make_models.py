@@ -57,6 +57,8 @@ def models():
     bc, dg, ir, rg = split(datasets.load_breast_cancer), split(datasets.load_digits), split(datasets.load_iris), regression_split()
     R = 0
     yield "breast_cancer_dt", tree.DecisionTreeClassifier(max_depth=8, random_state=R), bc, {"feature_bits": 16}
+    # Float inputs (issue 12: on AVR the bit-pattern compare of trees/walk.hpp).
+    yield "breast_cancer_dt_float", tree.DecisionTreeClassifier(max_depth=8, random_state=R), bc, {"feature_bits": 0}
     yield "breast_cancer_rf", ensemble.RandomForestClassifier(n_estimators=10, max_depth=6, random_state=R), bc, {"feature_bits": 16}
     yield "breast_cancer_rf_float", ensemble.RandomForestClassifier(n_estimators=10, max_depth=6, random_state=R), bc, {"feature_bits": 0}
     yield "digits_rf", ensemble.RandomForestClassifier(n_estimators=20, max_depth=8, random_state=R), dg, {}
@@ -152,6 +154,11 @@ def kind_models():
     yield "iris_perceptron", make_pipeline(StandardScaler(), linear_model.Perceptron(random_state=0)), ir, {"feature_bits": 16}
     yield "iris_sgd_hinge", make_pipeline(StandardScaler(), linear_model.SGDClassifier(loss="hinge", random_state=0)), ir, {"feature_bits": 16}
     yield "diabetes_nusvr", make_pipeline(StandardScaler(), svm.NuSVR(kernel="rbf", nu=0.2, C=100.0, gamma=0.05)), reg, {"feature_bits": 16}
+    # Issue 12's AVR dot-product bar: a 64 x 10 LogisticRegression on raw digits pixels, on int8
+    # and on int16 codes (the int8 x int8 and int16 x int16 kernels of platform/dot_avr.hpp).
+    dg = split(datasets.load_digits)
+    yield "digits_logit", linear_model.LogisticRegression(max_iter=2000), dg, {"feature_bits": 8}
+    yield "digits_logit16", linear_model.LogisticRegression(max_iter=2000), dg, {"feature_bits": 16}
 
 
 def main() -> int:

@@ -20,6 +20,7 @@
 #include "../core/math.hpp"
 #include "../platform/flash.hpp"
 #include "../platform/load.hpp"
+#include "../platform/multiply.hpp"
 #include "../platform/target.hpp"
 
 namespace ctml::bayes {
@@ -89,7 +90,9 @@ struct gaussian_nb
     } else {
       const std::int32_t d = static_cast<std::int32_t>(x) * (std::int32_t{1} << Spec::center_shift) - static_cast<std::int32_t>(center);
       const std::uint32_t m = static_cast<std::uint32_t>(d < 0 ? -d : d);  // < 2^16
-      return static_cast<jll_type>(static_cast<std::uint64_t>(m * m) * weight);
+      // Hardware multiplies on AVR (platform/multiply.hpp): clang calls __mulsi3 and __muldi3.
+      const std::uint32_t m2 = platform::mul_u16(static_cast<std::uint16_t>(m), static_cast<std::uint16_t>(m));
+      return static_cast<jll_type>(platform::mul_u32_u64(m2, weight));
     }
   }
 

@@ -1,7 +1,7 @@
 // Dot products of int8 weights in flash with int8 activations in RAM, the inner loop of every
-// network layer (CMSIS-NN's arm_nn_vec_mat_mult_t_s8 is the analogue). On AVR an assembly loop
-// (lpm Z+, ld X+, muls, 32-bit add) takes 18-22 cycles a term where clang's code took ~40
-// (measured on the digits MLP); on Cortex-M4/M7 SXTB16 + SMLAD take four taps per step, and the
+// network layer (CMSIS-NN's arm_nn_vec_mat_mult_t_s8 is the analogue). On AVR the assembly loop
+// of dot_avr.hpp (lpm Z+, ld X+, muls, 24-bit add) takes 11-12 cycles a term where clang's code
+// took ~40 (measured on the digits MLP); on Cortex-M4/M7 SXTB16 + SMLAD take four taps per step, and the
 // kernels use dot_rows_s8 (four weight rows per input word, the input offset added by SXTAB16)
 // and window4_s8 (depthwise, four channels per tap); elsewhere, and in constant expressions,
 // plain C++.
@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "dot_avr.hpp"
 #include "flash.hpp"
 
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
@@ -359,61 +360,46 @@ template <std::size_t KH, std::size_t KW, std::size_t C, std::size_t WRow, std::
 template <bool WeightSum = false>
 [[gnu::always_inline]] constexpr dot_result dot_s8(const std::int8_t* w, const std::int8_t* x, std::size_t n) noexcept {
 #if defined(__AVR__) && defined(__AVR_HAVE_MUL__) && !defined(__AVR_HAVE_ELPM__)
-  if (!std::is_constant_evaluated() && n > 0) {
-    std::uint16_t lo = 0, hi = 0;  // the 32-bit sum in two register pairs (clang-16 allocates no 32-bit asm operand)
-    std::int16_t wsum = 0;  // |sum| <= 128 * n: callers keep n below 256 with WeightSum
-    std::uint16_t count = static_cast<std::uint16_t>(n);
-    std::int8_t wv, xv, ext;
-    if constexpr (WeightSum) {
-      asm volatile(
-          "1: lpm %[w], Z+\n\t"
-          "ld %[x], X+\n\t"
-          "muls %[w], %[x]\n\t"
-          "mov %[e], %[w]\n\t"
-          "lsl %[e]\n\t"
-          "sbc %[e], %[e]\n\t"
-          "add %A[s], %[w]\n\t"
-          "adc %B[s], %[e]\n\t"
-          "mov %[e], r1\n\t"
-          "lsl %[e]\n\t"
-          "sbc %[e], %[e]\n\t"
-          "add %A[lo], r0\n\t"
-          "adc %B[lo], r1\n\t"
-          "adc %A[hi], %[e]\n\t"
-          "adc %B[hi], %[e]\n\t"
-          "sbiw %[n], 1\n\t"
-          "brne 1b\n\t"
-          "clr r1"
-          : [lo] "+r"(lo), [hi] "+r"(hi), [s] "+r"(wsum), [n] "+w"(count), [w] "=&d"(wv), [x] "=&d"(xv), [e] "=&r"(ext),
-            "+z"(w), "+x"(x)
-          :
-          : "r0", "memory");
-    } else {
-      asm volatile(
-          "1: lpm %[w], Z+\n\t"
-          "ld %[x], X+\n\t"
-          "muls %[w], %[x]\n\t"
-          "mov %[e], r1\n\t"
-          "lsl %[e]\n\t"
-          "sbc %[e], %[e]\n\t"
-          "add %A[lo], r0\n\t"
-          "adc %B[lo], r1\n\t"
-          "adc %A[hi], %[e]\n\t"
-          "adc %B[hi], %[e]\n\t"
-          "sbiw %[n], 1\n\t"
-          "brne 1b\n\t"
-          "clr r1"
-          : [lo] "+r"(lo), [hi] "+r"(hi), [n] "+w"(count), [w] "=&d"(wv), [x] "=&d"(xv), [e] "=&r"(ext), "+z"(w), "+x"(x)
-          :
-          : "r0", "memory");
-    }
-    return dot_result{static_cast<std::int32_t>((static_cast<std::uint32_t>(hi) << 16) | lo), wsum};
+  if (!std::is_constant_evaluated()) {
+    std::int32_t wsum = 0;
+    const std::int32_t acc = avr::dot_s8<WeightSum>(w, x, n, wsum);
+    return dot_result{acc, wsum};
   }
 #endif
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
   if (!std::is_constant_evaluated()) return detail::dot_s8_dsp<WeightSum>(w, x, n);
 #endif
   return detail::dot_s8_portable<WeightSum>(w, x, n);
+}
+
+// sum of w[i] * x[i], i < n, for int8/int16 weights w in flash and int8/int16 inputs x in RAM:
+// the integer linear models' and kernel machines' dot product. The caller proves |sum| < 2^31
+// (linear::detail::accumulator_fits). On AVR the loops of dot_avr.hpp; elsewhere plain C++.
+template <class W, class X>
+[[gnu::always_inline]] constexpr std::int32_t dot_int(const W* w, const X* x, std::size_t n) noexcept {
+  static_assert(std::is_integral_v<W> && std::is_integral_v<X> && std::is_signed_v<W> && std::is_signed_v<X> &&
+                    sizeof(W) <= 2 && sizeof(X) <= 2,
+                "ctml: dot_int takes int8/int16 weights and inputs");
+#if defined(__AVR__) && defined(__AVR_HAVE_MUL__) && !defined(__AVR_HAVE_ELPM__)
+  if (!std::is_constant_evaluated() && n > 0) {
+    if constexpr (sizeof(W) == 1 && sizeof(X) == 1) {
+      std::int32_t unused;
+      return avr::dot_s8<false>(w, x, n, unused);
+    } else if constexpr (sizeof(W) == 1) {
+      return avr::dot_w8_x16(w, x, static_cast<std::uint16_t>(n));
+    } else if constexpr (sizeof(X) == 1) {
+      return avr::dot_w16_x8(w, x, static_cast<std::uint16_t>(n));
+    } else {
+      return avr::dot_w16_x16(w, x, static_cast<std::uint16_t>(n));
+    }
+  }
+#endif
+  // Unsigned wrap-around sums: the same int32 as the exact sum whenever the caller's bound holds,
+  // and no signed overflow (UB) in a constant expression either way.
+  std::uint32_t acc = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    acc += static_cast<std::uint32_t>(static_cast<std::int32_t>(flash_read(&w[i])) * static_cast<std::int32_t>(x[i]));
+  return static_cast<std::int32_t>(acc);
 }
 
 }  // namespace ctml::platform
