@@ -5,7 +5,6 @@
 // any undefined behaviour.
 #include <cstdio>
 #include <cstdlib>
-#include <typeinfo>
 
 #include "learners.hpp"
 
@@ -13,20 +12,19 @@ namespace {
 
 template <class L>
 struct runner {
-static void run(const std::uint8_t* d, std::size_t n) {
-  L s = ctml_fuzz::make<L>(d, n);
-  const bool settings_ok = s.valid();  // an ewma alpha or a threshold the stream chose
-  for (int k = 0; n > 0 && k < 4096; ++k) {
-    ctml_fuzz::driver<L>::step(s, d, n);
-    const char* f = ctml_fuzz::driver<L>::check(s);
-    if (!f && settings_ok && !s.valid()) f = "an update left a state valid() refuses";
-    if (f) {
-      std::fprintf(stderr, "ctml fuzz: %s after update %d: %s\n", __PRETTY_FUNCTION__, k, f);
-      std::abort();
+  static void run(const std::uint8_t* d, std::size_t n) {
+    L s = ctml_fuzz::make<L>(d, n);
+    const bool settings_ok = s.valid();  // an ewma alpha or a threshold the stream chose
+    for (int k = 0; n > 0 && k < 4096; ++k) {
+      ctml_fuzz::driver<L>::step(s, d, n);
+      const char* f = ctml_fuzz::driver<L>::check(s);
+      if (!f && settings_ok && !s.valid()) f = "an update left a state valid() refuses";
+      if (f) {
+        std::fprintf(stderr, "ctml fuzz: %s after update %d: %s\n", __PRETTY_FUNCTION__, k, f);
+        std::abort();
+      }
     }
   }
-}
-
 };
 
 constexpr auto learners = ctml_fuzz::table<runner>(ctml_fuzz::learners{});

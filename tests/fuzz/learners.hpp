@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 #include <ctml/learn/kmeans.hpp>
@@ -89,7 +90,7 @@ template <std::size_t K, std::size_t D, unsigned F>
 struct driver<l::online_kmeans<K, D, F>> {
   static constexpr std::size_t sample_bytes = D;
   static void step(l::online_kmeans<K, D, F>& s, const std::uint8_t*& d, std::size_t& n) {
-    if (s.update(take<std::array<std::int8_t, D>>(d, n)) >= K) s.count[0] = 1;  // never: update answers a centre
+    if (s.update(take<std::array<std::int8_t, D>>(d, n)) >= K) std::abort();  // update answers a centre index
   }
   static failure check(const l::online_kmeans<K, D, F>&) { return nullptr; }
 };

@@ -2,7 +2,8 @@
 // the Catch2 property tests (tests/host/test_properties.cpp) on the same code:
 //   - predict of a classifier is a class index < n_classes, for every input (NaN included);
 //   - an outlier detector's predict is -1 or 1;
-//   - probabilities are finite, in [0, 1] and sum to 1 within proba_tolerance, and regressors,
+//   - probabilities are finite, in [0, 1] and sum to 1 within proba_tolerance (int8 networks:
+//     n/256, see tolerance_of), and regressors,
 //     decision values and scores are finite, for every input in the model's finite domain.
 // The finite domain is every input for integer-code models, and |x_j| <= bound for float ones:
 // FLT_MAX (every finite input) for the families whose arithmetic cannot leave float's range
