@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # host build and tests
   cmake ninja-build g++ clang-14 catch2 libbenchmark-dev libboost-dev
+  # libFuzzer and the sanitizer runtimes for clang-14 (the fuzz preset)
+  libclang-rt-14-dev libfuzzer-14-dev
   # AVR: clang-16 compiles C++20 for AVR; avr-gcc links against avr-libc; simavr runs it
   clang-16 lld-16 gcc-avr binutils-avr avr-libc simavr libsimavr-dev libelf-dev pkg-config
   # Cortex-M
