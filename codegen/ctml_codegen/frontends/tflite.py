@@ -13,7 +13,7 @@ are derived from the float32 scales exactly as TensorFlow Lite (Micro) derives t
   (ComputePaddingHeightWidth), so an odd total puts the extra row/column at the bottom/right.
 - ADD: left shift 20 and one multiplier per input (PrepareGeneralSubOp), SOFTMAX: beta and the
   input scale as a Q5.26 multiplier and left shift, diff_min from CalculateInputRadius.
-nn_reference then follows TFLite's int8 reference kernels step by step. The operators, types
+nn/reference.py then follows TFLite's int8 reference kernels step by step. The operators, types
 and options below are all that is accepted; anything else is refused by name.
 """
 from __future__ import annotations
@@ -24,11 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import ir_nn as ir
+from ..ir import nn as ir
 from ..errors import ConversionError
-from ..ir import Source
-from ..nn_quant import QLayer, QNetwork
-from ..nn_reference import I32_MAX, quantize_multiplier
+from ..ir.trees import Source
+from ..quantize.nn import QLayer, QNetwork
+from ..nn.reference import I32_MAX, quantize_multiplier
 from . import flatbuffer as fb
 
 OPS = {0: "ADD", 1: "AVERAGE_POOL_2D", 3: "CONV_2D", 4: "DEPTHWISE_CONV_2D", 9: "FULLY_CONNECTED",
@@ -446,7 +446,7 @@ class _Importer:
             raise _refuse(op, f"output scale {y.scale[0]} and zero point {y.zero[0]} (int8 softmax needs 1/256 and -128)")
         s_in, z_in = self.params[src]
         if self.softmax == "fast":
-            from ..nn_quant import softmax_table
+            from ..quantize.nn import softmax_table
             if beta != 1.0:
                 raise _refuse(op, f"beta {beta} with softmax='fast' (its table assumes beta 1); use softmax='exact'")
             args = {"weight": softmax_table(s_in), "in_scale": s_in}
@@ -480,3 +480,9 @@ def to_qnetwork(path, softmax: str = "exact") -> QNetwork:
         raise ConversionError(f"softmax={softmax!r}; choose 'exact' (TFLite's arithmetic) or 'fast' (ctml's table)")
     tensors, ops, gi, go, _ = read(path)
     return _Importer(tensors, ops, gi, go, str(path), softmax).run()
+
+
+def input_shape(path) -> tuple:
+    """The (h, w, c) input of a .tflite model (refusing what to_qnetwork refuses about its input)."""
+    tensors, ops, gi, go, _ = read(path)
+    return _Importer(tensors, ops, gi, go, str(path), "exact").input_shape
