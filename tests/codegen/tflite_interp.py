@@ -171,10 +171,54 @@ def _add(a, b, T, op):
     return y
 
 
+# ---- TFLite's int8 softmax on gemmlowp's FixedPoint, scalar (raw int32 values, integer bits tracked by hand)
+def _sat_shl(x: int, e: int) -> int:
+    return max(I32_MIN, min(I32_MAX, x * (1 << e)))
+
+
+def _exp_on_negative_values(a: int) -> int:
+    """FixedPoint<int32, 5> a <= 0 -> FixedPoint<int32, 0>."""
+    one_quarter = 1 << 24                                  # ConstantPOT<-2> with 26 fractional bits
+    a_mod = (a & (one_quarter - 1)) - one_quarter
+    x = _sat_shl(a_mod, 5) + (1 << 28)                     # Rescale<0>, then + 1/8
+    x2 = srdhm(x, x)
+    x3 = srdhm(x2, x)
+    x4 = srdhm(x2, x2)
+    t = rdbp(srdhm(rdbp(x4, 2) + x3, 715827883) + x2, 1)
+    result = 1895147668 + srdhm(1895147668, x + t)
+    remainder = a_mod - a
+    for k, mult in zip(range(-2, 5), (1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242)):
+        if remainder & (1 << (26 + k)):
+            result = srdhm(result, mult)
+    return I32_MAX if a == 0 else result
+
+
+def _one_over_one_plus_x(a: int) -> int:
+    s = a + I32_MAX
+    half = (s + (1 if s >= 0 else -1))
+    half = half // 2 if half >= 0 else -((-half) // 2)
+    x = 1515870810 + srdhm(half, -1010580540)
+    for _ in range(3):
+        x = x + _sat_shl(srdhm(x, (1 << 29) - srdhm(half, x)), 2)
+    return _sat_shl(x, 1)
+
+
+def softmax(row, beta: float, scale) -> list:
+    real = min(beta * float(np.float32(scale)) * (1 << 26), (1 << 31) - 1.0)
+    mult, shift = quantize_multiplier(real)
+    diff_min = -math.floor(31 * (1 << 26) / (1 << shift))
+    top = max(row)
+    exps = [(_exp_on_negative_values(srdhm((v - top) * (1 << shift), mult)) if v - top >= diff_min else None)
+            for v in row]
+    total = sum(rdbp(e, 12) for e in exps if e is not None)
+    headroom = 32 - total.bit_length()
+    scale_q0 = _one_over_one_plus_x(((total << headroom) & 0xFFFFFFFF) - (1 << 31))
+    return [-128 if e is None else max(-128, min(127, rdbp(srdhm(scale_q0, e), 12 - headroom + 23) - 128))
+            for e in exps]
+
+
 def run(tensors, ops, inputs, x: np.ndarray) -> np.ndarray:
     """The graph's output for one int8 input x (its HWC or flat shape)."""
-    from ctml_codegen.frontends.tflite import softmax_params
-    from ctml_codegen.nn.reference import softmax_tflite
     T = tensors
     shape = T[inputs[0]].shape
     vals = {inputs[0]: np.asarray(x, dtype=np.int64).reshape(tuple(shape[1:]) if len(shape) == 4 else (1, 1, -1))}
@@ -191,7 +235,7 @@ def run(tensors, ops, inputs, x: np.ndarray) -> np.ndarray:
         elif op.code == 22:
             y = a.reshape(1, 1, -1) if len(T[op.outputs[0]].shape) == 2 else a
         elif op.code == 25:
-            y = softmax_tflite(a, softmax_params(op.options.scalar(0, "f"), T[op.inputs[0]].scale[0]))
+            y = np.array(softmax([int(v) for v in a.reshape(-1)], op.options.scalar(0, "f"), T[op.inputs[0]].scale[0]))
         else:
             raise ValueError(op.code)
         vals[op.outputs[0]] = y
