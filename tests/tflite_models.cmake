@@ -3,10 +3,18 @@
 # always, and the four official MLPerf Tiny files when ../shared/mlperf_tiny exists (a user's clone
 # lacks them; their headers are build outputs, never committed). Each gets <name>_vectors.hpp:
 # deterministic int8 inputs (codegen --test-codes) and the numpy reference's outputs.
-include_guard(GLOBAL)
 set(CTML_MLPERF_TFLITE_DIR "${PROJECT_SOURCE_DIR}/../shared/mlperf_tiny" CACHE PATH
     "Directory of the official MLPerf Tiny .tflite files (optional)")
 set(CTML_TFLITE_DIR "${CMAKE_BINARY_DIR}/tflite")
+# file -> model name
+set(CTML_MLPERF_TFLITE kws_ref_model:tflite_kws ad01_int8:tflite_ad pretrainedResnet_quant:tflite_resnet8
+    vww_96_int8:tflite_vww)
+set(CTML_HAVE_MLPERF_TFLITE OFF)
+if(EXISTS "${CTML_MLPERF_TFLITE_DIR}/kws_ref_model.tflite")
+  set(CTML_HAVE_MLPERF_TFLITE ON)
+endif()
+# The variables above in every directory that includes this file; the targets below once.
+include_guard(GLOBAL)
 set(tiny_models tflite_tiny_cnn tflite_tiny_mlp)
 set(tiny_files)
 foreach(m IN LISTS tiny_models)
@@ -22,12 +30,7 @@ foreach(m IN LISTS tiny_models)
                  ARGS --test-codes 40 VECTORS)
 endforeach()
 
-# file -> model name
-set(CTML_MLPERF_TFLITE kws_ref_model:tflite_kws ad01_int8:tflite_ad pretrainedResnet_quant:tflite_resnet8
-    vww_96_int8:tflite_vww)
-set(CTML_HAVE_MLPERF_TFLITE OFF)
-if(EXISTS "${CTML_MLPERF_TFLITE_DIR}/kws_ref_model.tflite")
-  set(CTML_HAVE_MLPERF_TFLITE ON)
+if(CTML_HAVE_MLPERF_TFLITE)
   foreach(pair IN LISTS CTML_MLPERF_TFLITE)
     string(REPLACE ":" ";" pair "${pair}")
     list(GET pair 0 file)

@@ -143,7 +143,7 @@ def convert_tflite(path, name: str, out_dir="models", *, target: str = "host", r
         ts = nn_reference.run(qnet, Xq)
         proba = ts[-1].reshape(len(Xq), -1) if qnet.has_softmax else None
         ref = ts[-2 if qnet.has_softmax else -1].reshape(len(Xq), -1)
-        cls = ref.argmax(axis=1) if net.kind == "classifier" else None
+        cls = ref.argmax(axis=1)   # what predict returns (the first largest output), regressors included
         # TFLite's int8 arithmetic is the framework here: its class is the reference's.
         vec = out / f"{name}_vectors.hpp"
         files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, cls, None, vector_parts, proba)
