@@ -280,7 +280,7 @@ def test_convert_writes_header_and_vectors_through_every_entry_point(tmp_path):
     text = r.header.read_text()
     assert "ctml::nn::softmax_tflite<" in text and "pad_top = 0, pad_bottom = 1" in text
     assert "expected_proba" in r.vectors.read_text()
-    assert r.macs == 5 * 6 * 8 * 27 + 5 * 6 * 16 * 9 + 5 * 6 * 16 * 8 + 16 * 6
+    assert r.macs == 5 * 6 * 4 * 27 + 5 * 6 * 8 * 9 + 5 * 6 * 8 * 4 + 8 * 6
     fast = convert_tflite(p, "tiny", tmp_path / "b", softmax="fast")
     assert "ctml::nn::softmax<" in fast.header.read_text()
     again = convert_network(str(p), "tiny", tmp_path / "c")

@@ -197,28 +197,28 @@ def fully_connected(m: Model, rng, x: int, n_in: int, units: int, act=NONE, out_
 
 def tiny_cnn(seed: int = 0) -> bytes:
     """Every operator and option at once, in the shape of a small image classifier (the C++ tests'
-    model): 10x12x3 input; a per-tensor CONV_2D 3x3, SAME, stride 2 to 5x6x8 (asymmetric padding: one
+    model): 10x12x3 input; a per-tensor CONV_2D 3x3, SAME, stride 2 to 5x6x4 (asymmetric padding: one
     row/column at the bottom/right only); RELU6; DEPTHWISE_CONV_2D multiplier 2 with RELU; a
     per-channel 1x1 CONV_2D branch on the depthwise input; ADD of the two with different scales and a
     RELU; MAX_POOL_2D 2x2 VALID; AVERAGE_POOL_2D SAME over 2x3; RESHAPE; FULLY_CONNECTED; SOFTMAX."""
     rng = np.random.default_rng(seed)
     m = Model()
     x = act_tensor(m, (10, 12, 3), 0.02, 7)
-    a = conv(m, rng, x, (10, 12, 3), (5, 6, 8), 8, (3, 3), (2, 2), SAME, RELU6, per_channel=False, out_q=(0.03, -128))
-    d = conv(m, rng, a, (5, 6, 8), (5, 6, 16), 16, (3, 3), (1, 1), SAME, RELU, out_q=(0.04, -128), depthwise_multiplier=2,
+    a = conv(m, rng, x, (10, 12, 3), (5, 6, 4), 4, (3, 3), (2, 2), SAME, RELU6, per_channel=False, out_q=(0.03, -128))
+    d = conv(m, rng, a, (5, 6, 4), (5, 6, 8), 8, (3, 3), (1, 1), SAME, RELU, out_q=(0.04, -128), depthwise_multiplier=2,
              in_scale=0.03)
-    s = conv(m, rng, a, (5, 6, 8), (5, 6, 16), 16, (1, 1), (1, 1), VALID, NONE, out_q=(0.06, 10), in_scale=0.03)
-    y = act_tensor(m, (5, 6, 16), 0.05, -128)
+    s = conv(m, rng, a, (5, 6, 4), (5, 6, 8), 8, (1, 1), (1, 1), VALID, NONE, out_q=(0.06, 10), in_scale=0.03)
+    y = act_tensor(m, (5, 6, 8), 0.05, -128)
     m.op(ADD, [s, d], [y], "add", act=RELU)
-    p = act_tensor(m, (2, 3, 16), 0.05, -128)
+    p = act_tensor(m, (2, 3, 8), 0.05, -128)
     m.op(MAX_POOL_2D, [y], [p], "pool", padding=VALID, stride_w=2, stride_h=2, filter_width=2, filter_height=2, act=NONE)
-    g = act_tensor(m, (1, 1, 16), 0.05, -128)
+    g = act_tensor(m, (1, 1, 8), 0.05, -128)
     m.op(AVERAGE_POOL_2D, [p], [g], "pool", padding=VALID, stride_w=1, stride_h=1, filter_width=3, filter_height=2,
          act=NONE)
-    shape = m.tensor((2,), INT32, None, None, np.array([1, 16], dtype=np.int32))
-    r = m.tensor((1, 16), INT8, 0.05, -128)
+    shape = m.tensor((2,), INT32, None, None, np.array([1, 8], dtype=np.int32))
+    r = m.tensor((1, 8), INT8, 0.05, -128)
     m.op(RESHAPE, [g, shape], [r], "reshape")
-    f = fully_connected(m, rng, r, 16, 6, out_q=(0.08, 3))
+    f = fully_connected(m, rng, r, 8, 6, out_q=(0.08, 3))
     o = m.tensor((1, 6), INT8, 1 / 256, -128)
     m.op(SOFTMAX, [f], [o], "softmax", beta=1.0)
     return m.finish([x], [o])
