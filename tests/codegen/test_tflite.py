@@ -321,3 +321,15 @@ def test_official_mlperf_tiny_models_convert(tmp_path, name):
     assert out.reshape(2, -1).shape[1] == outputs
     if name in ("kws_ref_model.tflite", "ad01_int8.tflite"):   # the interpreter is slow on the larger two
         agree(path, n=1)
+
+
+def test_float_test_inputs_are_quantized_as_tflite_quantizes(tmp_path):
+    """X_test floats (NHWC) become codes round-half-away(x / s) + zp, clamped, as TFLite's QUANTIZE."""
+    p = write(tmp_path, tb.tiny_mlp())
+    X = np.array([[0.01, -0.01, 0.03, 0.05, -2.56, 3.0, 0.0, 0.07] * 2])   # scale 0.02, zero point 3
+    r = convert_tflite(p, "mlp", tmp_path / "v", X_test=X)
+    text = r.vectors.read_text()
+    codes = [4, 2, 5, 6, -125, 127, 3, 7] * 2        # 0.5 -> 1, -0.5 -> -1, 1.5 -> 2, 2.5 -> 3, 3.5 -> 4
+    assert "{" + ", ".join(map(str, codes)) + "}" in text
+    with pytest.raises(ConversionError, match="finite floats"):
+        convert_tflite(p, "mlp", tmp_path / "w", X_test=np.full((1, 16), np.nan))
