@@ -26,7 +26,7 @@ import numpy as np
 
 from ..ir import nn as ir
 from ..errors import ConversionError
-from ..ir.trees import Source
+from ..ir.common import Source
 from ..quantize.nn import QLayer, QNetwork
 from ..nn.reference import I32_MAX, quantize_multiplier
 from . import flatbuffer as fb
