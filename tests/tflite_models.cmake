@@ -15,6 +15,8 @@ if(EXISTS "${CTML_MLPERF_TFLITE_DIR}/kws_ref_model.tflite")
 endif()
 # The variables above in every directory that includes this file; the targets below once.
 include_guard(GLOBAL)
+# Codegen's own sources too, so a changed frontend or reference regenerates these test headers.
+file(GLOB_RECURSE codegen_sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/codegen/ctml_codegen/*.py)
 set(tiny_models tflite_tiny_cnn tflite_tiny_mlp)
 set(tiny_files)
 foreach(m IN LISTS tiny_models)
@@ -27,7 +29,7 @@ add_custom_command(OUTPUT ${tiny_files}
   VERBATIM)
 foreach(m IN LISTS tiny_models)
   ctml_add_model(${m}_model NAME ${m} SOURCE "${CTML_TFLITE_DIR}/${m}.tflite" OUTPUT_DIR "${CTML_TFLITE_DIR}"
-                 ARGS --test-codes 40 VECTORS)
+                 ARGS --test-codes 40 VECTORS DEPENDS ${codegen_sources})
 endforeach()
 
 if(CTML_HAVE_MLPERF_TFLITE)
@@ -36,7 +38,7 @@ if(CTML_HAVE_MLPERF_TFLITE)
     list(GET pair 0 file)
     list(GET pair 1 m)
     ctml_add_model(${m}_model NAME ${m} SOURCE "${CTML_MLPERF_TFLITE_DIR}/${file}.tflite"
-                   OUTPUT_DIR "${CTML_TFLITE_DIR}" ARGS --test-codes 5 VECTORS)
+                   OUTPUT_DIR "${CTML_TFLITE_DIR}" ARGS --test-codes 5 VECTORS DEPENDS ${codegen_sources})
   endforeach()
 else()
   message(STATUS "ctml: ${CTML_MLPERF_TFLITE_DIR} is absent: the official MLPerf Tiny TFLite models are not built or run")
