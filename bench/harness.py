@@ -224,9 +224,12 @@ def plot(rows: list[dict], path: Path) -> None:
 
 
 def network_figures(model: str) -> dict | None:
-    """A network's MACs and arena bounds from its generated header (models/ or tests/fixtures/), or None."""
+    """A network's MACs and arena bounds from its generated header (models/ or tests/fixtures/, or for a
+    TFLite import build/<preset>/tflite/: tests/tflite_models.cmake), or None."""
     path = next((d / f"{model}.hpp" for d in (ROOT / "models", ROOT / "tests" / "fixtures")
                  if (d / f"{model}.hpp").exists()), ROOT / "models" / f"{model}.hpp")
+    if not path.exists():
+        path = next(iter(sorted((ROOT / "build").glob(f"*/tflite/{model}.hpp"))), path)
     text = path.read_text() if path.exists() else ""
     num = lambda k: (lambda m: int(m.group(1)) if m else None)(re.search(rf"std::size_t {k} = (\d+);", text))
     if num("macs") is None:

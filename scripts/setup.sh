@@ -20,6 +20,9 @@ packages=(
   python3-torch
   # the ONNX network frontend (codegen/ctml_codegen/frontends/onnx_nn.py)
   python3-onnx
+  # the TFLite tests' flatbuffer writer (tests/codegen/tflite_builder.py; the frontend reads .tflite
+  # files without it)
+  python3-flatbuffers
 )
 
 missing=()

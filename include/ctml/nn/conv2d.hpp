@@ -142,7 +142,6 @@ struct conv2d {
       sizeof(P::weight) + sizeof(P::bias) + sizeof(P::multiplier) + sizeof(P::shift);
   static_assert(sizeof(P::weight) == P::out_c * P::kh * P::kw * P::in_c,
                 "ctml: conv2d weight must hold out_c x kh x kw x in_c int8 values");
-  static_assert(P::kw * P::in_c < 256, "ctml: conv2d kernel rows of 256 or more values are not supported yet");
 
   template <dims In, dims Out>
   static constexpr void run(const std::int8_t* x, const std::int8_t*, std::int8_t* y) noexcept {
@@ -215,6 +214,8 @@ struct conv2d {
                                              flash_read(&P::shift[oc + r]), P::output_zero, P::act_min, P::act_max));
   }
 
+  static constexpr std::size_t chunk = P::kw * P::in_c < 256 ? P::kw * P::in_c : 255;
+
   template <dims In>
   static constexpr std::int8_t pixel(const std::int8_t* in, std::size_t ky0, std::size_t ky1, std::size_t kx0,
                                      std::size_t n, std::size_t oc) noexcept {
@@ -249,9 +250,13 @@ struct conv2d {
     // Offsets, not pointers, step between rows: a pointer may not step past its array's end.
     std::size_t wi = ((oc * P::kh + ky0) * P::kw + kx0) * P::in_c, xi = 0;
     for (std::size_t ky = ky0; n > 0 && ky < ky1; ++ky, wi += P::kw * P::in_c, xi += In.w * In.c) {
-      const auto r = platform::dot_s8<true>(&P::weight[wi], in + xi, n);
-      acc += r.acc;
-      wsum += r.wsum;
+      // A kernel row of 256 or more values (VWW's 1x1x256) in pieces below 256: AVR's dot keeps the
+      // weight sum in 16 bits (|sum| <= 128 n). Shorter rows, one dot as before.
+      for (std::size_t i = 0; i < n; i += chunk) {
+        const auto r = platform::dot_s8<true>(&P::weight[wi + i], in + xi + i, n - i < chunk ? n - i : chunk);
+        acc += r.acc;
+        wsum += r.wsum;
+      }
     }
     acc += flash_read(&P::bias[oc]) + P::input_offset * wsum;
     return requantize_s8(acc, flash_read(&P::multiplier[oc]), flash_read(&P::shift[oc]), P::output_zero, P::act_min,

@@ -13,3 +13,4 @@
 #include "requantize.hpp"
 #include "shape.hpp"
 #include "softmax.hpp"
+#include "softmax_tflite.hpp"
