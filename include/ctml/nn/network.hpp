@@ -28,7 +28,7 @@ namespace ctml::nn {
 // The stack one inference takes beyond the activation arena: the kernels' saved registers,
 // locals and the 64-bit requantization. Measured by the target harness (region stack - arena):
 // up to 104 B on AVR (clang-16 -Os), 176 B on a Cortex-M4 (arm-none-eabi-gcc -Os; ResNet-8).
-inline constexpr std::size_t call_frame_bytes = platform::is_avr ? 160 : (platform::is_cortex_m ? 192 : 512);
+inline constexpr std::size_t call_frame_bytes = platform::is_avr ? 160 : (platform::is_cortex_m || platform::is_riscv ? 192 : 512);
 
 namespace detail {
 template <class First, class...>

@@ -3,8 +3,9 @@
 // (lpm Z+, ld X+, muls, 32-bit add) takes 18-22 cycles a term where clang's code took ~40
 // (measured on the digits MLP); on Cortex-M4/M7 SXTB16 + SMLAD take four taps per step, and the
 // kernels use dot_rows_s8 (four weight rows per input word, the input offset added by SXTAB16)
-// and window4_s8 (depthwise, four channels per tap); elsewhere, and in constant expressions,
-// plain C++.
+// and window4_s8 (depthwise, four channels per tap); the M33 and M55 have the same DSP extension
+// and take these kernels; on the M55, Helium (MVE) takes dot_s8 and dot_rows_s8, 16 taps per
+// VMLADAVA; elsewhere (M0, M3, RISC-V, host), and in constant expressions, plain C++.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +15,10 @@
 
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
 #include <arm_acle.h>
+#endif
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#include <arm_mve.h>
+#define CTML_MVE 1
 #endif
 
 namespace ctml::platform {
@@ -128,6 +133,46 @@ template <std::size_t C, std::size_t WRow, std::size_t XRow>
   acc[3] += a3;
 }
 #endif
+
+#if defined(CTML_MVE)
+// Cortex-M55 (Helium, MVE integer): 16 taps per VMLADAVA (sum of the 16 lane products added to a
+// scalar accumulator), the tail under a VCTP8 predicate (inactive lanes load 0 and are not read).
+// The input offset is added as offset * sum(w) (VADDVA), the same integer as the sum of
+// w * (x + offset): the partial sums are in 32-bit two's complement (VMLADAVA wraps, the
+// combination is done in uint32), so the total is exact wherever it fits int32, which codegen
+// bounds. tests/target/dot_firmware.cpp checks every kernel against the portable loops.
+template <bool WeightSum>
+inline dot_result dot_s8_mve(const std::int8_t* w, const std::int8_t* x, std::size_t n) noexcept {
+  std::int32_t acc = 0, wsum = 0;
+  for (std::size_t i = 0; i < n; i += 16) {
+    const mve_pred16_t p = vctp8q(static_cast<std::uint32_t>(n - i));
+    const int8x16_t wv = vldrbq_z_s8(w + i, p);
+    acc = vmladavaq_s8(acc, wv, vldrbq_z_s8(x + i, p));
+    if constexpr (WeightSum) wsum = vaddvaq_s8(wsum, wv);
+  }
+  return dot_result{acc, wsum};
+}
+
+template <std::size_t Rows, std::size_t Stride>
+[[gnu::noinline]] void dot_rows_s8_mve(const std::int8_t* w, const std::int8_t* x, std::size_t n,
+                                       std::int32_t offset, std::int32_t* out) noexcept {
+  std::int32_t acc[Rows] = {}, wsum[Rows] = {};
+  for (std::size_t i = 0; i < n; i += 16) {
+    const mve_pred16_t p = vctp8q(static_cast<std::uint32_t>(n - i));
+    const int8x16_t xv = vldrbq_z_s8(x + i, p);
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < Rows; ++r) {
+      const int8x16_t wv = vldrbq_z_s8(w + r * Stride + i, p);
+      acc[r] = vmladavaq_s8(acc[r], wv, xv);
+      wsum[r] = vaddvaq_s8(wsum[r], wv);
+    }
+  }
+#pragma GCC unroll 8
+  for (std::size_t r = 0; r < Rows; ++r)
+    out[r] = static_cast<std::int32_t>(static_cast<std::uint32_t>(out[r]) + static_cast<std::uint32_t>(acc[r]) +
+                                       static_cast<std::uint32_t>(offset) * static_cast<std::uint32_t>(wsum[r]));
+}
+#endif
 }  // namespace detail
 
 // Whether dot_rows_s8 adds the input offset for free (Cortex-M4/M7): then a convolution can skip
@@ -147,6 +192,9 @@ inline constexpr bool offset_in_dot = false;
 template <std::size_t Rows, std::size_t Stride>
 [[gnu::always_inline]] constexpr void dot_rows_s8(const std::int8_t* w, const std::int8_t* x,
                                                   std::size_t n, std::int32_t offset, std::int32_t* out) noexcept {
+#if defined(CTML_MVE)
+  if (!std::is_constant_evaluated()) return detail::dot_rows_s8_mve<Rows, Stride>(w, x, n, offset, out);
+#endif
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
   if (!std::is_constant_evaluated()) return detail::dot_rows_s8_dsp<Rows, Stride>(w, x, n, offset, out);
 #endif
@@ -226,6 +274,9 @@ template <bool WeightSum = false>
     }
     return dot_result{static_cast<std::int32_t>((static_cast<std::uint32_t>(hi) << 16) | lo), wsum};
   }
+#endif
+#if defined(CTML_MVE)
+  if (!std::is_constant_evaluated()) return detail::dot_s8_mve<WeightSum>(w, x, n);
 #endif
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
   if (!std::is_constant_evaluated()) return detail::dot_s8_dsp<WeightSum>(w, x, n);
