@@ -23,6 +23,9 @@ set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 set(CTML_RISCV_STDCXX_INCLUDE "/usr/include/newlib/c++/12.2.1" CACHE PATH "Freestanding-usable libstdc++ headers")
 set(CTML_RISCV_STDCXX_CONFIG_INCLUDE "${CTML_RISCV_STDCXX_INCLUDE}/arm-none-eabi/thumb/v6-m/nofp"
     CACHE PATH "The libstdc++ configuration headers (bits/c++config.h)")
+# The budgets the target firmware checks with ctml::fits (virt.ld's "flash" and default stack).
+set(CTML_BOARD_FLASH 4194304 CACHE INTERNAL "flash bytes (ctml::fits budget)" FORCE)
+set(CTML_BOARD_STACK 16384 CACHE INTERNAL "default stack bytes (ctml::fits RAM budget)" FORCE)
 set(CTML_RISCV_LDSCRIPT "${CMAKE_CURRENT_LIST_DIR}/../bench/target/riscv/virt.ld" CACHE FILEPATH "" FORCE)
 
 set(_ctml_cpu "-march=rv32imc -mabi=ilp32 -mcmodel=medlow --specs=picolibc.specs")
