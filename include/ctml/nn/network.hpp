@@ -28,8 +28,9 @@ namespace ctml::nn {
 // The stack one inference takes beyond the activation arena: the kernels' saved registers,
 // locals and the 64-bit requantization. Measured by the target harness (region stack - arena):
 // up to 104 B on AVR (clang-16 -Os), 176 B on a Cortex-M4 (arm-none-eabi-gcc -Os; ResNet-8), as
-// on the M7 and M33; 184 B on RISC-V rv32imc (ResNet-8); 208 B on the M55 (ResNet-8: the Helium
-// kernels' accumulators spill), which gets its own bound (the measurement + 8 B).
+// on the M7 and M33; 170 B on the M0 (digits_residual); 184 B on RISC-V rv32imc (ResNet-8);
+// 208 B on the M55 (ResNet-8: the Helium kernels' accumulators spill), which gets its own bound
+// (the measurement + 8 B).
 inline constexpr std::size_t call_frame_bytes =
     platform::is_avr ? 160 : (platform::has_mve ? 216 : (platform::is_cortex_m || platform::is_riscv ? 192 : 512));
 
