@@ -18,8 +18,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOOLS = {"avr": "avr-", "cortex-m": "arm-none-eabi-", "cortex-m3": "arm-none-eabi-", "host": ""}
-UNIT = {"avr": "cycles", "cortex-m": "instructions", "cortex-m3": "instructions", "host": None}
+ARM_PRESETS = ("cortex-m", "cortex-m0", "cortex-m3", "cortex-m7", "cortex-m33", "cortex-m55")
+QEMU_PRESETS = (*ARM_PRESETS, "riscv32")
+TOOLS = {"avr": "avr-", "host": "", "riscv32": "riscv64-unknown-elf-", **{p: "arm-none-eabi-" for p in ARM_PRESETS}}
+UNIT = {"avr": "cycles", "host": None, **{p: "instructions" for p in QEMU_PRESETS}}
 HEAD = 30
 
 
@@ -72,9 +74,9 @@ def image_sizes(tool: str, elf: Path) -> tuple[int, int]:
         if len(p) < 2 or not p[0].startswith(".") or not p[1].isdigit():
             continue
         name, size = p[0], int(p[1])
-        if name in (".text", ".rodata", ".ARM.exidx", ".data", ".init_array", ".fini_array"):
+        if name in (".text", ".rodata", ".srodata", ".ARM.exidx", ".data", ".sdata", ".init_array", ".fini_array"):
             flash += size
-        if name in (".data", ".bss", ".noinit"):
+        if name in (".data", ".sdata", ".bss", ".sbss", ".noinit"):
             ram += size
     return flash, ram
 
@@ -209,11 +211,15 @@ def plot(rows: list[dict], path: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    targets = [t for t in ("avr", "cortex-m", "cortex-m3") if any(r["target"] == t and r.get("per_inference") for r in rows)]
+    targets = [t for t in ("avr", *QEMU_PRESETS) if any(r["target"] == t and r.get("per_inference") for r in rows)]
     if not targets:
         return
-    fig, axes = plt.subplots(1, len(targets), figsize=(6 * len(targets), 4.5), squeeze=False)
-    for ax, t in zip(axes[0], targets):
+    cols = min(3, len(targets))
+    rows_n = (len(targets) + cols - 1) // cols
+    fig, axes = plt.subplots(rows_n, cols, figsize=(6 * cols, 4.5 * rows_n), squeeze=False)
+    for ax in axes.flat[len(targets):]:
+        ax.set_visible(False)
+    for ax, t in zip(axes.flat, targets):
         sel = sorted((r for r in rows if r["target"] == t and r.get("per_inference")), key=lambda r: (r["model"], r["layout"]))
         ax.barh([f"{r['model']}/{r['layout']}" for r in sel], [r["per_inference"] for r in sel],
                 color=["tab:blue" if r["layout"] == "unrolled" else "tab:orange" for r in sel])
@@ -415,7 +421,7 @@ def layer_tables(nets: list[dict]) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--presets", nargs="*", default=["host", "avr", "cortex-m", "cortex-m3"])
+    ap.add_argument("--presets", nargs="*", default=["host", "avr", *QEMU_PRESETS])
     ap.add_argument("--models", nargs="*")
     ap.add_argument("--check", action="store_true", help="fail on cross-target or footprint mismatches")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")

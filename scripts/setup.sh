@@ -13,6 +13,9 @@ packages=(
   # Cortex-M
   gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
   qemu-system-arm
+  # RISC-V rv32imc: gcc 12 and picolibc (the C++ headers come from libstdc++-arm-none-eabi-newlib),
+  # qemu-system-riscv32 from qemu-system-misc
+  gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
   # codegen and the reference frameworks (Debian's /usr/bin/python3 only)
   # (PyTorch and ONNX join this list with the neural-network frontends that need them.)
   python3 python3-numpy python3-sklearn python3-xgboost python3-matplotlib python3-pytest

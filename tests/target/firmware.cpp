@@ -26,6 +26,13 @@
 using model = ctml_models::CTML_CAT(CTML_MODEL, _t)<ctml::layout::CTML_LAYOUT>;
 using vectors = ctml_models::CTML_VECTORS;
 
+// The board's flash and the firmware's stack (tests/target/CMakeLists.txt, from the toolchain
+// file): the model must fit them by its own footprint constants, checked at compile time.
+#if defined(CTML_BOARD_FLASH) && defined(CTML_BOARD_RAM)
+#include <ctml/core/budget.hpp>
+static_assert(ctml::fits<model, CTML_BOARD_FLASH, CTML_BOARD_RAM>());
+#endif
+
 namespace {
 
 // The answer as an integer to print: a class index, or a float's bit pattern, so that the

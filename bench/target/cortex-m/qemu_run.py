@@ -1,7 +1,11 @@
 #!/usr/bin/python3
-"""Runs a Cortex-M firmware in qemu (mps2-an385/an386) with semihosting and counts instructions.
+"""Runs a Cortex-M or RISC-V firmware in qemu with semihosting and counts instructions.
 
   qemu_run.py [--machine mps2-an386] [--timeout S] [--json out.json] [--no-count] firmware.elf
+
+The ELF header's machine picks the emulator and the binutils: Arm (qemu-system-arm, the board
+given by --machine: microbit, mps2-an385/an386/an500/an505, mps3-an547) or RISC-V
+(qemu-system-riscv32 -bios none, --machine virt; the reset code jumps to 0x80000000).
 
 Output and status: the firmware's semihosting output is streamed to stdout; the exit status is the
 firmware's (target_exit / SYS_EXIT_EXTENDED), 124 on a time-out (wall clock, --timeout, default
@@ -46,11 +50,26 @@ import threading
 import time
 
 UNTRACED = ("ctml_stack_paint_all", "ctml_region_open", "ctml_region_close")
+# ELF e_machine -> (binutils prefix, qemu binary, extra qemu arguments)
+ARCHES = {40: ("arm-none-eabi-", "qemu-system-arm", []),
+          243: ("riscv64-unknown-elf-", "qemu-system-riscv32", ["-bios", "none"])}
 
 
-def symbols(elf: str) -> dict[str, tuple[int, int]]:
+def elf_arch(elf: str) -> tuple[str, str, list[str]]:
+    """The firmware's architecture from its ELF header (32-bit little-endian: e_machine at 18)."""
+    with open(elf, "rb") as fh:
+        head = fh.read(20)
+    if head[:4] != b"\x7fELF" or len(head) < 20:
+        raise ValueError(f"{elf} is not an ELF file")
+    machine = int.from_bytes(head[18:20], "little")
+    if machine not in ARCHES:
+        raise ValueError(f"{elf}: ELF machine {machine} is neither Arm (40) nor RISC-V (243)")
+    return ARCHES[machine]
+
+
+def symbols(elf: str, nm: str = "arm-none-eabi-nm") -> dict[str, tuple[int, int]]:
     """name -> (start, end) of the functions that matter here (Thumb bit cleared)."""
-    out = subprocess.run(["arm-none-eabi-nm", "-S", elf], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([nm, "-S", elf], capture_output=True, text=True, check=True).stdout
     syms = {}
     for line in out.splitlines():
         p = line.split()
@@ -128,12 +147,17 @@ def main() -> int:
     if not os.path.isfile(args.elf):
         print(f"qemu_run: no such file {args.elf}", file=sys.stderr)
         return finish(126)
+    try:
+        tools, qemu, qemu_args = elf_arch(args.elf)
+    except (OSError, ValueError) as e:
+        print(f"qemu_run: {e}", file=sys.stderr)
+        return finish(126)
     counter = None
     if not args.no_count:
         try:
-            syms = symbols(args.elf)
+            syms = symbols(args.elf, tools + "nm")
         except (OSError, subprocess.CalledProcessError) as e:
-            print(f"qemu_run: arm-none-eabi-nm failed: {e}", file=sys.stderr)
+            print(f"qemu_run: {tools}nm failed: {e}", file=sys.stderr)
             return finish(126)
         if "target_begin" in syms and "target_end" in syms:
             counter = RegionCounter(syms["target_begin"], syms["target_end"])
@@ -143,7 +167,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="qemu_run.") as tmp:
         # Semihosting output goes to a stdio chardev: without one (e.g. plain -nographic) qemu 7.2
         # writes it to stderr. stdin is /dev/null so qemu never reads the terminal.
-        cmd = ["qemu-system-arm", "-M", args.machine, "-display", "none", "-monitor", "none", "-serial", "none",
+        cmd = [qemu, "-M", args.machine, *qemu_args, "-display", "none", "-monitor", "none", "-serial", "none",
                "-chardev", "stdio,id=ctml0", "-semihosting-config", "enable=on,target=native,chardev=ctml0",
                "-kernel", args.elf]
         reader = None

@@ -35,9 +35,14 @@ namespace ctml::nn {
 // locals and the 64-bit requantization. Measured by the target harness (region stack - arena):
 // up to 104 B on AVR (clang-16 -Os), 256 B on a Cortex-M4 (arm-none-eabi-gcc -Os; ResNet-8, whose
 // add_in_place conv_matmul frame is the deepest; DS-CNN 192 B, the autoencoder 108 B; 172-176 B
-// before the out-of-line matrix-multiply kernels), + 16 B of margin as before. A layer's
-// scratch_bytes (im2col columns) come on top.
-inline constexpr std::size_t call_frame_bytes = platform::is_avr ? 160 : (platform::is_cortex_m ? 272 : 512);
+// before the out-of-line matrix-multiply kernels), as on the M7 and M33, + 16 B of margin; 170 B on
+// the M0 (digits_residual); 184 B on RISC-V rv32imc (ResNet-8); the M55's Helium accumulators spill
+// (208 B with the earlier kernels), so it gets 16 B more. A layer's scratch_bytes (im2col columns)
+// come on top.
+inline constexpr std::size_t call_frame_bytes =
+    platform::is_avr ? 160
+    : platform::is_cortex_m ? (platform::has_mve ? 288 : 272)
+    : platform::is_riscv ? 192 : 512;
 
 namespace detail {
 template <class First, class...>
