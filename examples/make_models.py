@@ -65,6 +65,8 @@ def models():
     yield "digits_et", ensemble.ExtraTreesClassifier(n_estimators=10, max_depth=8, random_state=R), dg, {}
     yield "iris_gb", ensemble.GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=R), ir, {"feature_bits": 16}
     yield "breast_cancer_gb", ensemble.GradientBoostingClassifier(n_estimators=30, max_depth=3, random_state=R), bc, {"feature_bits": 16}
+    # loss='exponential': predict_proba is expit(2 raw), not expit(raw).
+    yield "breast_cancer_gb_exp", ensemble.GradientBoostingClassifier(loss="exponential", n_estimators=20, max_depth=3, random_state=R), bc, {"feature_bits": 0}
     yield "diabetes_dt", tree.DecisionTreeRegressor(max_depth=6, random_state=R), (rg[0], rg[1], rg[2], None), {"feature_bits": 0}
     yield "diabetes_rf", ensemble.RandomForestRegressor(n_estimators=10, max_depth=6, random_state=R), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
     yield "diabetes_gb", ensemble.GradientBoostingRegressor(n_estimators=30, max_depth=3, random_state=R), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
