@@ -17,7 +17,7 @@ from ..nn import frozen as nn_frozen
 from ..nn import reference as nn_reference
 from ..emit import model_io
 from ..emit import nn as emit_nn
-from ..errors import ConversionError
+from ..errors import ConversionError, numpy_defaults
 from ..quantize.nn import QNetwork, quantize
 
 TARGET_RAM = {"host": None, "avr": 2048, "cortex-m": None}
@@ -111,6 +111,7 @@ def is_tflite(model) -> bool:
     return isinstance(model, (str, Path)) and Path(model).suffix.lower() == ".tflite"
 
 
+@numpy_defaults
 def convert_tflite(path, name: str, out_dir="models", *, target: str = "host", ram_budget: Optional[int] = None,
                    X_test=None, X_test_codes=None, softmax: str = "exact", vector_parts: int = 1) -> NetworkResult:
     """A TFLite int8 model (.tflite) to models/<name>.hpp with the file's own quantization (no calibration).
@@ -180,6 +181,7 @@ def _result(header: Path, vec, qnet, arena: int) -> NetworkResult:
                          bounds["all_live"])
 
 
+@numpy_defaults
 def convert_network(model, name: str, out_dir="models", *, X_sample=None, input_shape=None, target: str = "host",
                     ram_budget: Optional[int] = None, X_test=None, y_test=None, framework_predict=None,
                     float_path: bool = False, vector_parts: int = 1, drop_last: bool = False,
