@@ -37,3 +37,100 @@ def test_converters_run_under_their_own_numpy_error_settings(tmp_path):
     finally:
         np.seterr(**old)
     assert (tmp_path / "net.hpp").exists() and (tmp_path / "net_float.hpp").exists() and (tmp_path / "forest.hpp").exists()
+
+
+# Linear kernels in primal form, and the float32 check of the kernel paths.
+
+def _linear_header(path) -> str:
+    text = path.read_text()
+    assert "ctml::linear::linear_" in text and "ctml::svm" not in text
+    return text
+
+
+@pytest.mark.parametrize("bits", [0, 16, 8])
+@pytest.mark.parametrize("make", [lambda: svm.SVC(kernel="linear"), lambda: svm.NuSVC(kernel="linear", nu=0.1)])
+def test_linear_kernel_classifiers_take_the_primal_linear_path_and_match_on_unscaled_data(tmp_path, make, bits):
+    from ctml_codegen.emit import linear as emit
+    from ctml_codegen.families.svm import _primal
+    from ctml_codegen.frontends.sklearn_svm import from_sklearn
+    Xtr, Xte, ytr, yte = split(datasets.load_breast_cancer)
+    est = make().fit(Xtr, ytr)
+    r = convert(est, "lin", tmp_path, X_sample=Xtr, X_test=Xte, y_test=yte, feature_bits=bits)
+    _linear_header(r.header)
+    # The primal weights reproduce libsvm's decision in float64 (scikit-learn's sign when binary).
+    model, _ = _primal(from_sklearn(est), None, est)
+    w, b = model.folded()
+    np.testing.assert_allclose(Xte @ w[0] + b[0], est.decision_function(Xte), rtol=1e-9, atol=1e-6)
+    # What the emitted float path computes (float32, the C++'s order) predicts every class.
+    if bits == 0:
+        from ctml_codegen.quantize.features import FeatureMap
+        lw = emit.lower(model, FeatureMap(0), 0)
+        assert np.array_equal(emit.predict(lw, Xte.astype(np.float32)), est.predict(Xte))
+
+
+def test_multiclass_linear_kernel_svc_votes_over_primal_pair_scores(tmp_path):
+    from ctml_codegen.emit import linear as emit
+    from ctml_codegen.families.svm import _primal
+    from ctml_codegen.frontends.sklearn_svm import from_sklearn
+    from ctml_codegen.quantize.features import FeatureMap
+    X, y = datasets.load_wine(return_X_y=True)          # 3 classes, unscaled features up to 1680
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.3, random_state=0)
+    est = svm.SVC(kernel="linear", decision_function_shape="ovo").fit(Xtr, ytr)
+    model, _ = _primal(from_sklearn(est), None, est)
+    assert model.ovo and len(model.coef) == 3
+    w, b = model.folded()
+    np.testing.assert_allclose(Xte @ w.T + b, est.decision_function(Xte), rtol=1e-9, atol=1e-6)
+    lw = emit.lower(model, FeatureMap(0), 0)
+    assert np.array_equal(emit.predict(lw, Xte.astype(np.float32)), est.predict(Xte))
+    _linear_header(convert(est, "wine", tmp_path, X_sample=Xtr, X_test=Xte, feature_bits=16).header)
+
+
+@pytest.mark.parametrize("make", [lambda: svm.SVR(kernel="linear", C=10.0), lambda: svm.NuSVR(kernel="linear"),
+                                  lambda: svm.OneClassSVM(kernel="linear", nu=0.2, max_iter=20000)])
+def test_linear_kernel_regressors_and_one_class_svm_take_the_linear_path(tmp_path, make):
+    from ctml_codegen.families.svm import _primal
+    from ctml_codegen.frontends.sklearn_svm import from_sklearn
+    X, y = datasets.load_diabetes(return_X_y=True)
+    X = X[:200] * 1000.0                             # raw magnitudes like the breast cancer features
+    Xtr, Xte, ytr, _ = train_test_split(X, y[:200], test_size=0.25, random_state=0)
+    est = make().fit(Xtr, ytr)
+    model, _ = _primal(from_sklearn(est), None, est)
+    w, b = model.folded()
+    np.testing.assert_allclose(Xte @ w[0] + b[0], est.decision_function(Xte) if hasattr(est, "offset_")
+                               else est.predict(Xte), rtol=1e-8, atol=1e-6)
+    _linear_header(convert(est, "reg", tmp_path, X_sample=Xtr, X_test=Xte).header)
+
+
+def test_the_poly_kernel_on_raw_features_is_refused_where_float32_sums_change_classes(tmp_path):
+    """libsvm sums (0.1 <x, v> + 2)^2 in float64; over raw breast-cancer features (|<x, v>| ~ 1e6)
+    float32 sums lost 40 of 143 held-out classes. The converter simulates its float32 path on the
+    sample and test inputs and refuses."""
+    from ctml_codegen.emit import svm as emit_svm
+    from ctml_codegen.frontends.sklearn_svm import from_sklearn
+    Xtr, Xte, ytr, yte = split(datasets.load_breast_cancer)
+    est = svm.SVC(kernel="poly", C=1.5, degree=2, gamma=0.1, coef0=2).fit(Xtr, ytr)
+    lw = emit_svm.lower(from_sklearn(est), None, 0, None)
+    ours = emit_svm.classes_of(lw.km, emit_svm.float_decisions(lw, Xte))
+    assert np.sum(ours != est.predict(Xte)) > 10          # the simulation sees the loss the C++ had
+    with pytest.raises(ConversionError, match="float32 kernel sums .* change the class"):
+        convert(est, "poly", tmp_path, X_sample=Xtr, X_test=Xte)
+    assert not list(tmp_path.iterdir())
+    # Behind a StandardScaler the same kernel converts: its float32 path agrees on every input.
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    ok = make_pipeline(StandardScaler(), svm.SVC(kernel="poly", C=1.5, degree=2, gamma=0.1, coef0=2)).fit(Xtr, ytr)
+    assert convert(ok, "poly", tmp_path, X_sample=Xtr, X_test=Xte).header.exists()
+
+
+def test_the_float32_kernel_simulation_follows_the_framework_where_it_converts():
+    from ctml_codegen.emit import svm as emit_svm
+    from ctml_codegen.frontends.sklearn_svm import from_sklearn
+    Xtr, Xte, ytr, _ = split(datasets.load_iris)
+    for est in (svm.SVC(kernel="rbf"), svm.SVC(kernel="poly", degree=3), svm.NuSVC(kernel="sigmoid", nu=0.3, gamma=0.1, coef0=-0.5)):
+        est.fit(Xtr, ytr)
+        km = from_sklearn(est)
+        lw = emit_svm.lower(km, None, 0, None)
+        est.decision_function_shape = "ovo"
+        d = est.decision_function(Xte)   # float32 sums of poly terms up to ~1e3: a few 1e-3 apart
+        np.testing.assert_allclose(emit_svm.float_decisions(lw, Xte), d, rtol=1e-4, atol=1e-5 * np.abs(d).max() * km.n_sv)
+        assert np.array_equal(emit_svm.classes_of(km, emit_svm.float_decisions(lw, Xte)), [list(est.classes_).index(c) for c in est.predict(Xte)])
