@@ -134,3 +134,34 @@ def test_the_float32_kernel_simulation_follows_the_framework_where_it_converts()
         d = est.decision_function(Xte)   # float32 sums of poly terms up to ~1e3: a few 1e-3 apart
         np.testing.assert_allclose(emit_svm.float_decisions(lw, Xte), d, rtol=1e-4, atol=1e-5 * np.abs(d).max() * km.n_sv)
         assert np.array_equal(emit_svm.classes_of(km, emit_svm.float_decisions(lw, Xte)), [list(est.classes_).index(c) for c in est.predict(Xte)])
+
+
+# MLPRegressor: the reported relative error 1.0 was the C++ predict of a one-output network, the
+# argmax (always 0); regressors now predict the value (ctml/nn/regressor.hpp).
+
+@pytest.mark.parametrize("hidden, activation, n_features", [((4,), "relu", 2), ((4,), "tanh", 3), ((4, 5, 3), "relu", 5)])
+@pytest.mark.parametrize("data", ["make_regression", "diabetes"])
+def test_mlp_regressors_predict_values_close_to_scikit_learn(tmp_path, hidden, activation, n_features, data):
+    from ctml_codegen.ir import nn as ir
+    from ctml_codegen.nn import reference as ref
+    if data == "diabetes":
+        X, y = datasets.load_diabetes(return_X_y=True)
+        X = X[:, :n_features]
+    else:
+        X, y = datasets.make_regression(n_samples=300, n_features=n_features, noise=0.1, random_state=0)
+    Xtr, Xte, ytr, _ = train_test_split(X, y, test_size=0.25, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = neural_network.MLPRegressor(hidden_layer_sizes=hidden, activation=activation, random_state=0,
+                                        max_iter=500).fit(Xtr, ytr)
+    r = convert_network(m, "reg", tmp_path, X_sample=Xtr, X_test=Xte, float_path=True)
+    assert "ctml::nn::regressor<" in r.header.read_text() and "ctml::nn::regressor<" in (tmp_path / "reg_float.hpp").read_text()
+    assert "expected_value" in (tmp_path / "reg_vectors.hpp").read_text()
+    p = m.predict(Xte)
+    net = r.qnet.net
+    from ctml_codegen.nn_api import to_hwc
+    np.testing.assert_allclose(ir.forward(net, to_hwc(net, Xte))[-1].reshape(-1), p, rtol=1e-9, atol=1e-9)
+    q = r.qnet
+    out = ref.run(q, q.quantize_input(to_hwc(net, Xte)))[-1].reshape(-1)
+    value = (out - q.output_zero) * q.output_scale     # what the C++ predict returns
+    assert np.max(np.abs(value - p)) <= 0.05 * np.ptp(p) + 2 * q.output_scale

@@ -248,9 +248,14 @@ def convert_network(model, name: str, out_dir="models", *, X_sample=None, input_
             fw = np.array([classes.index(p) for p in np.asarray(pred).tolist()])
             if y_test is not None:
                 truth = np.array([classes.index(v) for v in np.asarray(y_test).tolist()])
+        value = None
+        if net.kind == "regressor":   # the framework's values (expected_value), as predict returns them
+            pred = framework_predict(X_test) if framework_predict is not None else (
+                model.predict(X_test) if hasattr(model, "predict") else ir.forward(net, Xh)[-1])
+            value = np.asarray(pred, dtype=np.float64).reshape(len(Xh), -1)
         vec = out / f"{name}_vectors.hpp"
-        files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, fw, truth, vector_parts, proba)
+        files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, fw, truth, vector_parts, proba, value)
         if float_path:
-            files[out / f"{name}_float_vectors.hpp"] = emit_nn.float_vectors_header(name, Xh, fw, truth)
+            files[out / f"{name}_float_vectors.hpp"] = emit_nn.float_vectors_header(name, Xh, fw, truth, value)
     model_io.write_atomic(files)
     return _result(out / f"{name}.hpp", vec, qnet, arena)
