@@ -164,6 +164,10 @@ def kind_models():
     yield "diabetes_linsvr", make_pipeline(StandardScaler(), svm.LinearSVR(random_state=0, max_iter=100000)), reg, {"feature_bits": 16}
     yield "iris_perceptron", make_pipeline(StandardScaler(), linear_model.Perceptron(random_state=0)), ir, {"feature_bits": 16}
     yield "iris_sgd_hinge", make_pipeline(StandardScaler(), linear_model.SGDClassifier(loss="hinge", random_state=0)), ir, {"feature_bits": 16}
+    # A GLM with the log link: predict = exp(score) (the other linear_model regressors are plain scores).
+    poisson = lambda: make_pipeline(StandardScaler(), linear_model.PoissonRegressor(alpha=1e-4, max_iter=1000))
+    yield "diabetes_poisson", poisson(), reg, {"feature_bits": 16}
+    yield "diabetes_poisson_float", poisson(), reg, {"feature_bits": 0}
     yield "diabetes_nusvr", make_pipeline(StandardScaler(), svm.NuSVR(kernel="rbf", nu=0.2, C=100.0, gamma=0.05)), reg, {"feature_bits": 16}
     # Issue 12's AVR dot-product bar: a 64 x 10 LogisticRegression on raw digits pixels, on int8
     # and on int16 codes (the int8 x int8 and int16 x int16 kernels of platform/dot_avr.hpp).

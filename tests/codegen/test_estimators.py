@@ -165,3 +165,85 @@ def test_mlp_regressors_predict_values_close_to_scikit_learn(tmp_path, hidden, a
     out = ref.run(q, q.quantize_input(to_hwc(net, Xte)))[-1].reshape(-1)
     value = (out - q.output_zero) * q.output_scale     # what the C++ predict returns
     assert np.max(np.abs(value - p)) <= 0.05 * np.ptp(p) + 2 * q.output_scale
+
+
+# The rest of sklearn.linear_model with coef_/intercept_ and a link, through the linear family.
+
+def _linear_lowered(est, Xtr, bits):
+    from ctml_codegen.emit import linear as emit
+    from ctml_codegen.emit.model_io import ranged
+    from ctml_codegen.frontends.sklearn_linear import from_sklearn
+    from ctml_codegen.frontends.sklearn_pipeline import split as pipeline_split
+    from ctml_codegen.quantize.features import FeatureMap
+    scaling, final = pipeline_split(est)
+    fm = FeatureMap(0) if bits == 0 else ranged(Xtr, bits, Xtr.shape[1], "test")
+    return emit.lower(from_sklearn(final, scaling), fm, bits), fm
+
+
+def _regressors():
+    from sklearn import linear_model as lm
+    return [lm.ARDRegression(), lm.BayesianRidge(), lm.HuberRegressor(max_iter=1000), lm.Lars(), lm.LarsCV(),
+            lm.LassoLars(alpha=0.01), lm.LassoLarsCV(), lm.LassoLarsIC(), lm.LassoCV(random_state=0),
+            lm.ElasticNetCV(random_state=0), lm.RidgeCV(), lm.OrthogonalMatchingPursuit(n_nonzero_coefs=5),
+            lm.OrthogonalMatchingPursuitCV(), lm.PassiveAggressiveRegressor(random_state=0, max_iter=2000),
+            lm.TheilSenRegressor(random_state=0), lm.RANSACRegressor(lm.LinearRegression(), random_state=0),
+            lm.PoissonRegressor(alpha=1e-4, max_iter=1000), lm.GammaRegressor(alpha=1e-4, max_iter=1000),
+            lm.TweedieRegressor(power=1.5, alpha=1e-4, max_iter=1000), lm.TweedieRegressor(power=0, alpha=1e-3)]
+
+
+@pytest.mark.parametrize("est", _regressors(), ids=lambda e: type(e).__name__ + getattr(e, "link", ""))
+def test_more_linear_regressors_predict_like_scikit_learn(tmp_path, est):
+    """float32: within 1e-5 of the largest value; int16 inputs: within 1e-3 (log link: relative)."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from ctml_codegen.emit import linear as emit
+    Xtr, Xte, ytr, _ = split(datasets.load_diabetes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pipe = make_pipeline(StandardScaler(), est).fit(Xtr, ytr)
+    ref = pipe.predict(Xte)
+    scale = np.abs(ref).max()
+    for bits, tol in ((0, 1e-5), (16, 1e-3)):
+        lw, fm = _linear_lowered(pipe, Xtr, bits)
+        q = fm.quantize(Xte)
+        ours = emit.predict(lw, q)
+        theirs = pipe.predict(fm.dequantize(q).astype(np.float64))
+        assert np.max(np.abs(ours - theirs)) <= tol * scale, (bits, np.max(np.abs(ours - theirs)) / scale)
+    text = convert(pipe, "reg", tmp_path, X_sample=Xtr, X_test=Xte).header.read_text()
+    glm_log = type(est).__name__ in ("PoissonRegressor", "GammaRegressor") or getattr(est, "power", 0) > 0
+    assert ("link::log" in text) == glm_log
+
+
+def _classifiers():
+    from sklearn import linear_model as lm
+    return [("bc", lm.RidgeClassifierCV()), ("iris", lm.RidgeClassifierCV()),
+            ("bc", lm.LogisticRegressionCV(max_iter=2000)), ("iris", lm.LogisticRegressionCV(max_iter=2000)),
+            ("iris", lm.LogisticRegressionCV(multi_class="ovr", max_iter=2000)),
+            ("bc", lm.PassiveAggressiveClassifier(random_state=0)), ("wine", lm.PassiveAggressiveClassifier(random_state=0))]
+
+
+@pytest.mark.parametrize("dataset, est", _classifiers(), ids=lambda e: e if isinstance(e, str) else type(e).__name__)
+def test_more_linear_classifiers_predict_like_scikit_learn(dataset, est):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from ctml_codegen.emit import linear as emit
+    loader = {"bc": datasets.load_breast_cancer, "iris": datasets.load_iris, "wine": datasets.load_wine}[dataset]
+    Xtr, Xte, ytr, _ = split(loader)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pipe = make_pipeline(StandardScaler(), est).fit(Xtr, ytr)
+    lw, fm = _linear_lowered(pipe, Xtr, 0)
+    ours = emit.predict(lw, fm.quantize(Xte))
+    assert np.array_equal(np.asarray(pipe.classes_)[ours], pipe.predict(Xte))
+    d = np.asarray(pipe.decision_function(Xte)).reshape(len(Xte), -1)
+    np.testing.assert_allclose(lw.scores(fm.quantize(Xte)), d, rtol=1e-4, atol=1e-4 * np.abs(d).max())
+
+
+def test_ransac_over_a_non_linear_estimator_is_refused(tmp_path):
+    from sklearn import linear_model as lm
+    from sklearn.tree import DecisionTreeRegressor
+    Xtr, _, ytr, _ = split(datasets.load_diabetes)
+    est = lm.RANSACRegressor(DecisionTreeRegressor(max_depth=3), min_samples=50, random_state=0).fit(Xtr, ytr)
+    with pytest.raises(ConversionError, match="RANSACRegressor over DecisionTreeRegressor is not supported"):
+        convert(est, "bad", tmp_path, X_sample=Xtr)
+    assert not list(tmp_path.iterdir())

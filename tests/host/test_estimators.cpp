@@ -11,6 +11,10 @@
 #include "breast_cancer_linear_svc_int_vectors.hpp"
 #include "breast_cancer_linear_svc_vectors.hpp"
 #include "conformance.hpp"
+#include "diabetes_poisson.hpp"
+#include "diabetes_poisson_float.hpp"
+#include "diabetes_poisson_float_vectors.hpp"
+#include "diabetes_poisson_vectors.hpp"
 #include "family_conformance.hpp"
 #include "iris_gb300.hpp"
 #include "iris_gb300_vectors.hpp"
@@ -104,7 +108,33 @@ TEST_CASE("MLPRegressor networks predict scikit-learn's values (int8 and float)"
   CHECK(worst_f <= 1e-5);
 }
 
+// PoissonRegressor (log link): predict = exp(score). float: relative 1e-5 (float32 sums and
+// ctml::math::exp's 5e-7); int16 inputs: relative 1e-3 (the codes' rounding, exponentiated).
+TEST_CASE("PoissonRegressor predicts exp of its linear score like scikit-learn (float and int16)", "[linear][conformance]") {
+  STATIC_REQUIRE(m::diabetes_poisson::link_kind == ctml::linear::link::log);
+  const auto f = ctml_test::regress<m::diabetes_poisson_float_t, m::diabetes_poisson_float_vectors>();
+  INFO("float worst relative error " << f.worst_value);
+  CHECK(f.worst_value < 1e-5);
+  CHECK(f.layouts_differ == 0);
+  const auto q = ctml_test::regress<m::diabetes_poisson_t, m::diabetes_poisson_vectors>();
+  INFO("int16 worst relative error " << q.worst_value);
+  CHECK(q.worst_value < 1e-3);
+  CHECK(q.layouts_differ == 0);
+  // decision_function is the linear predictor: its exp is predict.
+  const auto x = ctml_test::row<m::diabetes_poisson_float>(m::diabetes_poisson_float_vectors::inputs[0]);
+  CHECK(m::diabetes_poisson_float::predict(x) == ctml::math::exp(m::diabetes_poisson_float::decision_function(x)));
+}
+
 // At compile time: if this file compiles, these have passed.
+static_assert([] {
+  using M = m::diabetes_poisson_t<table>;
+  using V = m::diabetes_poisson_vectors;
+  for (std::size_t i = 0; i < 10; ++i) {
+    const float v = M::predict(ctml_test::row<M>(V::inputs[i])), e = V::expected_value[i];
+    if ((v > e ? v - e : e - v) > 1e-3f * e) return false;
+  }
+  return true;
+}(), "the int16 PoissonRegressor predicts scikit-learn's values at compile time");
 static_assert(m::regression_mlp::predict(ctml_test::row<m::regression_mlp>(m::regression_mlp_vectors::inputs[0])) ==
                   m::regression_mlp_info::dequantize(m::regression_mlp_vectors::expected_output[0][0]),
               "the int8 MLPRegressor's value at compile time is the reference's");
