@@ -247,3 +247,89 @@ def test_ransac_over_a_non_linear_estimator_is_refused(tmp_path):
     with pytest.raises(ConversionError, match="RANSACRegressor over DecisionTreeRegressor is not supported"):
         convert(est, "bad", tmp_path, X_sample=Xtr)
     assert not list(tmp_path.iterdir())
+
+
+# LightGBM, read from its documented model formats (the tests write the files: LightGBM is not
+# packaged for Debian 12, so conformance against LightGBM itself is not run here).
+
+def _with_nan(X, fraction=0.1, seed=0):
+    X = np.array(X, dtype=np.float64)
+    X[np.random.RandomState(seed).rand(*X.shape) < fraction] = np.nan
+    return X
+
+
+def _ir_raw(forest, X):
+    """The Forest IR evaluated in float32: NaN to the node's default child, else x <= threshold left."""
+    out = np.zeros((len(X), forest.n_outputs)) + np.asarray(forest.init)
+    for t, tree in enumerate(forest.trees):
+        for s, row in enumerate(np.asarray(X, dtype=np.float32)):
+            i = 0
+            while tree.feature[i] >= 0:
+                v = row[tree.feature[i]]
+                left = tree.default_left[i] if np.isnan(v) else v <= tree.threshold[i]
+                i = i + 1 if left else tree.right[i]
+            out[s, t % forest.n_outputs] += tree.value[i][0]
+    return out
+
+
+LGB_CASES = [("binary sigmoid:1", "bc", 1, 1), ("binary sigmoid:0.7", "bc", 1, 1), ("multiclass num_class:3", "iris", 3, 3),
+             ("regression", "diabetes", 1, 1), ("huber", "diabetes", 1, 1), ("quantile", "diabetes", 1, 1)]
+
+
+@pytest.mark.parametrize("objective, dataset, num_class, per_iteration", LGB_CASES)
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_lightgbm_models_follow_lightgbms_documented_decision_rule(tmp_path, objective, dataset, num_class, per_iteration, fmt):
+    import json
+
+    from lightgbm_format import json_model, random_trees, text_model
+    from ctml_codegen.frontends.lightgbm import from_lightgbm
+    loader = {"bc": datasets.load_breast_cancer, "iris": datasets.load_iris, "diabetes": datasets.load_diabetes}[dataset]
+    Xtr, Xte, _, _ = split(loader)
+    Xtr, Xte = _with_nan(Xtr), _with_nan(Xte, seed=1)
+    trees = random_trees(Xtr, 12 * per_iteration, 4, seed=len(objective))
+    args = (trees, objective, Xtr.shape[1], num_class, per_iteration)
+    path = tmp_path / ("m.txt" if fmt == "text" else "m.json")
+    path.write_text(text_model(*args) if fmt == "text" else json.dumps(json_model(*args)))
+    forest, ref = from_lightgbm(str(path))
+    X32 = Xte.astype(np.float32).astype(np.float64)
+    np.testing.assert_allclose(_ir_raw(forest, X32), ref.raw(X32), rtol=0, atol=1e-12)
+    assert forest.nan_aware and np.isnan(X32).any()
+    r = convert(str(path), "lgb", tmp_path, X_sample=Xtr, X_test=Xte, feature_bits=0)
+    vec = r.vectors.read_text()
+    assert "expected_score" in vec if objective.startswith(("binary", "multi")) else "expected_value" in vec
+    if objective.startswith("binary sigmoid:0.7"):
+        assert "proba_gain = 7e-01f" in r.header.read_text()
+
+
+def _lgb_text(tmp_path, decision_type=2, num_cat=0, objective="binary sigmoid:1", extra=""):
+    from lightgbm_format import text_model
+    t = {"split_feature": [0], "threshold": [0.5], "decision_type": [decision_type], "left_child": [-1],
+         "right_child": [-2], "leaf_value": [0.1, -0.2]}
+    text = text_model([t], objective, 2).replace("num_cat=0", f"num_cat={num_cat}")
+    if extra:
+        text = text.replace("objective=", extra + "\nobjective=")
+    p = tmp_path / "m.txt"
+    p.write_text(text)
+    return p
+
+
+@pytest.mark.parametrize("kw, match", [
+    (dict(decision_type=1), "categorical splits are not supported"),
+    (dict(decision_type=2 | (1 << 2)), "missing type Zero"),
+    (dict(objective="poisson"), "objective 'poisson' is not supported"),
+    (dict(objective="multiclassova num_class:2"), "objective 'multiclassova' is not supported"),
+    (dict(extra="average_output"), "boosting='rf'"),
+])
+def test_lightgbm_features_ctml_lacks_are_refused_in_one_line(tmp_path, kw, match):
+    p = _lgb_text(tmp_path, **kw)
+    out = tmp_path / "out"
+    with pytest.raises(ConversionError, match=match) as e:
+        convert(str(p), "bad", out)
+    assert "\n" not in str(e.value) and not out.exists()
+
+
+def test_a_truncated_lightgbm_model_is_refused(tmp_path):
+    p = _lgb_text(tmp_path)
+    p.write_text(p.read_text().split("end of trees")[0])
+    with pytest.raises(ConversionError, match="truncated"):
+        convert(str(p), "bad", tmp_path / "out")

@@ -10,6 +10,8 @@
 #include "breast_cancer_linear_svc_int.hpp"
 #include "breast_cancer_linear_svc_int_vectors.hpp"
 #include "breast_cancer_linear_svc_vectors.hpp"
+#include "breast_cancer_lgb.hpp"
+#include "breast_cancer_lgb_vectors.hpp"
 #include "conformance.hpp"
 #include "diabetes_poisson.hpp"
 #include "diabetes_poisson_float.hpp"
@@ -18,6 +20,8 @@
 #include "family_conformance.hpp"
 #include "iris_gb300.hpp"
 #include "iris_gb300_vectors.hpp"
+#include "iris_lgb.hpp"
+#include "iris_lgb_vectors.hpp"
 #include "iris_linear_svc.hpp"
 #include "iris_linear_svc_float.hpp"
 #include "iris_linear_svc_float_vectors.hpp"
@@ -125,7 +129,34 @@ TEST_CASE("PoissonRegressor predicts exp of its linear score like scikit-learn (
   CHECK(m::diabetes_poisson_float::predict(x) == ctml::math::exp(m::diabetes_poisson_float::decision_function(x)));
 }
 
+// LightGBM models written in its documented text format (examples/lightgbm_format.py), against a
+// numpy reference of LightGBM's decision rule (LightGBM itself is not run here): binary with
+// sigmoid 0.7 on float inputs with missing values (default directions, missing types None and
+// NaN), three-class softmax on int16 codes.
+template <class U, class B, class V>
+void check_lightgbm(double tol) {
+  for (const auto& r : {ctml_test::boosted<U, V>(tol), ctml_test::boosted<B, V>(tol)}) {
+    CHECK(r.agree == r.total);
+    CHECK(r.worst <= tol);
+  }
+  for (std::size_t i = 0; i < V::n_samples; ++i) {
+    const auto x = ctml_test::row<U>(V::inputs[i]);
+    const auto p = U::predict_proba(x);
+    CHECK(p == B::predict_proba(x));
+    for (std::size_t k = 0; k < p.size(); ++k) CHECK(p[k] == Approx(V::expected_proba[i][k]).margin(U::proba_gain / 2 * tol + 1e-5));
+  }
+}
+
+TEST_CASE("LightGBM text models follow LightGBM's decision rule, missing values included", "[trees][lightgbm][conformance]") {
+  STATIC_REQUIRE(m::breast_cancer_lgb::proba_gain == 0.7f);
+  check_lightgbm<m::breast_cancer_lgb_t<unrolled>, m::breast_cancer_lgb_t<table>, m::breast_cancer_lgb_vectors>(1e-4);
+  using I = m::iris_lgb_t<unrolled>;
+  check_lightgbm<I, m::iris_lgb_t<table>, m::iris_lgb_vectors>(static_cast<double>(I::n_trees) * I::core::to_real(1) + 1e-5);
+}
+
 // At compile time: if this file compiles, these have passed.
+static_assert(ctml_test::classes_match<m::iris_lgb_t<unrolled>, m::iris_lgb_vectors>(std::make_index_sequence<20>{}),
+              "the LightGBM multiclass model predicts the reference's classes at compile time");
 static_assert([] {
   using M = m::diabetes_poisson_t<table>;
   using V = m::diabetes_poisson_vectors;
