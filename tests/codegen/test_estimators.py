@@ -333,3 +333,19 @@ def test_a_truncated_lightgbm_model_is_refused(tmp_path):
     p.write_text(p.read_text().split("end of trees")[0])
     with pytest.raises(ConversionError, match="truncated"):
         convert(str(p), "bad", tmp_path / "out")
+
+
+@pytest.mark.parametrize("fmt", ["txt", "json"])
+def test_the_cli_converts_lightgbm_text_and_json_models(tmp_path, fmt):
+    import json
+
+    from lightgbm_format import json_model, random_trees, text_model
+    from ctml_codegen.cli import main
+    Xtr, _, _, _ = split(datasets.load_iris)
+    args = (random_trees(Xtr, 9, 3, seed=5), "multiclass num_class:3", 4, 3, 3)
+    model = tmp_path / f"m.{fmt}"
+    model.write_text(text_model(*args) if fmt == "txt" else json.dumps(json_model(*args)))
+    np.save(tmp_path / "x.npy", Xtr)
+    assert main(["convert", str(model), "--name", "lgb", "--out", str(tmp_path / "out"), "--sample",
+                 str(tmp_path / "x.npy")]) == 0
+    assert "boosted_classifier" in (tmp_path / "out" / "lgb.hpp").read_text()
