@@ -11,13 +11,15 @@ from .api import TARGETS, convert
 from .errors import ConversionError
 
 PICKLE_WARNING = ("Loading a pickle (.pkl/.joblib) runs code stored in the file: only load files you trust. "
-                  "Pickles are refused unless --allow-pickle is given. XGBoost .json/.ubj models load without running code.")
+                  "Pickles are refused unless --allow-pickle is given. XGBoost .json/.ubj and LightGBM .txt/.json models load without running code.")
 
 
 def load_model(path: Path, allow_pickle: bool):
     if not path.exists():
         raise ConversionError(f"model file {path} does not exist")
     suffix = path.suffix.lower()
+    if suffix == ".txt" or (suffix == ".json" and _is_lightgbm_json(path)):
+        return str(path)   # a LightGBM model (Booster.save_model text or dump_model JSON): frontends/lightgbm.py reads it
     if suffix in (".json", ".ubj"):
         import xgboost as xgb
         booster = xgb.Booster()
@@ -42,7 +44,17 @@ def load_model(path: Path, allow_pickle: bool):
         from .frontends.onnx_nn import load
         return load(path)
     raise ConversionError(f"unknown model file type {suffix!r}; use .pkl/.joblib (scikit-learn, with --allow-pickle), "
-                          ".json/.ubj (XGBoost), .onnx or .tflite (a network)")
+                          ".json/.ubj (XGBoost), .txt/.json (LightGBM), .onnx or .tflite (a network)")
+
+
+def _is_lightgbm_json(path: Path) -> bool:
+    """A LightGBM dump_model JSON (it has tree_info), not an XGBoost model."""
+    import json
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(doc, dict) and "tree_info" in doc
 
 
 def main(argv=None) -> int:

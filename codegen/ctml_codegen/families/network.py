@@ -17,7 +17,7 @@ from ..nn import frozen as nn_frozen
 from ..nn import reference as nn_reference
 from ..emit import model_io
 from ..emit import nn as emit_nn
-from ..errors import ConversionError
+from ..errors import ConversionError, numpy_defaults
 from ..quantize.nn import QNetwork, quantize
 
 TARGET_RAM = {"host": None, "avr": 2048, "cortex-m": None}
@@ -111,6 +111,7 @@ def is_tflite(model) -> bool:
     return isinstance(model, (str, Path)) and Path(model).suffix.lower() == ".tflite"
 
 
+@numpy_defaults
 def convert_tflite(path, name: str, out_dir="models", *, target: str = "host", ram_budget: Optional[int] = None,
                    X_test=None, X_test_codes=None, softmax: str = "exact", vector_parts: int = 1) -> NetworkResult:
     """A TFLite int8 model (.tflite) to models/<name>.hpp with the file's own quantization (no calibration).
@@ -180,6 +181,7 @@ def _result(header: Path, vec, qnet, arena: int) -> NetworkResult:
                          bounds["all_live"])
 
 
+@numpy_defaults
 def convert_network(model, name: str, out_dir="models", *, X_sample=None, input_shape=None, target: str = "host",
                     ram_budget: Optional[int] = None, X_test=None, y_test=None, framework_predict=None,
                     float_path: bool = False, vector_parts: int = 1, drop_last: bool = False,
@@ -246,9 +248,14 @@ def convert_network(model, name: str, out_dir="models", *, X_sample=None, input_
             fw = np.array([classes.index(p) for p in np.asarray(pred).tolist()])
             if y_test is not None:
                 truth = np.array([classes.index(v) for v in np.asarray(y_test).tolist()])
+        value = None
+        if net.kind == "regressor":   # the framework's values (expected_value), as predict returns them
+            pred = framework_predict(X_test) if framework_predict is not None else (
+                model.predict(X_test) if hasattr(model, "predict") else ir.forward(net, Xh)[-1])
+            value = np.asarray(pred, dtype=np.float64).reshape(len(Xh), -1)
         vec = out / f"{name}_vectors.hpp"
-        files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, fw, truth, vector_parts, proba)
+        files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, fw, truth, vector_parts, proba, value)
         if float_path:
-            files[out / f"{name}_float_vectors.hpp"] = emit_nn.float_vectors_header(name, Xh, fw, truth)
+            files[out / f"{name}_float_vectors.hpp"] = emit_nn.float_vectors_header(name, Xh, fw, truth, value)
     model_io.write_atomic(files)
     return _result(out / f"{name}.hpp", vec, qnet, arena)
