@@ -18,8 +18,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOOLS = {"avr": "avr-", "cortex-m": "arm-none-eabi-", "cortex-m3": "arm-none-eabi-", "host": ""}
-UNIT = {"avr": "cycles", "cortex-m": "instructions", "cortex-m3": "instructions", "host": None}
+ARM_PRESETS = ("cortex-m", "cortex-m0", "cortex-m3", "cortex-m7", "cortex-m33", "cortex-m55")
+QEMU_PRESETS = (*ARM_PRESETS, "riscv32")
+TOOLS = {"avr": "avr-", "host": "", "riscv32": "riscv64-unknown-elf-", **{p: "arm-none-eabi-" for p in ARM_PRESETS}}
+UNIT = {"avr": "cycles", "host": None, **{p: "instructions" for p in QEMU_PRESETS}}
 HEAD = 30
 
 
@@ -72,9 +74,9 @@ def image_sizes(tool: str, elf: Path) -> tuple[int, int]:
         if len(p) < 2 or not p[0].startswith(".") or not p[1].isdigit():
             continue
         name, size = p[0], int(p[1])
-        if name in (".text", ".rodata", ".ARM.exidx", ".data", ".init_array", ".fini_array"):
+        if name in (".text", ".rodata", ".srodata", ".ARM.exidx", ".data", ".sdata", ".init_array", ".fini_array"):
             flash += size
-        if name in (".data", ".bss", ".noinit"):
+        if name in (".data", ".sdata", ".bss", ".sbss", ".noinit"):
             ram += size
     return flash, ram
 
@@ -187,8 +189,9 @@ def check(rows: list[dict]) -> list[str]:
 
 def table(rows: list[dict]) -> str:
     head = ("| model | layout | target | agreement | accuracy | per inference (mean of first 30) | max | "
-            "model flash B (code + data) | firmware flash B | static RAM B | stack peak B | ram_bytes |")
-    lines = [head, "|" + "---|" * 12]
+            "per MAC | from floats (`_float` twin) | model flash B (code + data) | firmware flash B | static RAM B | "
+            "stack peak B | ram_bytes |")
+    lines = [head, "|" + "---|" * 14]
     for r in sorted(rows, key=lambda r: (r["model"], r["layout"], r["target"])):
         unit = UNIT[r["target"]]
         per = f"{r['per_inference']:.1f} {unit}" if r.get("per_inference") is not None else "(host: see bench_host)"
@@ -196,7 +199,9 @@ def table(rows: list[dict]) -> str:
         acc = f"{r['correct'] / r['n']:.3f}" if r["correct"] else "n/a"
         agree = f"{r['agree']}/{r['n']}" if (r["agree"] or r["correct"]) else "n/a (real values)"
         sp = r.get("stack_peak")
-        lines.append(f"| {r['model']} | {r['layout']} | {r['target']} | {agree} | {acc} | {per} | {mx} | "
+        pm = f"{r['per_mac']:.2f}" if r.get("per_mac") else ""
+        ff = f"{r['from_floats']:.1f}" if r.get("from_floats") else ""
+        lines.append(f"| {r['model']} | {r['layout']} | {r['target']} | {agree} | {acc} | {per} | {mx} | {pm} | {ff} | "
                      f"{r['model_flash']} ({r['code_bytes']} + {r['data_bytes']}) | {r['firmware_flash']} | "
                      f"{r['static_ram']} | {'' if sp is None else sp} | {r['ram_bytes']} |")
     return "\n".join(lines)
@@ -206,11 +211,15 @@ def plot(rows: list[dict], path: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    targets = [t for t in ("avr", "cortex-m", "cortex-m3") if any(r["target"] == t and r.get("per_inference") for r in rows)]
+    targets = [t for t in ("avr", *QEMU_PRESETS) if any(r["target"] == t and r.get("per_inference") for r in rows)]
     if not targets:
         return
-    fig, axes = plt.subplots(1, len(targets), figsize=(6 * len(targets), 4.5), squeeze=False)
-    for ax, t in zip(axes[0], targets):
+    cols = min(3, len(targets))
+    rows_n = (len(targets) + cols - 1) // cols
+    fig, axes = plt.subplots(rows_n, cols, figsize=(6 * cols, 4.5 * rows_n), squeeze=False)
+    for ax in axes.flat[len(targets):]:
+        ax.set_visible(False)
+    for ax, t in zip(axes.flat, targets):
         sel = sorted((r for r in rows if r["target"] == t and r.get("per_inference")), key=lambda r: (r["model"], r["layout"]))
         ax.barh([f"{r['model']}/{r['layout']}" for r in sel], [r["per_inference"] for r in sel],
                 color=["tab:blue" if r["layout"] == "unrolled" else "tab:orange" for r in sel])
@@ -221,14 +230,52 @@ def plot(rows: list[dict], path: Path) -> None:
 
 
 def network_figures(model: str) -> dict | None:
-    """A network's MACs and arena bounds from its generated header (models/ or tests/fixtures/), or None."""
+    """A network's MACs and arena bounds from its generated header (models/ or tests/fixtures/, or for a
+    TFLite import build/<preset>/tflite/: tests/tflite_models.cmake), or None."""
     path = next((d / f"{model}.hpp" for d in (ROOT / "models", ROOT / "tests" / "fixtures")
                  if (d / f"{model}.hpp").exists()), ROOT / "models" / f"{model}.hpp")
+    if not path.exists():
+        path = next(iter(sorted((ROOT / "build").glob(f"*/tflite/{model}.hpp"))), path)
     text = path.read_text() if path.exists() else ""
     num = lambda k: (lambda m: int(m.group(1)) if m else None)(re.search(rf"std::size_t {k} = (\d+);", text))
     if num("macs") is None:
         return None
     return {"macs": num("macs"), "two_largest_live": num("two_largest_live_bytes"), "all_live": num("all_live_bytes")}
+
+
+def model_macs(model: str) -> int | None:
+    """The multiply-accumulates of one inference, from the generated header: a network's `macs`;
+    n_outputs x n_features (linear), n_classes x n_features (naive Bayes), n_sv x n_features (kernel
+    machines: one squared distance or dot product per support vector); None for models that do not
+    multiply (trees, k-NN)."""
+    path = ROOT / "models" / f"{model}.hpp"
+    text = path.read_text() if path.exists() else ""
+    num = lambda k: (lambda m: int(m.group(1)) if m else None)(re.search(rf"std::size_t {k} = (\d+);", text))
+    if num("macs") is not None:
+        return num("macs")
+    nf = num("n_features")
+    if nf is None or "ctml/neighbors" in text or "ctml/trees" in text:
+        return None
+    for k in ("n_outputs", "n_sv"):
+        if num(k) is not None:
+            return num(k) * nf
+    if "ctml/bayes" in text and num("n_classes") is not None:
+        return num("n_classes") * nf
+    return None
+
+
+def add_derived(rows: list[dict]) -> None:
+    """Per row: cycles (instructions) per MAC where the model multiplies, and the same model's
+    figure from float inputs: its `<model>_float` twin (float features, same layout and target;
+    trees compare the floats themselves, other families compute in float) when one was run."""
+    by = {(r["model"], r["layout"], r["target"]): r for r in rows}
+    for r in rows:
+        macs = model_macs(r["model"])
+        per = r.get("per_inference")
+        r["macs"] = macs
+        r["per_mac"] = per / macs if per and macs else None
+        twin = by.get((r["model"] + "_float", r["layout"], r["target"]))
+        r["from_floats"] = twin.get("per_inference") if twin and not r["model"].endswith("_float") else None
 
 
 def network_rows(rows: list[dict]) -> list[dict]:
@@ -263,9 +310,118 @@ def check_networks(rows: list[dict]) -> list[str]:
             for r in rows if r["arena_bytes"] is not None and r["all_live"] is not None and r["arena_bytes"] > r["all_live"]]
 
 
+def _split_top(text: str) -> list[str]:
+    """Top-level comma-separated items of a template argument list."""
+    items, depth, cur = [], 0, ""
+    for ch in text:
+        depth += ch in "<{(" and 1 or 0
+        depth -= ch in ">})" and 1 or 0
+        if ch == "," and depth == 0:
+            items.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    return items + ([cur.strip()] if cur.strip() else [])
+
+
+def header_layers(model: str) -> list[dict] | None:
+    """The layer list of a generated network header (models/<model>.hpp): each layer's kind (with its
+    wrappers: add_in_place<conv2d>, branch<conv2d>) and its struct's size constants."""
+    path = ROOT / "models" / f"{model}.hpp"
+    text = path.read_text() if path.exists() else ""
+    m = re.search(rf"using {model} = ctml::nn::network<(.*?)>;\n", text, re.S)
+    if not m:
+        return None
+    layers = []
+    for item in _split_top(m.group(1))[1:]:   # (the first is the input dims)
+        kinds = re.findall(r"ctml::nn::(\w+)<", item)
+        struct = re.search(rf"{model}_data::(l\d+)", item).group(1)
+        body = re.search(rf"struct {struct} {{(.*?)\n}};", text, re.S).group(1)
+        consts = {k: int(v) for k, v in re.findall(r"\b(\w+) = (-?\d+)\b", body)}
+        layers.append({"kind": "<".join(kinds) + ">" * (len(kinds) - 1), "struct": struct, **consts})
+    return layers
+
+
+def layer_label(layer: dict) -> str:
+    """A layer kind for the per-kind summary: conv2d by kernel and stride, the first conv apart."""
+    k = layer["kind"]
+    base = k.split("<")[-1].rstrip(">")
+    if base in ("conv2d", "depthwise_conv2d"):
+        k += f" {layer['kh']}x{layer['kw']}" + (f" s{layer['stride_h']}" if layer.get("stride_h", 1) > 1 else "")
+        if base == "conv2d" and layer.get("in_c") in (1, 3):
+            k += f" in_c={layer['in_c']}"
+    return k
+
+
+def layer_macs(layer: dict, out: tuple[int, int, int]) -> int:
+    base = layer["kind"].split("<")[-1].rstrip(">")
+    h, w, c = out
+    if base == "conv2d":
+        return h * w * c * layer["kh"] * layer["kw"] * layer["in_c"]
+    if base == "depthwise_conv2d":
+        return h * w * c * layer["kh"] * layer["kw"]
+    if base == "dense":
+        return layer["inputs"] * layer["units"]
+    return 0
+
+
+def collect_layers(presets: list[str]) -> list[dict]:
+    """Per-layer instructions from the marked twins (runs/layers_<net>.json, CTML_LAYER_MARKS): the
+    count between consecutive marks, averaged over the predict regions."""
+    nets = []
+    for preset in presets:
+        for js in sorted((ROOT / "build" / preset / "runs").glob("layers_*.json")):
+            model = js.stem[len("layers_"):]
+            j = json.loads(js.read_text())
+            marks = j.get("layer_marks") or []
+            layers = header_layers(model)
+            out_text = js.with_suffix(".out").read_text() if js.with_suffix(".out").exists() else ""
+            shapes = [tuple(int(v) for v in m) for m in re.findall(r"^layer_out (\d+) (\d+) (\d+)$", out_text, re.M)]
+            if not marks or layers is None:
+                continue
+            n = max(len(m) for m in marks)
+            regions = [(m, c) for m, c in zip(marks, j["instructions"]) if len(m) == n][:HEAD]
+            rows = []
+            for i in range(n):
+                seg = [m[i] - (m[i - 1] if i else 0) for m, _ in regions]
+                per = sum(seg) / len(seg)
+                macs = layer_macs(layers[i], shapes[i]) if i < len(shapes) else 0
+                rows.append({"index": i, "layer": layers[i], "out": shapes[i] if i < len(shapes) else None,
+                             "macs": macs, "instructions": per, "per_mac": per / macs if macs else None})
+            rest = sum(c - m[-1] for m, c in regions) / len(regions)
+            total = sum(c for _, c in regions) / len(regions)
+            nets.append({"model": model, "target": preset, "layers": rows, "rest": rest, "total": total})
+    return nets
+
+
+def layer_tables(nets: list[dict]) -> str:
+    parts = []
+    for net in nets:
+        lines = [f"### {net['model']} ({net['target']}, {net['total']:.0f} instructions per inference with the marks)",
+                 "", "| # | layer | output | MACs | instructions | per MAC |", "|" + "---|" * 6]
+        for r in net["layers"]:
+            out = "x".join(map(str, r["out"])) if r["out"] else ""
+            pm = f"{r['per_mac']:.2f}" if r["per_mac"] else ""
+            lines.append(f"| {r['index']} | {layer_label(r['layer'])} ({r['layer']['struct']}) | {out} | {r['macs']} | "
+                         f"{r['instructions']:.0f} | {pm} |")
+        lines.append(f"| | after the last layer (output copy, argmax) | | | {net['rest']:.0f} | |")
+        kinds: dict = {}
+        for r in net["layers"]:
+            k = kinds.setdefault(layer_label(r["layer"]), [0, 0, 0])
+            k[0] += 1
+            k[1] += r["macs"]
+            k[2] += r["instructions"]
+        lines += ["", "| layer kind | layers | MACs | instructions | share | per MAC |", "|" + "---|" * 6]
+        for k, (cnt, macs, ins) in sorted(kinds.items(), key=lambda kv: -kv[1][2]):
+            pm = f"{ins / macs:.2f}" if macs else ""
+            lines.append(f"| {k} | {cnt} | {macs} | {ins:.0f} | {100 * ins / net['total']:.1f}% | {pm} |")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--presets", nargs="*", default=["host", "avr", "cortex-m", "cortex-m3"])
+    ap.add_argument("--presets", nargs="*", default=["host", "avr", *QEMU_PRESETS])
     ap.add_argument("--models", nargs="*")
     ap.add_argument("--check", action="store_true", help="fail on cross-target or footprint mismatches")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
@@ -275,6 +431,7 @@ def main() -> int:
     if not rows:
         print("harness: no runs found; build and run a preset first (scripts/test.sh)", file=sys.stderr)
         return 1
+    add_derived(rows)
     md = table(rows)
     learning = collect_learning(presets)
     if learning:
@@ -282,6 +439,15 @@ def main() -> int:
     nets = network_rows(rows)
     if nets:
         md += "\n\n## Networks: MACs, instructions per MAC, arena against live-tensor bounds\n\n" + network_table(nets)
+    layer_nets = collect_layers(presets)
+    if layer_nets:
+        tables = layer_tables(layer_nets)
+        md += ("\n\n## Networks per layer (instructions between layer marks, CTML_LAYER_MARKS twins)\n\n" + tables)
+        (ROOT / "docs").mkdir(exist_ok=True)
+        (ROOT / "docs" / "mlperf-layers.md").write_text(
+            "# MLPerf Tiny networks per layer (Cortex-M4)\n\nGenerated by `bench/harness.py` from the "
+            "`layers_<net>` firmware runs (tests/target/CMakeLists.txt); see docs/cortex-m.md for how they are "
+            "counted.\n\n" + tables + "\n")
     print(md)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.md").write_text("# Target results\n\nGenerated by bench/harness.py.\n\n" + md + "\n")

@@ -1,14 +1,17 @@
-# ctml_add_model(<target> NAME <name> SOURCE <model file> [ALLOW_PICKLE] [OUTPUT_DIR <dir>]
+# ctml_add_model(<target> NAME <name> SOURCE <model file> [ALLOW_PICKLE] [VECTORS] [OUTPUT_DIR <dir>]
 #                [ARGS <extra codegen arguments>...] [DEPENDS <files>...])
 # Runs codegen at build time, so the header is regenerated whenever the trained model changes (or
 # a file in DEPENDS: a network's calibration inputs, e.g. ARGS --sample calib.npy DEPENDS calib.npy).
-# <target> becomes an INTERFACE library whose include path holds <name>.hpp.
+# <target> becomes an INTERFACE library whose include path holds <name>.hpp. A TFLite int8 model
+# (SOURCE model.tflite) needs no ARGS: it carries its own quantization. VECTORS declares
+# <name>_vectors.hpp an output too, for ARGS that write it (--vectors data.npz, or for a .tflite
+# --test-codes N: N deterministic int8 inputs with the numpy reference's outputs).
 if(NOT DEFINED CTML_CODEGEN_DIR)
   set(CTML_CODEGEN_DIR "${CMAKE_CURRENT_LIST_DIR}/../codegen")
 endif()
 
 function(ctml_add_model target)
-  cmake_parse_arguments(M "ALLOW_PICKLE" "NAME;SOURCE;OUTPUT_DIR" "ARGS;DEPENDS" ${ARGN})
+  cmake_parse_arguments(M "ALLOW_PICKLE;VECTORS" "NAME;SOURCE;OUTPUT_DIR" "ARGS;DEPENDS" ${ARGN})
   if(NOT M_NAME OR NOT M_SOURCE)
     message(FATAL_ERROR "ctml_add_model(${target}): NAME and SOURCE are required")
   endif()
@@ -26,13 +29,17 @@ function(ctml_add_model target)
     list(APPEND deps "${f}")
   endforeach()
   set(header "${M_OUTPUT_DIR}/${M_NAME}.hpp")
-  add_custom_command(OUTPUT "${header}"
+  set(outputs "${header}")
+  if(M_VECTORS)
+    list(APPEND outputs "${M_OUTPUT_DIR}/${M_NAME}_vectors.hpp")
+  endif()
+  add_custom_command(OUTPUT ${outputs}
     COMMAND ${CMAKE_COMMAND} -E env "PYTHONPATH=${CTML_CODEGEN_DIR}"
             ${CTML_PYTHON} -m ctml_codegen convert "${src}" --name ${M_NAME} --out "${M_OUTPUT_DIR}" ${extra}
     DEPENDS ${deps}
     COMMENT "ctml: converting ${M_SOURCE} into ${M_NAME}.hpp"
     VERBATIM)
-  add_custom_target(${target}_codegen DEPENDS "${header}")
+  add_custom_target(${target}_codegen DEPENDS ${outputs})
   add_library(${target} INTERFACE)
   add_dependencies(${target} ${target}_codegen)
   target_include_directories(${target} INTERFACE "${M_OUTPUT_DIR}")

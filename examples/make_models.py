@@ -53,16 +53,36 @@ def xgb_models():
            (Xtr, Xte, ytr, None), {"feature_bits": 0})
 
 
+def lightgbm_models():
+    """LightGBM models written in its documented text format (examples/lightgbm_format.py: LightGBM is
+    not in Debian 12), with missing values in the held-out inputs."""
+    from lightgbm_format import random_trees, text_model
+    Xtr, Xte, ytr, yte = split(datasets.load_breast_cancer)
+    Xtr, Xte = with_missing(Xtr), with_missing(Xte)
+    text = text_model(random_trees(Xtr, 20, 4, seed=1), "binary sigmoid:0.7", Xtr.shape[1])
+    yield "breast_cancer_lgb", text, (Xtr, Xte, None, None), {"feature_bits": 0}
+    Xtr, Xte, ytr, yte = split(datasets.load_iris)
+    text = text_model(random_trees(Xtr, 30, 3, seed=2), "multiclass num_class:3", Xtr.shape[1], 3, 3)
+    yield "iris_lgb", text, (Xtr, Xte, None, None), {"feature_bits": 16}
+
+
 def models():
     bc, dg, ir, rg = split(datasets.load_breast_cancer), split(datasets.load_digits), split(datasets.load_iris), regression_split()
     R = 0
     yield "breast_cancer_dt", tree.DecisionTreeClassifier(max_depth=8, random_state=R), bc, {"feature_bits": 16}
+    # Float inputs (issue 12: on AVR the bit-pattern compare of trees/walk.hpp).
+    yield "breast_cancer_dt_float", tree.DecisionTreeClassifier(max_depth=8, random_state=R), bc, {"feature_bits": 0}
     yield "breast_cancer_rf", ensemble.RandomForestClassifier(n_estimators=10, max_depth=6, random_state=R), bc, {"feature_bits": 16}
     yield "breast_cancer_rf_float", ensemble.RandomForestClassifier(n_estimators=10, max_depth=6, random_state=R), bc, {"feature_bits": 0}
     yield "digits_rf", ensemble.RandomForestClassifier(n_estimators=20, max_depth=8, random_state=R), dg, {}
     yield "digits_et", ensemble.ExtraTreesClassifier(n_estimators=10, max_depth=8, random_state=R), dg, {}
     yield "iris_gb", ensemble.GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=R), ir, {"feature_bits": 16}
     yield "breast_cancer_gb", ensemble.GradientBoostingClassifier(n_estimators=30, max_depth=3, random_state=R), bc, {"feature_bits": 16}
+    # scikit-learn's default GradientBoostingClassifier on a 3-class problem: 300 trees, past clang's
+    # fold-expression limit of 256 (the tree folds are braced lists); stumps, so that it fits the ATmega328P.
+    yield "iris_gb300", ensemble.GradientBoostingClassifier(max_depth=1, random_state=R), ir, {"feature_bits": 16}  # stumps: fits AVR flash
+    # loss='exponential': predict_proba is expit(2 raw), not expit(raw).
+    yield "breast_cancer_gb_exp", ensemble.GradientBoostingClassifier(loss="exponential", n_estimators=20, max_depth=3, random_state=R), bc, {"feature_bits": 0}
     yield "diabetes_dt", tree.DecisionTreeRegressor(max_depth=6, random_state=R), (rg[0], rg[1], rg[2], None), {"feature_bits": 0}
     yield "diabetes_rf", ensemble.RandomForestRegressor(n_estimators=10, max_depth=6, random_state=R), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
     yield "diabetes_gb", ensemble.GradientBoostingRegressor(n_estimators=30, max_depth=3, random_state=R), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
@@ -71,6 +91,7 @@ def models():
     # Small enough for AVR flash in both layouts at once (tests/target/avr_walk_firmware.cpp).
     yield "digits_rf_small", ensemble.RandomForestClassifier(n_estimators=6, max_depth=7, random_state=R), dg, {}
     yield from xgb_models()
+    yield from lightgbm_models()
     yield from linear_family_models()
     yield from kind_models()
 
@@ -122,6 +143,12 @@ def svm_models():
     yield "iris_nusvc_sigmoid", make_pipeline(StandardScaler(), svm.NuSVC(kernel="sigmoid", nu=0.3, gamma=0.1, coef0=-0.5)), ir, {"feature_bits": 0}
     yield "iris_nusvc_sigmoid_int", make_pipeline(StandardScaler(), svm.NuSVC(kernel="sigmoid", nu=0.3, gamma=0.1, coef0=-0.5)), ir, {"feature_bits": 16}
     yield "diabetes_nusvr_linear", make_pipeline(StandardScaler(), svm.NuSVR(kernel="linear", nu=0.2, C=10.0)), (rg[0], rg[1], rg[2], None), {"feature_bits": 0}
+    # Linear kernels in primal form (one weight vector per decision; the linear family's float and
+    # integer paths): unscaled breast cancer, where float32 kernel sums lost 9 of 143 classes.
+    yield "breast_cancer_linear_svc", svm.SVC(kernel="linear"), bc, {"feature_bits": 0}
+    yield "breast_cancer_linear_svc_int", svm.SVC(kernel="linear"), bc, {"feature_bits": 16}
+    yield "iris_linear_svc", svm.SVC(kernel="linear"), ir, {"feature_bits": 16}
+    yield "iris_linear_svc_float", svm.SVC(kernel="linear"), ir, {"feature_bits": 0}
     yield "breast_cancer_rbf_svc", make_pipeline(StandardScaler(), svm.SVC(kernel="rbf", C=10.0)), bc, {"feature_bits": 16}
     # probability=True: libsvm's Platt scaling and pairwise coupling (predict_proba).
     yield "iris_svc_proba", svm.SVC(kernel="rbf", probability=True, random_state=0), ir, {"feature_bits": 16}
@@ -151,7 +178,16 @@ def kind_models():
     yield "diabetes_linsvr", make_pipeline(StandardScaler(), svm.LinearSVR(random_state=0, max_iter=100000)), reg, {"feature_bits": 16}
     yield "iris_perceptron", make_pipeline(StandardScaler(), linear_model.Perceptron(random_state=0)), ir, {"feature_bits": 16}
     yield "iris_sgd_hinge", make_pipeline(StandardScaler(), linear_model.SGDClassifier(loss="hinge", random_state=0)), ir, {"feature_bits": 16}
+    # A GLM with the log link: predict = exp(score) (the other linear_model regressors are plain scores).
+    poisson = lambda: make_pipeline(StandardScaler(), linear_model.PoissonRegressor(alpha=1e-4, max_iter=1000))
+    yield "diabetes_poisson", poisson(), reg, {"feature_bits": 16}
+    yield "diabetes_poisson_float", poisson(), reg, {"feature_bits": 0}
     yield "diabetes_nusvr", make_pipeline(StandardScaler(), svm.NuSVR(kernel="rbf", nu=0.2, C=100.0, gamma=0.05)), reg, {"feature_bits": 16}
+    # Issue 12's AVR dot-product bar: a 64 x 10 LogisticRegression on raw digits pixels, on int8
+    # and on int16 codes (the int8 x int8 and int16 x int16 kernels of platform/dot_avr.hpp).
+    dg = split(datasets.load_digits)
+    yield "digits_logit", linear_model.LogisticRegression(max_iter=2000), dg, {"feature_bits": 8}
+    yield "digits_logit16", linear_model.LogisticRegression(max_iter=2000), dg, {"feature_bits": 16}
 
 
 def main() -> int:
@@ -168,7 +204,9 @@ def write(out: Path, only) -> None:
     for name, est, (Xtr, Xte, ytr, yte), opts in models():
         if only and name not in only:
             continue
-        if ytr is None:
+        if isinstance(est, str):
+            pass   # a model file's text (LightGBM): already trained
+        elif ytr is None:
             est.fit(Xtr)
         else:
             est.fit(Xtr, ytr)

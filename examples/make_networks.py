@@ -127,8 +127,26 @@ def digits_residual(out):
                            X_test=img(Xte), y_test=yte, framework_predict=torch_predict(torch, model))
 
 
+def regression_data(n_features: int):
+    """make_regression-like data (scikit-learn's generator, fixed seed) for the MLPRegressor cases."""
+    X, y = datasets.make_regression(n_samples=300, n_features=n_features, noise=0.1, random_state=0)
+    return train_test_split(X, y, test_size=0.25, random_state=0)
+
+
+def regression_mlp(out):
+    """MLPRegressor (4, 5, 3) relu on 5 features: predict is the value, int8 and float."""
+    import warnings
+
+    from sklearn.neural_network import MLPRegressor
+    Xtr, Xte, ytr, _ = regression_data(5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # 500 iterations do not converge; the network is what it is
+        m = MLPRegressor(hidden_layer_sizes=(4, 5, 3), random_state=0, max_iter=500).fit(Xtr, ytr)
+    return convert_network(m, "regression_mlp", out, X_sample=Xtr, target="avr", X_test=Xte, float_path=True)
+
+
 NETWORKS = {"digits_mlp": digits_mlp, "digits_cnn": digits_cnn, "digits_residual": digits_residual,
-            "digits_mlp_logistic": digits_mlp_logistic}
+            "digits_mlp_logistic": digits_mlp_logistic, "regression_mlp": regression_mlp}
 
 
 def main() -> int:

@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # host build and tests
   cmake ninja-build g++ clang-14 catch2 libbenchmark-dev libboost-dev
+  # libFuzzer and the sanitizer runtimes for clang-14 (the fuzz preset)
+  libclang-rt-14-dev libfuzzer-14-dev
   # AVR: clang-16 compiles C++20 for AVR; avr-gcc links against avr-libc; simavr runs it
   clang-16 lld-16 gcc-avr binutils-avr avr-libc simavr libsimavr-dev libelf-dev pkg-config
   # Arduino: the exported library built as a sketch author builds it (tests/arduino; the Debian IDE,
@@ -14,6 +16,9 @@ packages=(
   # Cortex-M
   gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
   qemu-system-arm
+  # RISC-V rv32imc: gcc 12 and picolibc (the C++ headers come from libstdc++-arm-none-eabi-newlib),
+  # qemu-system-riscv32 from qemu-system-misc
+  gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
   # codegen and the reference frameworks (Debian's /usr/bin/python3 only)
   # (PyTorch and ONNX join this list with the neural-network frontends that need them.)
   python3 python3-numpy python3-sklearn python3-xgboost python3-matplotlib python3-pytest
@@ -21,6 +26,9 @@ packages=(
   python3-torch
   # the ONNX network frontend (codegen/ctml_codegen/frontends/onnx_nn.py)
   python3-onnx
+  # the TFLite tests' flatbuffer writer (tests/codegen/tflite_builder.py; the frontend reads .tflite
+  # files without it)
+  python3-flatbuffers
 )
 
 missing=()

@@ -4,7 +4,7 @@ The flow (docs/codegen.md): frontends/ (one module per framework) -> ir/ (the IR
 -> quantize/ (input codes, network PTQ) -> emit/ (C++ text), driven per family by families/."""
 from .api import Result, convert
 from .errors import ConversionError
-from .families.network import convert_network
+from .families.network import convert_network, convert_tflite
 from .families.trees import to_ir
 
-__all__ = ["ConversionError", "Result", "convert", "convert_network", "to_ir"]
+__all__ = ["ConversionError", "Result", "convert", "convert_network", "convert_tflite", "to_ir"]

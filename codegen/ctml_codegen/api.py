@@ -8,13 +8,14 @@ import re
 from typing import Optional
 
 from . import families
-from .errors import ConversionError
+from .errors import ConversionError, numpy_defaults
 from .families import Result
 from .targets import TARGETS
 
 __all__ = ["Result", "convert"]
 
 
+@numpy_defaults
 def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Optional[int] = None,
             vote_bits: int = 8, target: str = "host", layout: str = "automatic",
             flash_budget: Optional[int] = None, ram_budget: Optional[int] = None,

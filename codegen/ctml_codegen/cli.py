@@ -12,13 +12,15 @@ from .api import TARGETS, convert
 from .errors import ConversionError
 
 PICKLE_WARNING = ("Loading a pickle (.pkl/.joblib) runs code stored in the file: only load files you trust. "
-                  "Pickles are refused unless --allow-pickle is given. XGBoost .json/.ubj models load without running code.")
+                  "Pickles are refused unless --allow-pickle is given. XGBoost .json/.ubj and LightGBM .txt/.json models load without running code.")
 
 
 def load_model(path: Path, allow_pickle: bool):
     if not path.exists():
         raise ConversionError(f"model file {path} does not exist")
     suffix = path.suffix.lower()
+    if suffix == ".txt" or (suffix == ".json" and _is_lightgbm_json(path)):
+        return str(path)   # a LightGBM model (Booster.save_model text or dump_model JSON): frontends/lightgbm.py reads it
     if suffix in (".json", ".ubj"):
         import xgboost as xgb
         booster = xgb.Booster()
@@ -37,11 +39,23 @@ def load_model(path: Path, allow_pickle: bool):
                 return pickle.load(fh)
         except Exception as e:
             raise ConversionError(f"{path} is not a readable pickle: {e}") from e
+    if suffix == ".tflite":
+        return path
     if suffix == ".onnx":
         from .frontends.onnx_nn import load
         return load(path)
     raise ConversionError(f"unknown model file type {suffix!r}; use .pkl/.joblib (scikit-learn, with --allow-pickle), "
-                          ".json/.ubj (XGBoost) or .onnx (a network)")
+                          ".json/.ubj (XGBoost), .txt/.json (LightGBM), .onnx or .tflite (a network)")
+
+
+def _is_lightgbm_json(path: Path) -> bool:
+    """A LightGBM dump_model JSON (it has tree_info), not an XGBoost model."""
+    import json
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(doc, dict) and "tree_info" in doc
 
 
 def main(argv=None) -> int:
@@ -50,7 +64,7 @@ def main(argv=None) -> int:
                                  epilog=PICKLE_WARNING)
     sub = ap.add_subparsers(dest="command", required=True)
     c = sub.add_parser("convert", help="convert a model file", epilog=PICKLE_WARNING)
-    c.add_argument("model", type=Path, help="model file: .pkl/.joblib (scikit-learn), .json/.ubj (XGBoost) or .onnx")
+    c.add_argument("model", type=Path, help="model file: .pkl/.joblib (scikit-learn), .json/.ubj (XGBoost), .onnx or .tflite (int8)")
     c.add_argument("--name", required=True, help="C++ name of the model (lower-case identifier)")
     c.add_argument("--out", type=Path, default=Path("models"), help="output directory (default: models)")
     c.add_argument("--allow-pickle", action="store_true", help="allow loading a pickle (runs code from the file)")
@@ -70,6 +84,11 @@ def main(argv=None) -> int:
                     help="networks: end a classifier in a softmax (probabilities(), predict_proba()) if it ends in logits")
     sm.add_argument("--no-softmax", dest="softmax", action="store_const", const=False,
                     help="networks: leave a final softmax out (predict needs only the logits; saves its table)")
+    c.add_argument("--test-codes", type=int, metavar="N",
+                   help=".tflite: also write <name>_vectors.hpp for N deterministic pseudo-random int8 inputs "
+                        "(numpy seed 0) with the numpy reference's outputs")
+    c.add_argument("--tflite-softmax", choices=("exact", "fast"), default="exact",
+                   help=".tflite: a final SOFTMAX as TFLite computes it (exact, default) or with ctml's faster table")
     e = sub.add_parser("export-arduino", help="write an Arduino / PlatformIO library folder for a model",
                        epilog=PICKLE_WARNING)
     e.add_argument("model", type=Path, help="a header ctml codegen wrote (.hpp), or a model file as for convert")
@@ -89,6 +108,8 @@ def main(argv=None) -> int:
     try:
         est = load_model(args.model, args.allow_pickle)
         sample = _array(args.sample, "X") if args.sample else None
+        if args.model.suffix.lower() == ".tflite":
+            return _convert_tflite(args)
         X_test = y_test = None
         if args.vectors:
             data = np.load(args.vectors, allow_pickle=False)
@@ -162,6 +183,34 @@ def _convert_network(est, args, sample, X_test, y_test) -> int:
     what = "frozen part (final layer dropped)" if args.drop_last else "network"
     what += ", softmax" if r.qnet.has_softmax else ""
     print(f"wrote {r.header} (int8 {what}, {r.arena_bytes} B activations, {r.flash_bytes} B weights, {r.macs} MACs)")
+    return 0
+
+
+def _convert_tflite(args) -> int:
+    """A TFLite int8 model: its own quantization, so no --sample; --vectors may hold X (floats, NHWC) or codes (int8)."""
+    from .families.network import convert_tflite
+    for flag, given in (("--sample", args.sample), ("--drop-last", args.drop_last), ("--softmax/--no-softmax", args.softmax
+                                                                                     is not None)):
+        if given:
+            raise ConversionError(f"{flag} does not apply to a .tflite model (it carries its own quantization)")
+    X_test = codes = None
+    if args.test_codes is not None and args.vectors:
+        raise ConversionError("give --vectors or --test-codes, not both")
+    if args.test_codes is not None:
+        if args.test_codes < 1:
+            raise ConversionError("--test-codes needs at least 1 input")
+        from .frontends.tflite import input_shape
+        codes = np.random.default_rng(0).integers(-128, 128, size=(args.test_codes,) + input_shape(args.model))
+    if args.vectors:
+        data = np.load(args.vectors, allow_pickle=False)
+        X_test = data["X"] if "X" in data else None
+        codes = data["codes"] if "codes" in data else None
+        if X_test is None and codes is None:
+            raise ConversionError(f"{args.vectors} needs an array X (floats, NHWC) or codes (int8)")
+    r = convert_tflite(args.model, args.name, args.out, target=args.target, ram_budget=args.ram_budget, X_test=X_test,
+                       X_test_codes=codes, softmax=args.tflite_softmax)
+    print(f"wrote {r.header} (int8 network from TFLite, {r.arena_bytes} B activations, {r.flash_bytes} B weights, "
+          f"{r.macs} MACs)")
     return 0
 
 

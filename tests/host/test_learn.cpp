@@ -9,6 +9,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
+#include <cstring>
+#include <ctml/learn/kmeans.hpp>
+#include <ctml/learn/online_logistic.hpp>
 #include <ctml/learn/persist.hpp>
 #include <ctml/learn/sgd.hpp>
 #include <ctml/learn/stats.hpp>
@@ -184,4 +188,104 @@ TEST_CASE("the split dot product equals the 64-bit one", "[learn][sgd]") {
   };
   CHECK(ctml::learn::sgd::dot_q16<5>(w, 7, x) == clamp(floor_div(ref) + 7));
   CHECK(ctml::learn::sgd::dot_q16<5>(w, -7, u) == clamp(floor_div(refu) - 7));
+}
+
+namespace {
+// A record of `s` with one field overwritten and the CRC made right again: what someone else
+// could write.
+template <class S, class F>
+std::vector<std::uint8_t> forged(S s, F forge) {
+  std::vector<std::uint8_t> buf(ctml::learn::record_size<S>);
+  ctml::learn::save<3>(s, buf.data());
+  forge(buf.data() + 8);
+  const std::uint32_t crc = ctml::learn::crc32(buf.data(), buf.size() - 4);
+  for (int k = 0; k < 4; ++k) buf[buf.size() - 4 + k] = static_cast<std::uint8_t>(crc >> (8 * k));
+  return buf;
+}
+}  // namespace
+
+TEST_CASE("restore refuses a record with a right CRC whose fields are no reachable state", "[learn][persist]") {
+  using ctml::learn::restore_status;
+  ctml::learn::ewma e{0.5f};
+  e.update(3.0f);
+  ctml::learn::ewma kept{0.25f};
+  kept.update(1.0f);
+  // The flag byte 159 (the fuzzer's invalid bool): refused, the learner unchanged.
+  auto rec = forged(e, [](std::uint8_t* b) { b[offsetof(ctml::learn::ewma, started)] = 159; });
+  CHECK(ctml::learn::restore<3>(kept, rec.data(), rec.size()) == restore_status::invalid);
+  CHECK(kept.alpha == 0.25f);
+  CHECK(kept.value == 1.0f);
+  rec = forged(e, [](std::uint8_t* b) { const float a = 2.0f; std::memcpy(b, &a, 4); });  // alpha > 1
+  CHECK(ctml::learn::restore<3>(kept, rec.data(), rec.size()) == restore_status::invalid);
+  rec = forged(e, [](std::uint8_t*) {});
+  CHECK(ctml::learn::restore<3>(kept, rec.data(), rec.size()) == restore_status::ok);
+  CHECK(kept.value == 3.0f);
+
+  ctml::learn::running_stats_q<15> q;
+  q.update(7);
+  q.update(-9);
+  auto far = forged(q, [](std::uint8_t* b) {
+    const std::int64_t m = std::numeric_limits<std::int64_t>::min();
+    std::memcpy(b + offsetof(ctml::learn::running_stats_q<15>, mean), &m, 8);
+  });
+  ctml::learn::running_stats_q<15> r;
+  CHECK(ctml::learn::restore<3>(r, far.data(), far.size()) == restore_status::invalid);
+  CHECK(r.n == 0);
+  auto negative = forged(q, [](std::uint8_t* b) {
+    const std::int64_t m = -1;
+    std::memcpy(b + offsetof(ctml::learn::running_stats_q<15>, m2), &m, 8);
+  });
+  CHECK(ctml::learn::restore<3>(r, negative.data(), negative.size()) == restore_status::invalid);
+
+  using kmeans = ctml::learn::online_kmeans<3, 2>;
+  kmeans km;
+  km.update({1, 2});
+  auto gap = forged(km, [](std::uint8_t* b) {  // centre 0 unseeded but centre 1 seeded
+    const std::uint16_t c[3] = {0, 1, 0};
+    std::memcpy(b + offsetof(kmeans, count), c, sizeof c);
+  });
+  kmeans k2;
+  CHECK(ctml::learn::restore<3>(k2, gap.data(), gap.size()) == restore_status::invalid);
+
+  ctml::learn::online_logistic<2> lg;
+  auto fast = forged(lg, [](std::uint8_t* b) {  // a momentum no gradient can build
+    const std::int32_t v = std::numeric_limits<std::int32_t>::min();
+    std::memcpy(b + offsetof(ctml::learn::online_logistic<2>, v), &v, 4);
+  });
+  ctml::learn::online_logistic<2> l2;
+  CHECK(ctml::learn::restore<3>(l2, fast.data(), fast.size()) == restore_status::invalid);
+}
+
+TEST_CASE("float statistics stay finite and meaningful for huge finite samples", "[learn]") {
+  constexpr float big = std::numeric_limits<float>::max();
+  ctml::learn::running_stats s;
+  for (int i = 0; i < 1000; ++i) s.update(i % 2 ? big : -big);
+  CHECK(std::isfinite(s.mean()));
+  CHECK(std::fabs(s.mean()) <= big);
+  CHECK(s.variance() == big / 999.0f);  // m2 saturated at FLT_MAX: a lower bound
+  ctml::learn::running_stats t;  // large but representable spread: the scaled update is exact enough
+  for (int i = 0; i < 100; ++i) t.update(i % 2 ? 3e30f : 1e30f);
+  CHECK(t.mean() == Approx(2e30f).epsilon(1e-5));
+  CHECK(t.valid());
+  // Within 2^60 the arithmetic is Welford's shifted update as before: checked against it.
+  ctml::learn::running_stats u;
+  float shift = 0, ms = 0, m2 = 0;
+  for (int i = 1; i <= 500; ++i) {
+    const float x = 1e17f * static_cast<float>((i * 37) % 11) - 3e17f;
+    u.update(x);
+    if (i == 1) shift = x;
+    const float y = x - shift, d = y - ms;
+    ms += d / static_cast<float>(i);
+    m2 += d * (y - ms);
+  }
+  CHECK(u.mean_shifted == ms);
+  CHECK(u.m2 == m2);
+  ctml::learn::ewma e{0.5f};
+  e.update(-big);
+  e.update(big);
+  CHECK(e.value == 0.0f);
+  ctml::learn::zscore_detector z{3.0f, 2};
+  z.check(-big);
+  z.check(-big);
+  CHECK(z.check(big));  // its distance to the mean overflows float: an anomaly
 }

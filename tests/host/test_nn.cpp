@@ -250,7 +250,10 @@ TEST_CASE("the arena plan reuses dead activations and ram_bytes is the arena, th
   STATIC_REQUIRE(cnn::output_dims == ctml::nn::vec(10));
   STATIC_REQUIRE(cnn::arena_bytes == 512 + 128);  // the 4x4x16 map reuses the first 512 bytes
   STATIC_REQUIRE(cnn::plan.offset[3] == 0);
-  STATIC_REQUIRE(cnn::ram_bytes == cnn::arena_bytes + 2 * 10 + ctml::nn::call_frame_bytes);  // + the logits and probabilities returned
+  STATIC_REQUIRE(cnn::ram_bytes == cnn::arena_bytes + 2 * 10 + ctml::nn::call_frame_bytes + cnn::scratch_bytes);  // + the logits and probabilities returned
+  // Where conv2d runs as a matrix multiply (offset_in_dot), its im2col columns: two of the second
+  // conv's 3 x 3 x 8 windows.
+  STATIC_REQUIRE(cnn::scratch_bytes == (ctml::platform::offset_in_dot ? 2 * 3 * 3 * 8 : 0));
   using res = m::digits_residual;  // the skip tensor stays alive across the depthwise layer
   STATIC_REQUIRE(res::arena_bytes == 3 * 256);
   STATIC_REQUIRE(m::digits_mlp::arena_bytes == 32 + 10);  // the softmax's 10 outputs reuse the hidden layer's bytes

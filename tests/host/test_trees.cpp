@@ -9,6 +9,8 @@
 #include "breast_cancer_dt_vectors.hpp"
 #include "breast_cancer_gb.hpp"
 #include "breast_cancer_gb_vectors.hpp"
+#include "breast_cancer_gb_exp.hpp"
+#include "breast_cancer_gb_exp_vectors.hpp"
 #include "breast_cancer_if.hpp"
 #include "breast_cancer_if_float.hpp"
 #include "breast_cancer_if_float_vectors.hpp"
@@ -98,6 +100,34 @@ double boosting_tolerance() {
 TEST_CASE("gradient boosting classifiers agree with scikit-learn within the integer-sum tolerance", "[trees][conformance]") {
   CHECK_BOOSTED(m::breast_cancer_gb_t, m::breast_cancer_gb_vectors);
   CHECK_BOOSTED(m::iris_gb_t, m::iris_gb_vectors);
+}
+
+// predict_proba from the raw scores: sigmoid(gain * raw) when binary (gain 2 for loss='exponential'),
+// the softmax otherwise. Both are (gain / 4)- and 1/2-Lipschitz, so a raw score within tol of the
+// framework's gives probabilities within gain / 2 * tol (plus float32 rounding of the exp).
+template <template <class> class T, class V>
+void check_boosted_proba() {
+  using M = T<unrolled>;
+  using B = T<table>;
+  const double tol = boosting_tolerance<M>() * 4 + 1e-4;
+  double worst = 0;
+  for (std::size_t i = 0; i < V::n_samples; ++i) {
+    const auto x = ctml_test::row<M>(V::inputs[i]);
+    const auto p = M::predict_proba(x);
+    CHECK(p == B::predict_proba(x));
+    for (std::size_t k = 0; k < V::n_proba; ++k) worst = std::fmax(worst, std::fabs(p[k] - V::expected_proba[i][k]));
+  }
+  CHECK(worst <= M::proba_gain / 2 * tol + 1e-5);
+}
+
+TEST_CASE("boosted classifiers' predict_proba follows the framework (expit(2 raw) for loss='exponential')", "[trees][conformance]") {
+  STATIC_REQUIRE(m::breast_cancer_gb_exp::proba_gain == 2.0f);
+  CHECK_BOOSTED(m::breast_cancer_gb_exp_t, m::breast_cancer_gb_exp_vectors);
+  check_boosted_proba<m::breast_cancer_gb_exp_t, m::breast_cancer_gb_exp_vectors>();
+  check_boosted_proba<m::breast_cancer_gb_t, m::breast_cancer_gb_vectors>();
+  check_boosted_proba<m::iris_gb_t, m::iris_gb_vectors>();
+  check_boosted_proba<m::breast_cancer_xgb_t, m::breast_cancer_xgb_vectors>();
+  check_boosted_proba<m::iris_xgb_t, m::iris_xgb_vectors>();
 }
 
 TEST_CASE("XGBoost classifiers agree with XGBoost (binary float, multiclass int16)", "[trees][conformance][xgboost]") {

@@ -26,6 +26,13 @@
 using model = ctml_models::CTML_CAT(CTML_MODEL, _t)<ctml::layout::CTML_LAYOUT>;
 using vectors = ctml_models::CTML_VECTORS;
 
+// The board's flash and the firmware's stack (tests/target/CMakeLists.txt, from the toolchain
+// file): the model must fit them by its own footprint constants, checked at compile time.
+#if defined(CTML_BOARD_FLASH) && defined(CTML_BOARD_RAM)
+#include <ctml/core/budget.hpp>
+static_assert(ctml::fits<model, CTML_BOARD_FLASH, CTML_BOARD_RAM>());
+#endif
+
 namespace {
 
 // The answer as an integer to print: a class index, or a float's bit pattern, so that the
@@ -59,6 +66,11 @@ template <class M>
 constexpr bool exact = requires { requires M::bit_exact; };
 
 }  // namespace
+
+#if defined(CTML_LAYER_MARKS)
+// The per-layer profile's marks (ctml/nn/network.hpp): the counting plugin records each entry.
+extern "C" [[gnu::noinline]] void ctml_layer_mark(void) { asm volatile("" ::: "memory"); }
+#endif
 
 // The model's code as one symbol, so the harness can measure its flash with nm.
 extern "C" [[gnu::noinline]] typename model::output_type ctml_infer(const typename model::input_type& x) {
@@ -166,6 +178,19 @@ int main() {
     target_put_int(static_cast<long>(arena_of<model>()));
   }
   target_putc('\n');
+#if defined(CTML_LAYER_MARKS)
+  if constexpr (requires { model::shapes; }) {  // each layer's output shape, for the per-layer table
+    for (std::size_t i = 1; i < model::shapes.size(); ++i) {
+      target_puts("layer_out ");
+      target_put_int(static_cast<long>(model::shapes[i].h));
+      target_putc(' ');
+      target_put_int(static_cast<long>(model::shapes[i].w));
+      target_putc(' ');
+      target_put_int(static_cast<long>(model::shapes[i].c));
+      target_putc('\n');
+    }
+  }
+#endif
   const bool proba_ok = proba_runs<model, vectors>();
   target_puts("stack_peak ");
   target_put_int(static_cast<long>(target_stack_peak()));

@@ -15,8 +15,10 @@ int main() {
 #if CTML_SELFTEST == 1
 #if defined(__AVR__)
   asm volatile("ldi r30, 0xff\n ldi r31, 0x7f\n ijmp");  // to a word address past the flash
-#else
+#elif defined(__arm__) && __ARM_ARCH_ISA_THUMB == 2
   *reinterpret_cast<volatile std::uint32_t*>(0xFFFFFFF0u) = 1;  // bus fault
+#else
+  __builtin_trap();  // an undefined instruction (v6-M: qemu's nRF51 ignores 0xFFFFFFF0), ebreak on RISC-V
 #endif
 #elif CTML_SELFTEST == 2
   for (;;) asm volatile("");

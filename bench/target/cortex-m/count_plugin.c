@@ -9,7 +9,9 @@
  * instruction whose condition fails is counted too (its callback runs before the condition test).
  *
  * Arguments: begin=0xA,begin_end=0xB,end=0xC,skipK=0xS-0xE (K = 0..7),out=PATH (one count per
- * line, flushed as each region closes). Built by build_count_plugin.sh with the host compiler.
+ * line, flushed as each region closes), and optionally mark=0xM: each execution of the instruction at
+ * M inside a region writes "m <count so far>" before the region's line (the per-layer profile: M is
+ * ctml_layer_mark, called after each layer by a firmware built with CTML_LAYER_MARKS). Built by build_count_plugin.sh with the host compiler.
  *
  * The few declarations of qemu's plugin API (include/qemu/qemu-plugin.h, API version 1 in qemu 7.2)
  * are written out here: Debian ships the plugin-enabled binary but not the header. */
@@ -35,10 +37,10 @@ void qemu_plugin_outs(const char *string);
 
 __attribute__((visibility("default"))) int qemu_plugin_version = 1;
 
-enum { PLAIN = 1, BEGIN = 2, END = 3 };
+enum { PLAIN = 1, BEGIN = 2, END = 3, MARK = 4 };
 enum { IDLE, IN_BEGIN, COUNTING };
 
-static uint64_t begin_lo, begin_hi, end_entry;
+static uint64_t begin_lo, begin_hi, end_entry, mark_entry;
 static uint64_t skip_lo[8], skip_hi[8];
 static int n_skip;
 static FILE *out;
@@ -62,6 +64,7 @@ static void on_insn(unsigned int vcpu, void *udata) {
       fflush(out);
       state = IDLE;
     } else {
+      if (kind == MARK) fprintf(out, "m %llu\n", (unsigned long long)n);
       ++n;
     }
   }
@@ -76,7 +79,7 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     int skipped = 0;
     for (int k = 0; k < n_skip; ++k) skipped |= pc >= skip_lo[k] && pc < skip_hi[k];
     if (skipped) continue;
-    const uintptr_t kind = (pc >= begin_lo && pc < begin_hi) ? BEGIN : (pc == end_entry ? END : PLAIN);
+    const uintptr_t kind = (pc >= begin_lo && pc < begin_hi) ? BEGIN : (pc == end_entry ? END : (mark_entry && pc == mark_entry ? MARK : PLAIN));
     qemu_plugin_register_vcpu_insn_exec_cb(insn, on_insn, QEMU_PLUGIN_CB_NO_REGS, (void *)kind);
   }
 }
@@ -91,6 +94,7 @@ __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t 
     else if (!strncmp(a, "begin_end=", 10)) begin_hi = strtoull(a + 10, NULL, 0);
     else if (!strncmp(a, "end=", 4)) end_entry = strtoull(a + 4, NULL, 0);
     else if (!strncmp(a, "out=", 4)) path = a + 4;
+    else if (!strncmp(a, "mark=", 5)) mark_entry = strtoull(a + 5, NULL, 0);
     else if (!strncmp(a, "skip", 4) && strchr(a, '=') && n_skip < 8) {  /* skip0=0xS-0xE, skip1=... */
       char *dash;
       skip_lo[n_skip] = strtoull(strchr(a, '=') + 1, &dash, 0);

@@ -1,7 +1,11 @@
 #!/usr/bin/python3
-"""Runs a Cortex-M firmware in qemu (mps2-an385/an386) with semihosting and counts instructions.
+"""Runs a Cortex-M or RISC-V firmware in qemu with semihosting and counts instructions.
 
   qemu_run.py [--machine mps2-an386] [--timeout S] [--json out.json] [--no-count] firmware.elf
+
+The ELF header's machine picks the emulator and the binutils: Arm (qemu-system-arm, the board
+given by --machine: microbit, mps2-an385/an386/an500/an505, mps3-an547) or RISC-V
+(qemu-system-riscv32 -bios none, --machine virt; the reset code jumps to 0x80000000).
 
 Output and status: the firmware's semihosting output is streamed to stdout; the exit status is the
 firmware's (target_exit / SYS_EXIT_EXTENDED), 124 on a time-out (wall clock, --timeout, default
@@ -25,7 +29,8 @@ directory, parsed while qemu runs: nothing large is written to disk.
 same value, the key bench/harness.py reads) is the number the firmware printed on a line
 "stack_peak N" (target_stack_peak(): the deepest stack a measured region used, from painting), or
 null if it printed none. With --no-count there is no tracing (several times faster) and
-"instructions" is null.
+"instructions" is null. With --plugin and a firmware that has ctml_layer_mark (built with
+CTML_LAYER_MARKS), "layer_marks" holds, per region, the count at each mark (one after each layer).
 
 Why not -icount: with -icount shift=0 qemu's virtual clock advances exactly 1 ns per instruction,
 so a timer read at target_begin/target_end would give instruction counts too, but the MPS2 timers
@@ -45,15 +50,30 @@ import threading
 import time
 
 UNTRACED = ("ctml_stack_paint_all", "ctml_region_open", "ctml_region_close")
+# ELF e_machine -> (binutils prefix, qemu binary, extra qemu arguments)
+ARCHES = {40: ("arm-none-eabi-", "qemu-system-arm", []),
+          243: ("riscv64-unknown-elf-", "qemu-system-riscv32", ["-bios", "none"])}
 
 
-def symbols(elf: str) -> dict[str, tuple[int, int]]:
+def elf_arch(elf: str) -> tuple[str, str, list[str]]:
+    """The firmware's architecture from its ELF header (32-bit little-endian: e_machine at 18)."""
+    with open(elf, "rb") as fh:
+        head = fh.read(20)
+    if head[:4] != b"\x7fELF" or len(head) < 20:
+        raise ValueError(f"{elf} is not an ELF file")
+    machine = int.from_bytes(head[18:20], "little")
+    if machine not in ARCHES:
+        raise ValueError(f"{elf}: ELF machine {machine} is neither Arm (40) nor RISC-V (243)")
+    return ARCHES[machine]
+
+
+def symbols(elf: str, nm: str = "arm-none-eabi-nm") -> dict[str, tuple[int, int]]:
     """name -> (start, end) of the functions that matter here (Thumb bit cleared)."""
-    out = subprocess.run(["arm-none-eabi-nm", "-S", elf], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([nm, "-S", elf], capture_output=True, text=True, check=True).stdout
     syms = {}
     for line in out.splitlines():
         p = line.split()
-        if len(p) == 4 and p[3] in ("target_begin", "target_end", *UNTRACED):
+        if len(p) == 4 and p[3] in ("target_begin", "target_end", "ctml_layer_mark", *UNTRACED):
             start = int(p[0], 16) & ~1
             syms[p[3]] = (start, start + int(p[1], 16))
     return syms
@@ -127,12 +147,17 @@ def main() -> int:
     if not os.path.isfile(args.elf):
         print(f"qemu_run: no such file {args.elf}", file=sys.stderr)
         return finish(126)
+    try:
+        tools, qemu, qemu_args = elf_arch(args.elf)
+    except (OSError, ValueError) as e:
+        print(f"qemu_run: {e}", file=sys.stderr)
+        return finish(126)
     counter = None
     if not args.no_count:
         try:
-            syms = symbols(args.elf)
+            syms = symbols(args.elf, tools + "nm")
         except (OSError, subprocess.CalledProcessError) as e:
-            print(f"qemu_run: arm-none-eabi-nm failed: {e}", file=sys.stderr)
+            print(f"qemu_run: {tools}nm failed: {e}", file=sys.stderr)
             return finish(126)
         if "target_begin" in syms and "target_end" in syms:
             counter = RegionCounter(syms["target_begin"], syms["target_end"])
@@ -142,7 +167,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="qemu_run.") as tmp:
         # Semihosting output goes to a stdio chardev: without one (e.g. plain -nographic) qemu 7.2
         # writes it to stderr. stdin is /dev/null so qemu never reads the terminal.
-        cmd = ["qemu-system-arm", "-M", args.machine, "-display", "none", "-monitor", "none", "-serial", "none",
+        cmd = [qemu, "-M", args.machine, *qemu_args, "-display", "none", "-monitor", "none", "-serial", "none",
                "-chardev", "stdio,id=ctml0", "-semihosting-config", "enable=on,target=native,chardev=ctml0",
                "-kernel", args.elf]
         reader = None
@@ -154,6 +179,7 @@ def main() -> int:
             cmd += ["-plugin", ",".join([args.plugin, f"begin=0x{counter.begin_range[0]:x}",
                                          f"begin_end=0x{counter.begin_range[1]:x}", f"end=0x{counter.end_range[0]:x}",
                                          *(f"skip{k}=0x{a:x}-0x{b:x}" for k, (a, b) in enumerate(excluded)),
+                                         *([f"mark=0x{syms['ctml_layer_mark'][0]:x}"] if "ctml_layer_mark" in syms else []),
                                          f"out={counts_file}"])]
         elif not args.no_count:
             os.mkfifo(log)
@@ -212,8 +238,17 @@ def main() -> int:
                 reader.join()
         result["seconds"] = round(time.monotonic() - t0, 3)
         if counter and args.plugin and os.path.exists(counts_file):
+            marks, pending = [], []  # per region: the count at each layer mark ("m N" lines before its count)
             with open(counts_file) as fh:
-                counter.counts = [int(v) for v in fh.read().split()]
+                for line in fh:
+                    if line.startswith("m "):
+                        pending.append(int(line[2:]))
+                    elif line.strip():
+                        counter.counts.append(int(line))
+                        marks.append(pending)
+                        pending = []
+            if any(marks):
+                result["layer_marks"] = marks
     text = b"".join(out).decode(errors="replace")
     errtext = b"".join(err).decode(errors="replace").strip()
     if errtext:

@@ -95,6 +95,10 @@ def header(lw: LoweredLinear, name: str) -> str:
     if m.kind == "classifier":
         lines += [f"  static constexpr std::size_t n_classes = {len(m.classes)};",
                   f"  static constexpr ctml::linear::proba proba_kind = ctml::linear::proba::{m.proba};"]
+        if m.ovo:
+            lines.append("  static constexpr bool ovo = true;  // one score per class pair, libsvm's vote")
+    if m.link != "identity":
+        lines.append(f"  static constexpr ctml::linear::link link_kind = ctml::linear::link::{m.link};  // predict = exp(score)")
     lines += ["};", "", "// The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.",
               "template <class Layout = ctml::layout::automatic>",
               f"using {name}_t = ctml::linear::linear_{what}<{name}_spec, Layout>;", f"using {name} = {name}_t<>;", ""]
@@ -107,7 +111,16 @@ def predict(lw: LoweredLinear, q: np.ndarray) -> np.ndarray:
     """The class index or value the C++ predicts on inputs q."""
     s = lw.scores(q)
     if lw.model.kind == "regressor":
-        return s[:, 0]
+        return np.exp(s[:, 0]) if lw.model.link == "log" else s[:, 0]
+    if lw.model.ovo:
+        k = len(lw.model.classes)
+        votes = np.zeros((len(s), k), dtype=np.int64)
+        p = 0
+        for i in range(k):
+            for j in range(i + 1, k):
+                votes[np.arange(len(s)), np.where(s[:, p] > 0, i, j)] += 1
+                p += 1
+        return np.argmax(votes, 1)
     return (s[:, 0] > 0).astype(np.int64) if s.shape[1] == 1 else np.argmax(s, 1)
 
 

@@ -306,3 +306,57 @@ def _struct(est, km: KernelMachine, fmap: FeatureMap, ns: str, X: np.ndarray, y)
                   wrap([str(classes.index(v)) for v in np.asarray(y).tolist()]), "};"]
     lines.append("};")
     return lines
+
+
+def float_decisions(lw: Lowered, X: np.ndarray) -> np.ndarray:
+    """What the float path computes on inputs X (n x outputs): float32 throughout, in the C++'s
+    order (the scaling, each vector's kernel summed feature by feature, then its coefficients added
+    output by output in vector order, the intercept last), with numpy's float32 exp and tanh in
+    place of ctml::math's (within a few ulps of them)."""
+    km = lw.km
+    f = np.float32
+    Z = np.asarray(X, dtype=np.float32)
+    if lw.scaling is not None:
+        Z = ((Z - np.asarray(lw.scaling.offset, dtype=f)).astype(f) * np.asarray(lw.scaling.scale, dtype=f)).astype(f)
+    out = np.zeros((len(Z), lw.n_outputs), dtype=f)
+    feeds: list[list[tuple[int, int]]] = [[] for _ in range(km.n_sv)]
+    for p, entries in enumerate(contributions(km)):
+        for r, i, _ in entries:
+            feeds[i].append((r, p))
+    gamma, coef0 = f(km.gamma), f(km.coef0)
+    for i in range(km.n_sv):
+        acc = np.zeros(len(Z), dtype=f)
+        for j in range(km.n_features):
+            t = (Z[:, j] - lw.sv[i, j]).astype(f) if km.kernel == "rbf" else Z[:, j]
+            acc = (acc + (t * (t if km.kernel == "rbf" else lw.sv[i, j])).astype(f)).astype(f)
+        if km.kernel == "rbf":
+            k = np.exp((-gamma * acc).astype(f)).astype(f)
+        elif km.kernel == "linear":
+            k = acc
+        else:
+            u = ((gamma * acc).astype(f) + coef0).astype(f)
+            if km.kernel == "poly":
+                k = np.ones(len(Z), dtype=f)
+                for _ in range(km.degree):
+                    k = (k * u).astype(f)
+            else:
+                k = np.tanh(u).astype(f)
+        for r, p in sorted(feeds[i], key=lambda e: e[1]):
+            out[:, p] = (out[:, p] + (lw.coef[r, i] * k).astype(f)).astype(f)
+    return (out + lw.intercept.astype(f)).astype(f)
+
+
+def classes_of(km: KernelMachine, d: np.ndarray) -> np.ndarray:
+    """The class index (one_class: 0 for -1, 1 for +1) the C++ predicts from its decision values."""
+    if km.kind == "ovo":
+        k = len(km.n_support)
+        votes = np.zeros((len(d), k), dtype=np.int64)
+        p = 0
+        for i in range(k):
+            for j in range(i + 1, k):
+                votes[np.arange(len(d)), np.where(d[:, p] > 0, i, j)] += 1
+                p += 1
+        return np.argmax(votes, 1)
+    if km.kind == "logistic" and d.shape[1] > 1:
+        return np.argmax(d, 1)
+    return (d[:, 0] > 0).astype(np.int64)

@@ -19,6 +19,7 @@ def reference(est, forest: Forest, X: np.ndarray) -> dict:
         if forest.kind == "boosted_classifier":
             d = est.decision_function(X) if hasattr(est, "decision_function") else est.predict(X, output_margin=True)
             out["score"] = np.asarray(d, dtype=np.float64).reshape(len(X), -1)
+            out["proba"] = np.asarray(est.predict_proba(X), dtype=np.float64).reshape(len(X), -1)
     elif forest.kind == "regressor":
         out["value"] = np.asarray(est.predict(X), dtype=np.float64)
     else:
@@ -73,6 +74,11 @@ def _struct(est, forest: Forest, fmap: FeatureMap, ns: str, X: np.ndarray, y) ->
         rows = ["{" + ", ".join(f32(v) for v in r) + "}" for r in ref["score"]]
         lines += [f"  static constexpr std::size_t n_scores = {k};",
                   f"  CTML_FLASH static constexpr float expected_score[{n}][{k}] = {{", wrap(rows), "};"]
+    if "proba" in ref:
+        k = ref["proba"].shape[1]
+        rows = ["{" + ", ".join(f32(v) for v in r) + "}" for r in ref["proba"]]
+        lines += [f"  static constexpr std::size_t n_proba = {k};",
+                  f"  CTML_FLASH static constexpr float expected_proba[{n}][{k}] = {{", wrap(rows), "};"]
     if "value" in ref:
         lines += [f"  CTML_FLASH static constexpr float expected_value[{n}] = {{",
                   wrap([f32(v) for v in ref["value"]]), "};"]

@@ -37,10 +37,18 @@ def _reference(pipeline, model):
     return ref
 
 
-def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, feature_bits: Optional[int] = None,
-            target: str = "host", layout: str = "automatic", flash_budget=None, ram_budget=None, X_test=None,
-            y_test=None, n_vectors=None, **_) -> Result:
+def convert(est, name: str, out_dir, *, pipeline, scaling, **options) -> Result:
     model = from_sklearn(est, scaling)
+    return convert_model(model, _reference(pipeline, model), name, out_dir, **options)
+
+
+def convert_model(model, reference, name: str, out_dir, *, X_sample=None, feature_bits: Optional[int] = None,
+                  target: str = "host", layout: str = "automatic", flash_budget=None, ram_budget=None, X_test=None,
+                  y_test=None, n_vectors=None, check_classes=None, **_) -> Result:
+    """Lowers a Linear IR (from any frontend: the linear models, or a linear-kernel SVM in primal
+    form) and writes it. reference(X) gives the framework's answers for the test vectors;
+    check_classes(X) -> class indices, when given, must equal the emitted model's classes on every
+    sample and test input (a ConversionError names the first one that differs)."""
     emit.check_weights(model)
     n = model.n_features
     X = None if X_sample is None else np.asarray(X_sample, dtype=np.float64)
@@ -60,6 +68,8 @@ def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, featur
         q = fmap.quantize(X)
         if model.kind == "classifier" and np.array_equal(emit.predict(narrow, q), emit.predict(lw, q)):
             lw = narrow
+    if check_classes is not None:
+        _check_classes(lw, fmap, check_classes, [a for a in (X, X_test) if a is not None])
     chosen = layout if layout != "automatic" else ("unrolled" if lw.weights.size * (16 if target == "avr" else 8)
                                                    <= UNROLL_LIMIT else "table")
     flash = lw.flash_bytes if chosen == "table" else 0
@@ -67,7 +77,27 @@ def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, featur
     check_budget(name, target, chosen, flash, ram, flash_budget, ram_budget)
     vectors = None
     if X_test is not None:
-        vectors = model_io.vectors_header(name, fmap, np.asarray(X_test), _reference(pipeline, model), model.classes,
+        vectors = model_io.vectors_header(name, fmap, np.asarray(X_test), reference, model.classes,
                                           y_test, n_vectors)
     header, vec = model_io.write(out_dir, name, emit.header(lw, name), vectors)
     return Result(header, vec, chosen, flash, ram, int(lw.weights.size))
+
+
+def _check_classes(lw, fmap, framework_classes, inputs) -> None:
+    """The emitted model's classes (simulated: float32 in the C++'s order, or exact integer sums)
+    against the framework's on the same inputs, as the device sees them (quantized for integer
+    inputs); any difference is refused."""
+    for X in inputs:
+        X = np.asarray(X, dtype=np.float64)
+        X = X[np.all(np.isfinite(X), axis=1)]
+        if not len(X):
+            continue
+        q = fmap.quantize(X)
+        ours = emit.predict(lw, q)
+        theirs = framework_classes(fmap.dequantize(q).astype(np.float64))
+        bad = np.flatnonzero(ours != theirs)
+        if bad.size:
+            path = "float32" if fmap.is_float else f"int{fmap.bits} input"
+            raise ConversionError(f"the {path} path of this {lw.model.source.estimator} would predict a different "
+                                  f"class than scikit-learn on {bad.size} of {len(X)} inputs (first: row {bad[0]}); "
+                                  "scale the inputs (a StandardScaler step) or use another feature_bits")

@@ -17,11 +17,11 @@ from ..nn import frozen as nn_frozen
 from ..nn import reference as nn_reference
 from ..emit import model_io
 from ..emit import nn as emit_nn
-from ..errors import ConversionError
+from ..errors import ConversionError, numpy_defaults
 from ..quantize.nn import QNetwork, quantize
 
 TARGET_RAM = {"host": None, "avr": 2048, "cortex-m": None}
-CALL_FRAME = {"host": 512, "avr": 160, "cortex-m": 192}   # ctml::nn::call_frame_bytes
+CALL_FRAME = {"host": 512, "avr": 160, "cortex-m": 272}   # ctml::nn::call_frame_bytes (the M4 im2col scratch is not in this check)
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,82 @@ def arena_bytes(shapes: list, layers) -> int:
     return total
 
 
-def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape=None, target: str = "host",
+def is_tflite(model) -> bool:
+    return isinstance(model, (str, Path)) and Path(model).suffix.lower() == ".tflite"
+
+
+@numpy_defaults
+def convert_tflite(path, name: str, out_dir="models", *, target: str = "host", ram_budget: Optional[int] = None,
+                   X_test=None, X_test_codes=None, softmax: str = "exact", vector_parts: int = 1) -> NetworkResult:
+    """A TFLite int8 model (.tflite) to models/<name>.hpp with the file's own quantization (no calibration).
+    softmax: "exact" computes a final SOFTMAX as TFLite does (include/ctml/nn/softmax_tflite.hpp, the same
+    codes as TFLite Micro), "fast" with ctml's Q15 exp table (softmax.hpp: up to one code from TFLite's).
+    Test vectors: X_test (floats, NHWC or (n, h*w*c), quantized with the input's scale and zero point as
+    TFLite's QUANTIZE does) or X_test_codes (int8 codes); their expected outputs are nn/reference.py's,
+    which follows TFLite's int8 reference kernels step by step."""
+    from ..frontends.tflite import to_qnetwork
+    _check_name_target(name, target)
+    qnet = to_qnetwork(path, softmax)
+    net = qnet.net
+    shapes = ir.shapes(net)
+    arena = _check_ram(name, target, ram_budget, net, shapes)
+    out = Path(out_dir)
+    files = {out / f"{name}.hpp": emit_nn.header(qnet, name, shapes)}
+    vec = None
+    if X_test is not None or X_test_codes is not None:
+        n_in = int(np.prod(net.input_shape))
+        if X_test_codes is not None:
+            Xq = np.asarray(X_test_codes)
+            if Xq.size % n_in or Xq.min(initial=0) < -128 or Xq.max(initial=0) > 127 or np.any(Xq != np.round(Xq)):
+                raise ConversionError(f"X_test_codes must be int8 codes, {n_in} per sample")
+            Xq = Xq.astype(np.int64).reshape((-1,) + net.input_shape)
+        else:
+            X = np.asarray(X_test, dtype=np.float64)
+            if X.size % n_in or not np.all(np.isfinite(X)):
+                raise ConversionError(f"X_test must hold finite floats, {n_in} per sample (NHWC)")
+            Xq = qnet.quantize_input(X.reshape((-1,) + net.input_shape))
+        ts = nn_reference.run(qnet, Xq)
+        proba = ts[-1].reshape(len(Xq), -1) if qnet.has_softmax else None
+        ref = ts[-2 if qnet.has_softmax else -1].reshape(len(Xq), -1)
+        cls = ref.argmax(axis=1)   # what predict returns (the first largest output), regressors included
+        # TFLite's int8 arithmetic is the framework here: its class is the reference's.
+        vec = out / f"{name}_vectors.hpp"
+        files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, cls, None, vector_parts, proba)
+    model_io.write_atomic(files)
+    return _result(out / f"{name}.hpp", vec, qnet, arena)
+
+
+def _check_name_target(name: str, target: str) -> None:
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ConversionError(f"model name {name!r} must be a lower-case C++ identifier")
+    if target not in TARGET_RAM:
+        raise ConversionError(f"unknown target {target!r}; choose one of {', '.join(TARGET_RAM)}")
+
+
+def _check_ram(name: str, target: str, ram_budget, net, shapes) -> int:
+    """The arena; refuses a network over the target's RAM budget."""
+    arena = arena_bytes(shapes, net.layers)
+    budget = ram_budget if ram_budget is not None else TARGET_RAM[target]
+    out_bytes = int(np.prod(shapes[-1])) * (2 if ir.ends_in_softmax(net) else 1)   # the copies logits()/probabilities() return
+    if budget is not None and arena + out_bytes + CALL_FRAME[target] > budget:
+        raise ConversionError(f"network {name} needs {arena} B of activations + {out_bytes} B of output + "
+                              f"{CALL_FRAME[target]} B of call frame "
+                              f"on {target}, over the {budget} B RAM budget; use fewer channels or stride/pool earlier")
+    return arena
+
+
+def _result(header: Path, vec, qnet, arena: int) -> NetworkResult:
+    from ..nn import plan as nn_plan
+    flash = sum(ql.weight.size * (2 if isinstance(ql.layer, ir.Softmax) else 1) +
+                (4 * ql.bias.size + 5 * ql.multiplier.size if ql.bias is not None else 0)
+                for ql in qnet.layers if ql.weight is not None)
+    bounds = nn_plan.arena_bounds(qnet.net)
+    return NetworkResult(header, vec, qnet, arena, flash, nn_plan.macs(qnet.net), bounds["two_largest_live"],
+                         bounds["all_live"])
+
+
+@numpy_defaults
+def convert_network(model, name: str, out_dir="models", *, X_sample=None, input_shape=None, target: str = "host",
                     ram_budget: Optional[int] = None, X_test=None, y_test=None, framework_predict=None,
                     float_path: bool = False, vector_parts: int = 1, drop_last: bool = False,
                     softmax: Optional[bool] = None) -> NetworkResult:
@@ -123,11 +198,18 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
     softmax: None keeps the model's own final softmax (scikit-learn's MLPClassifier always has one: its
     predict_proba); True appends one to a classifier that ends in logits; False leaves it out. With a
     softmax the network has probabilities()/predict_proba() (ctml/nn/softmax.hpp: a Q15 exp table of at
-    most 512 bytes in flash); predict is the argmax of the logits either way."""
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        raise ConversionError(f"model name {name!r} must be a lower-case C++ identifier")
-    if target not in TARGET_RAM:
-        raise ConversionError(f"unknown target {target!r}; choose one of {', '.join(TARGET_RAM)}")
+    most 512 bytes in flash); predict is the argmax of the logits either way.
+    A .tflite path goes to convert_tflite (its quantization is the file's: no X_sample)."""
+    if is_tflite(model):
+        if X_sample is not None or input_shape is not None or float_path or drop_last or y_test is not None \
+                or framework_predict is not None or softmax is not None:
+            raise ConversionError("a .tflite model carries its own quantization: pass only name, out_dir, target, "
+                                  "ram_budget, X_test and vector_parts (or use convert_tflite for its options)")
+        return convert_tflite(model, name, out_dir, target=target, ram_budget=ram_budget, X_test=X_test,
+                              vector_parts=vector_parts)
+    _check_name_target(name, target)
+    if X_sample is None:
+        raise ConversionError("a network needs X_sample: typical inputs to calibrate its int8 activations")
     net = ir.normalize(to_network(model, input_shape))
     if drop_last:
         if float_path or softmax:
@@ -138,13 +220,7 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
         net = ir.with_softmax(net, softmax)
     qnet = quantize(net, to_hwc(net, X_sample))
     shapes = ir.shapes(net)
-    arena = arena_bytes(shapes, net.layers)
-    budget = ram_budget if ram_budget is not None else TARGET_RAM[target]
-    out_bytes = int(np.prod(shapes[-1])) * (2 if ir.ends_in_softmax(net) else 1)   # the copies logits()/probabilities() return
-    if budget is not None and arena + out_bytes + CALL_FRAME[target] > budget:
-        raise ConversionError(f"network {name} needs {arena} B of activations + {out_bytes} B of output + "
-                              f"{CALL_FRAME[target]} B of call frame "
-                              f"on {target}, over the {budget} B RAM budget; use fewer channels or stride/pool earlier")
+    arena = _check_ram(name, target, ram_budget, net, shapes)
     out = Path(out_dir)
     text = emit_nn.header(qnet, name, shapes, float_path)
     if drop_last:
@@ -172,15 +248,14 @@ def convert_network(model, name: str, out_dir="models", *, X_sample, input_shape
             fw = np.array([classes.index(p) for p in np.asarray(pred).tolist()])
             if y_test is not None:
                 truth = np.array([classes.index(v) for v in np.asarray(y_test).tolist()])
+        value = None
+        if net.kind == "regressor":   # the framework's values (expected_value), as predict returns them
+            pred = framework_predict(X_test) if framework_predict is not None else (
+                model.predict(X_test) if hasattr(model, "predict") else ir.forward(net, Xh)[-1])
+            value = np.asarray(pred, dtype=np.float64).reshape(len(Xh), -1)
         vec = out / f"{name}_vectors.hpp"
-        files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, fw, truth, vector_parts, proba)
+        files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, fw, truth, vector_parts, proba, value)
         if float_path:
-            files[out / f"{name}_float_vectors.hpp"] = emit_nn.float_vectors_header(name, Xh, fw, truth)
+            files[out / f"{name}_float_vectors.hpp"] = emit_nn.float_vectors_header(name, Xh, fw, truth, value)
     model_io.write_atomic(files)
-    flash = sum(ql.weight.size * (2 if isinstance(ql.layer, ir.Softmax) else 1) +
-                (4 * ql.bias.size + 5 * ql.multiplier.size if ql.bias is not None else 0)
-                for ql in qnet.layers if ql.weight is not None)
-    from ..nn import plan as nn_plan
-    bounds = nn_plan.arena_bounds(net)
-    return NetworkResult(out / f"{name}.hpp", vec, qnet, arena, flash, nn_plan.macs(net), bounds["two_largest_live"],
-                         bounds["all_live"])
+    return _result(out / f"{name}.hpp", vec, qnet, arena)

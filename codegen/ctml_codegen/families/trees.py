@@ -1,5 +1,5 @@
-"""The tree family: scikit-learn and XGBoost tree ensembles (frontends/sklearn_trees.py,
-xgboost_trees.py) -> the Forest IR -> input codes and exact thresholds (quantize/features.py) ->
+"""The tree family: scikit-learn, XGBoost and LightGBM tree ensembles (frontends/sklearn_trees.py,
+xgboost_trees.py, lightgbm.py) -> the Forest IR -> input codes and exact thresholds (quantize/features.py) ->
 emit/trees.py. api.convert hands every estimator no other family claims to this module."""
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def to_ir(est) -> Forest:
     from . import supported as families_supported
     raise ConversionError(f"{type(est).__name__} from {mod} is not supported; supported: "
                           f"{', '.join(SUPPORTED + tuple(families_supported()))}, "
-                          "XGBClassifier, XGBRegressor and xgboost.Booster")
+                          "XGBClassifier, XGBRegressor, xgboost.Booster and LightGBM models (a text or JSON model "
+                          "file, Booster.dump_model()'s dict, a fitted LGBMClassifier/LGBMRegressor)")
 
 
 def _thresholds(forest: Forest) -> list[list[float]]:
@@ -68,7 +69,12 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
             flash_budget: Optional[int] = None, ram_budget: Optional[int] = None,
             X_test=None, y_test=None, n_vectors: Optional[int] = None) -> Result:
     """Converts a tree model (api.convert has checked the name, target and layout)."""
-    forest = to_ir(est)
+    from ..frontends import lightgbm
+    reference = est   # what the test vectors ask for the framework's answers
+    if lightgbm.is_lightgbm(est):
+        forest, reference = lightgbm.from_lightgbm(est)
+    else:
+        forest = to_ir(est)
     check_finite(forest)
     model_io.check_width(X_test, forest.n_features)
     fmap = quantize.choose(_thresholds(forest), feature_bits, X_sample)
@@ -88,6 +94,6 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
     if X_test is not None:
         from ..emit.vectors import vectors_header
         vec_path = out / f"{name}_vectors.hpp"
-        files[vec_path] = vectors_header(est, forest, fmap, name, np.asarray(X_test), y_test, n_vectors)
+        files[vec_path] = vectors_header(reference, forest, fmap, name, np.asarray(X_test), y_test, n_vectors)
     model_io.write_atomic(files)
     return Result(out / f"{name}.hpp", vec_path, chosen, flash, ram, lw.n_nodes)

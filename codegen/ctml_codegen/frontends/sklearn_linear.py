@@ -11,9 +11,30 @@ from ..ir.common import Source
 from ..ir.families import Linear, check_all_finite
 from ..ir.common import InputScaling
 
-CLASSIFIERS = ("LogisticRegression", "LinearSVC", "SGDClassifier", "Perceptron", "RidgeClassifier")
-REGRESSORS = ("LinearRegression", "Ridge", "Lasso", "ElasticNet", "LinearSVR", "SGDRegressor")
-SUPPORTED = CLASSIFIERS + REGRESSORS
+CLASSIFIERS = ("LogisticRegression", "LinearSVC", "SGDClassifier", "Perceptron", "RidgeClassifier",
+               "RidgeClassifierCV", "LogisticRegressionCV", "PassiveAggressiveClassifier")
+REGRESSORS = ("LinearRegression", "Ridge", "Lasso", "ElasticNet", "LinearSVR", "SGDRegressor",
+              # predict = X coef_ + intercept_ as well (Bayesian, robust, least-angle, cross-validated):
+              "ARDRegression", "BayesianRidge", "HuberRegressor", "Lars", "LarsCV", "LassoLars", "LassoLarsCV",
+              "LassoLarsIC", "LassoCV", "ElasticNetCV", "RidgeCV", "OrthogonalMatchingPursuit",
+              "OrthogonalMatchingPursuitCV", "PassiveAggressiveRegressor", "TheilSenRegressor", "RANSACRegressor")
+# Generalized linear models: predict = link^-1(X coef_ + intercept_).
+GLMS = ("PoissonRegressor", "GammaRegressor", "TweedieRegressor")
+SUPPORTED = CLASSIFIERS + REGRESSORS + GLMS
+
+
+def _link(est) -> str:
+    """A GLM's link as scikit-learn 1.2 resolves it: Poisson and Gamma log; Tweedie 'auto' is identity
+    for power <= 0 (normal) and log otherwise."""
+    name = type(est).__name__
+    if name != "TweedieRegressor":
+        return "log"
+    link = est.link
+    if link == "auto":
+        link = "identity" if est.power <= 0 else "log"
+    if link not in ("identity", "log"):
+        raise ConversionError(f"TweedieRegressor(link={est.link!r}) is not supported; ctml has the identity and log links")
+    return link
 
 
 def _describe(est) -> str:
@@ -27,7 +48,7 @@ def _describe(est) -> str:
 
 def _proba(est, n_classes: int) -> str:
     name = type(est).__name__
-    if name == "LogisticRegression":
+    if name in ("LogisticRegression", "LogisticRegressionCV"):
         mc = est.multi_class
         ovr = mc in ("ovr", "warn") or (mc == "auto" and (n_classes <= 2 or est.solver == "liblinear"))
         return "logistic" if ovr else "softmax"
@@ -42,6 +63,16 @@ def from_sklearn(est, scaling: Optional[InputScaling]) -> Linear:
     name = type(est).__name__
     if name not in SUPPORTED:
         raise ConversionError(f"{name} is not a supported linear model; supported: {', '.join(SUPPORTED)}")
+    if name == "RANSACRegressor":
+        inner = getattr(est, "estimator_", None)
+        if inner is None:
+            raise ConversionError("the RANSACRegressor is not fitted; fit it before converting")
+        if type(inner).__name__ not in REGRESSORS + GLMS:
+            raise ConversionError(f"RANSACRegressor over {type(inner).__name__} is not supported; use a linear "
+                                  f"estimator ({', '.join(REGRESSORS[:6])}, ...)")
+        model = from_sklearn(inner, scaling)
+        src = Source(model.source.framework, f"RANSACRegressor(estimator={model.source.estimator})")
+        return Linear(model.kind, model.coef, model.intercept, src, scaling, link=model.link)
     if not hasattr(est, "coef_"):
         raise ConversionError(f"the {name} is not fitted; fit it before converting")
     if sparse.issparse(est.coef_):
@@ -61,4 +92,5 @@ def from_sklearn(est, scaling: Optional[InputScaling]) -> Linear:
     if coef.shape[0] != 1:
         raise ConversionError(f"the {name} predicts {coef.shape[0]} targets; ctml's linear regressor predicts one "
                               "(fit one model per target)")
-    return Linear("regressor", tuple(map(tuple, coef.tolist())), tuple(intercept.tolist()), src, scaling)
+    return Linear("regressor", tuple(map(tuple, coef.tolist())), tuple(intercept.tolist()), src, scaling,
+                  link=_link(est) if name in GLMS else "identity")

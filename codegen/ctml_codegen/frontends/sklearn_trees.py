@@ -104,8 +104,10 @@ def from_sklearn(est) -> Forest:
         trees = tuple(_value_tree(stages[s, j].tree_, est.learning_rate) for s in range(stages.shape[0]) for j in range(k))
         if name == "GradientBoostingRegressor":
             return Forest("regressor", n_features, trees, src, init=(float(raw_init[0]),))
+        # loss='exponential' (binary only): scikit-learn's predict_proba is expit(2 raw).
+        gain = 2.0 if getattr(est, "loss", None) == "exponential" else 1.0
         return Forest("boosted_classifier", n_features, trees, src, classes=tuple(est.classes_.tolist()),
-                      n_outputs=k, init=tuple(float(v) for v in raw_init))
+                      n_outputs=k, init=tuple(float(v) for v in raw_init), extra={"proba_gain": gain} if gain != 1.0 else {})
     # IsolationForest
     trees = tuple(_isolation_tree(m.tree_, np.asarray(f)) for m, f in zip(est.estimators_, est.estimators_features_))
     c = float(_average_path_length(np.array([est.max_samples_]))[0])

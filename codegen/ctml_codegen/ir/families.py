@@ -27,6 +27,8 @@ class Linear:
     scaling: Optional[InputScaling] = None
     classes: tuple = ()
     proba: str = "none"
+    ovo: bool = False        # classifier: one score per class pair in libsvm's order, predict by libsvm's vote
+    link: str = "identity"   # regressor: identity, or log (predict = exp(score): Poisson, Gamma, Tweedie)
 
     @property
     def n_features(self) -> int:

@@ -71,6 +71,74 @@ def softmax(x: np.ndarray, table: np.ndarray) -> np.ndarray:
     return np.where(q > 255, 127, q - 128)
 
 
+# TFLite's int8 softmax (reference_ops::Softmax, with gemmlowp's fixed point): the input
+# difference from the row's maximum in Q5.26, exp in Q0.31, the sum in Q12.19, its reciprocal by
+# Newton-Raphson, output 1/256 with zero point -128. CMSIS-NN's arm_softmax_s8 computes the same.
+def _sat_shift_left(x, e: int) -> np.ndarray:
+    return np.clip(np.asarray(x, dtype=np.int64) << e, I32_MIN, I32_MAX)
+
+
+def _fx_mul(a, b) -> np.ndarray:   # FixedPoint * FixedPoint: the raw values' SRDHM
+    return srdhm(a, b)
+
+
+def _exp_quarter(a) -> np.ndarray:
+    """exp on [-1/4, 0) in Q0.31: gemmlowp's exp_on_interval_between_negative_one_quarter_and_0_excl."""
+    constant_term, one_third = 1895147668, 715827883
+    x = a + (1 << 28)
+    x2 = _fx_mul(x, x)
+    x3 = _fx_mul(x2, x)
+    x4 = _fx_mul(x2, x2)
+    x4_over_4 = rounding_divide_by_pot(x4, 2)
+    poly = rounding_divide_by_pot(_fx_mul(x4_over_4 + x3, one_third) + x2, 1)
+    return constant_term + _fx_mul(constant_term, x + poly)
+
+
+EXP_BARREL = ((24, 1672461947), (25, 1302514674), (26, 790015084), (27, 290630308), (28, 39332535),
+              (29, 720401), (30, 242))   # bit of the Q5.26 remainder -> exp(-2^(bit - 26)) in Q0.31
+
+
+def exp_on_negative_values_q5(a) -> np.ndarray:
+    """gemmlowp's exp_on_negative_values for a Q5.26 input (5 integer bits), result in Q0.31."""
+    a = np.asarray(a, dtype=np.int64)
+    quarter = 1 << 24
+    a_mod = (a & (quarter - 1)) - quarter
+    result = _exp_quarter(_sat_shift_left(a_mod, 5))
+    remainder = a_mod - a
+    for bit, m in EXP_BARREL:
+        result = np.where(remainder & (1 << bit), _fx_mul(result, m), result)
+    return np.where(a == 0, I32_MAX, result)
+
+
+def one_over_one_plus_x_q0(a) -> np.ndarray:
+    """gemmlowp's one_over_one_plus_x_for_x_in_0_1 (Q0.31 in and out), three Newton-Raphson steps."""
+    a = np.asarray(a, dtype=np.int64)
+    s = a + I32_MAX
+    half_denominator = np.where(s >= 0, (s + 1) // 2, -((-(s - 1)) // 2))   # RoundingHalfSum, truncating
+    x = 1515870810 + _fx_mul(half_denominator, -1010580540)                 # Q2.29: 48/17 - 32/17 d
+    for _ in range(3):
+        one_minus = (1 << 29) - _fx_mul(half_denominator, x)
+        x = x + _sat_shift_left(_fx_mul(x, one_minus), 2)
+    return _sat_shift_left(x, 1)
+
+
+def softmax_tflite(x: np.ndarray, p: dict) -> np.ndarray:
+    """TFLite's int8 softmax over the last axis; p: input_multiplier, input_left_shift, diff_min."""
+    x = np.asarray(x, dtype=np.int64)
+    diff = x - x.max(axis=-1, keepdims=True)
+    used = diff >= p["diff_min"]
+    rescaled = srdhm(np.where(used, diff, 0) << p["input_left_shift"], p["input_multiplier"])
+    e = exp_on_negative_values_q5(rescaled)
+    total = np.where(used, rounding_divide_by_pot(e, 12), 0).sum(axis=-1, keepdims=True)   # Q12.19
+    bits = np.frexp(total.astype(np.float64))[1].astype(np.int64)          # bit length; total < 2^31
+    headroom = 32 - bits
+    num_bits_over_unit = 12 - headroom
+    shifted_minus_one = ((total << headroom) & 0xFFFFFFFF) - (1 << 31)
+    scale = one_over_one_plus_x_q0(shifted_minus_one)
+    out = rounding_divide_by_pot(srdhm(scale, e), num_bits_over_unit + 31 - 8) - 128
+    return np.where(used, np.clip(out, -128, 127), -128)
+
+
 def trunc_div(a: np.ndarray, b) -> np.ndarray:
     return np.where(a >= 0, a // b, -((-a) // b))
 
@@ -117,7 +185,7 @@ def _layer(ql, x: np.ndarray, ts: list) -> np.ndarray:
     if isinstance(layer, ir.Activation):
         return ql.weight[x + 128]
     if isinstance(layer, ir.Softmax):
-        return softmax(x, ql.weight)
+        return softmax_tflite(x, ql.add) if "input_multiplier" in ql.add else softmax(x, ql.weight)
     if isinstance(layer, ir.Add):
         a = multiply_by_quantized_multiplier((x - ql.in_zero) << 20, ql.add["in1_multiplier"], ql.add["in1_shift"])
         b = multiply_by_quantized_multiplier((ts[layer.other] - ql.other_zero) << 20, ql.add["in2_multiplier"],

@@ -45,4 +45,14 @@ constexpr T saturating_add(T a, T b) noexcept {
   return static_cast<T>(a + b);
 }
 
+// a - b without wrapping, sticking at the type's limits (unlike saturating_add(a, -b), it takes
+// b = min: there is no -min to form).
+template <class T>
+constexpr T saturating_sub(T a, T b) noexcept {
+  static_assert(std::is_integral_v<T> && std::is_signed_v<T>, "ctml: saturating_sub needs a signed integer");
+  if (b < 0 && a > std::numeric_limits<T>::max() + b) return std::numeric_limits<T>::max();
+  if (b > 0 && a < std::numeric_limits<T>::min() + b) return std::numeric_limits<T>::min();
+  return static_cast<T>(a - b);
+}
+
 }  // namespace ctml::fixed

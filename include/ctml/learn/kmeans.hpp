@@ -1,6 +1,7 @@
 // Online k-means (MacQueen 1967) for clustering sensor readings on the device: each sample moves
 // its nearest centre by 1/count of the way towards it, in integers. Centres are int16 in the
-// input's units * 2^Frac (so small moves are kept); distances are squared, in int64.
+// input's units * 2^Frac (so small moves are kept); distances are squared, in int64. Range: any
+// int8 sample; a centre moves towards the sample, never past it, so it stays in int16.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -53,6 +54,22 @@ struct online_kmeans {
       centre[k][j] = static_cast<std::int16_t>(centre[k][j] + step);
     }
     return k;
+  }
+
+  // Centres are seeded in order: a centre with a count lies within the inputs' range, and after
+  // the first unseeded one every centre is unseeded (count 0, centre 0).
+  constexpr bool valid() const noexcept {
+    constexpr std::int32_t lo = -128 * (1 << Frac), hi = 127 * (1 << Frac);
+    bool seeding = true;
+    for (std::size_t k = 0; k < K; ++k) {
+      if (count[k] == 0) seeding = false;
+      else if (!seeding) return false;
+      for (std::size_t j = 0; j < D; ++j) {
+        const std::int32_t c = centre[k][j];
+        if (seeding ? (c < lo || c > hi) : c != 0) return false;
+      }
+    }
+    return true;
   }
 };
 

@@ -1,7 +1,8 @@
 // Online linear models in integers, one sample at a time: least-squares regression by SGD with
 // momentum and a halving learning rate (the same schedule as online_logistic), and Rosenblatt's
 // perceptron. Inputs are int8 codes (real value * 2^InputShift); weights are Q16 in int32;
-// every sum saturates, so no input makes them overflow.
+// every sum saturates, so no input makes them overflow. Range: any int8 codes, any int32 target
+// (the error is clipped), any label (nonzero is the positive class).
 #pragma once
 #include <array>
 #include <cstddef>
@@ -12,10 +13,10 @@
 
 namespace ctml::learn {
 
-
 template <std::size_t N, unsigned InputShift = 5, unsigned LrShift = 6, unsigned MomentumShift = 2,
           std::uint32_t Decay = 1024>
 struct online_linear_regression {
+  static_assert(N >= 1 && N <= 1024 && InputShift <= 15, "ctml: online_linear_regression takes 1..1024 features and InputShift <= 15");
   std::array<std::int32_t, N> w{};      // Q16
   std::int32_t bias = 0;                 // Q16
   std::array<std::int32_t, N + 1> v{};  // momentum, Q16
@@ -44,6 +45,14 @@ struct online_linear_regression {
     }
     ++t;
   }
+
+  // Every weight, bias and count is reachable (the sums saturate); the momenta are bounded by the
+  // largest gradient, the clipped error 2^24 times |x| <= 2^7 (the bias's 2^InputShift) over 2^InputShift.
+  constexpr bool valid() const noexcept {
+    constexpr std::int64_t gmax_w = (std::int64_t{1} << 31) >> InputShift;
+    constexpr std::int64_t gmax = gmax_w > (std::int64_t{1} << 24) ? gmax_w : (std::int64_t{1} << 24);
+    return sgd::momentum_in_range<MomentumShift>(v, gmax + 1);
+  }
 };
 
 // Rosenblatt's perceptron: on a mistake, w += y x (y = +-1), in integer steps.
@@ -65,6 +74,8 @@ struct online_perceptron {
     for (std::size_t i = 0; i < N; ++i) w[i] = ctml::fixed::saturating_add(w[i], sign * x[i]);
     bias = ctml::fixed::saturating_add(bias, sign);
   }
+
+  constexpr bool valid() const noexcept { return true; }  // every weight and count is reachable
 };
 
 }  // namespace ctml::learn

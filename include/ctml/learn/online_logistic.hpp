@@ -4,7 +4,8 @@
 // Amin, Curtis and Hayes-Gill's piecewise-linear PLAN approximation (shifts and adds only, at
 // most 0.019 from the true logistic); the learning rate is 2^-(LrShift + floor(log2(1 + t/Decay))),
 // a halving schedule; momentum keeps 1 - 2^-MomentumShift of the previous step. The weights live
-// in RAM: ram_bytes is their size, known at compile time.
+// in RAM: ram_bytes is their size, known at compile time. Range: any int8 codes and any label
+// (nonzero is class 1); no input and no state overflows (every sum saturates).
 #pragma once
 #include <array>
 #include <cstddef>
@@ -32,6 +33,7 @@ template <std::size_t N, unsigned InputShift = 5, unsigned LrShift = 4, unsigned
           std::uint32_t Decay = 512>
 struct online_logistic {
   static_assert(N >= 1 && N <= 1024, "ctml: online_logistic takes 1..1024 features");
+  static_assert(InputShift >= 1 && InputShift <= 15, "ctml: online_logistic's InputShift must be 1..15");
   std::array<std::int32_t, N> w{};        // Q16
   std::int32_t bias = 0;                   // Q16
   std::array<std::int32_t, N + 1> v{};    // momentum, Q16 (the last one is the bias's)
@@ -59,6 +61,14 @@ struct online_logistic {
       sgd::step<MomentumShift>(i < N ? w[i] : bias, v[i], g, lr);
     }
     ++t;
+  }
+
+  // Every weight, bias and count is reachable (the sums saturate); the momenta are bounded by the
+  // largest gradient: |err| <= 2^15 times |x| <= 2^7 (the bias's 2^InputShift) over 2^(InputShift - 1).
+  constexpr bool valid() const noexcept {
+    constexpr std::int64_t gmax_w = (std::int64_t{1} << 22) >> (InputShift - 1);
+    constexpr std::int64_t gmax = gmax_w > (std::int64_t{1} << 16) ? gmax_w : (std::int64_t{1} << 16);
+    return sgd::momentum_in_range<MomentumShift>(v, gmax + 1);
   }
 };
 

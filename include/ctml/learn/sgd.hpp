@@ -63,11 +63,23 @@ constexpr rate rate_at(std::uint32_t t) noexcept {
 }
 
 // Heavy-ball momentum: v keeps 1 - 2^-MomentumShift of itself plus the gradient g; the weight
-// moves by -v * 2^-lr. Saturating, so no input overflows.
+// moves by -v * 2^-lr. Saturating, so no input and no state overflows (v may sit at INT32_MIN,
+// whose step at rate 2^0 has no int32 negation: saturating_sub takes it).
 template <unsigned MomentumShift>
 [[gnu::always_inline]] constexpr void step(std::int32_t& weight, std::int32_t& v, std::int32_t g, const rate& lr) noexcept {
   v = ctml::fixed::saturating_add(v - ctml::fixed::rounding_shift_right(v, MomentumShift), g);
-  weight = ctml::fixed::saturating_add(weight, -lr.apply(v));
+  weight = ctml::fixed::saturating_sub(weight, lr.apply(v));
+}
+
+// Whether every momentum in v can arise from step<MomentumShift> with gradients |g| <= gmax,
+// starting from 0: B = 2^MomentumShift * (gmax + 1) is a fixed point of the bound
+// |v'| <= |v| - |v| / 2^MomentumShift + 1 + gmax, so no reachable |v| exceeds it (restore checks it).
+template <unsigned MomentumShift, class V>
+constexpr bool momentum_in_range(const V& v, std::int64_t gmax) noexcept {
+  const std::int64_t bound = (gmax + 1) * (std::int64_t{1} << MomentumShift);
+  for (const std::int32_t m : v)
+    if (m > bound || m < -bound) return false;
+  return true;
 }
 
 }  // namespace ctml::learn::sgd

@@ -61,6 +61,7 @@ struct tinyol {
   // One SGD step of the head on (x, y); the frozen network does not change. A label outside
   // [0, K) is ignored.
   constexpr void update(const input_type& x, std::uint8_t y) noexcept { head.update(embed(x), y); }
+  constexpr bool valid() const noexcept { return head.valid(); }
 };
 
 }  // namespace ctml::learn

@@ -4,7 +4,8 @@
 // optional momentum), so every target computes the same weights bit for bit. The features are the
 // codes a frozen network (or a sensor) produces, real value * 2^InputShift, as int8, uint8 or
 // int16. predict() is the argmax of the K decision values, ties to the lowest class index.
-// The weights live in RAM; ram_bytes is their size, a compile-time constant.
+// The weights live in RAM; ram_bytes is their size, a compile-time constant. Range: any codes of
+// X; a label outside [0, K) is ignored; no input and no state overflows.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -84,6 +85,19 @@ struct trainable_dense {
     ++t;
   }
 
+  // Every weight, bias and count is reachable (the sums saturate); the momenta are bounded by the
+  // largest gradient: |err| <= 2^15 times |x| (the bias's 2^InputShift) over 2^(InputShift - 1).
+  constexpr bool valid() const noexcept {
+    if constexpr (MomentumShift > 0) {
+      constexpr std::int64_t xmax = sizeof(X) == 1 ? 256 : 32768;
+      constexpr std::int64_t gmax_w = ((std::int64_t{1} << 15) * xmax) >> (InputShift - 1);
+      constexpr std::int64_t gmax = gmax_w > (std::int64_t{1} << 16) ? gmax_w : (std::int64_t{1} << 16);
+      for (const auto& row : v)
+        if (!sgd::momentum_in_range<MomentumShift>(row, gmax + 1)) return false;
+    }
+    return true;
+  }
+
  private:
   // Weight i of unit k (i == N: the bias) moves against the gradient err * x.
   [[gnu::always_inline]] constexpr void step(std::int32_t& wi, std::size_t k, std::size_t i, std::int16_t half, bool odd,
@@ -95,7 +109,7 @@ struct trainable_dense {
       sgd::step<MomentumShift>(wi, v[k][i], g, lr);
     } else {
       (void)k, (void)i;
-      wi = ctml::fixed::saturating_add(wi, -lr.apply(g));
+      wi = ctml::fixed::saturating_sub(wi, lr.apply(g));
     }
   }
 };

@@ -1,16 +1,31 @@
-// Linear regressors: LinearRegression, Ridge, Lasso, ElasticNet, LinearSVR, SGDRegressor (one
+// Linear regressors: LinearRegression, Ridge, Lasso, ElasticNet, LinearSVR, SGDRegressor, the
+// Bayesian, robust and cross-validated linear models, linear-kernel SVR/NuSVR in primal form (one
 // output). predict is the real score bias + w . x; on integer inputs the int32 accumulator is
-// scaled back to real units once, at the end.
+// scaled back to real units once, at the end. A spec with link_kind = link::log (scikit-learn's
+// PoissonRegressor, GammaRegressor, TweedieRegressor with link='log') predicts exp(score) and
+// gives the score itself as decision_function.
 #pragma once
 #include <array>
 #include <cstddef>
 
 #include "../core/input.hpp"
+#include "../core/math.hpp"
 #include "../core/layout.hpp"
 #include "../platform/target.hpp"
 #include "scores.hpp"
 
 namespace ctml::linear {
+
+// How a regressor's score becomes its prediction (scikit-learn's link functions).
+enum class link { identity, log };
+
+namespace detail {
+template <class Spec>
+consteval link link_of() {
+  if constexpr (requires { Spec::link_kind; }) return Spec::link_kind;
+  else return link::identity;
+}
+}  // namespace detail
 
 template <class Spec, class LayoutPolicy = layout::automatic>
 struct linear_regressor : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, float> {
@@ -26,7 +41,15 @@ struct linear_regressor : ::ctml::detail::input_guard<::ctml::detail::input_of<S
   static constexpr std::size_t ram_bytes = sizeof(typename core::accum_type) + platform::call_frame_bytes;
   static constexpr std::size_t flash_bytes = core::flash_bytes;
 
-  static constexpr output_type predict(const input_type& x) noexcept { return core::to_real(core::compute(x)[0]); }
+  static constexpr link link_kind = detail::link_of<Spec>();
+
+  // The linear score bias + w . x (the linear predictor before the link).
+  static constexpr float decision_function(const input_type& x) noexcept { return core::to_real(core::compute(x)[0]); }
+
+  static constexpr output_type predict(const input_type& x) noexcept {
+    if constexpr (link_kind == link::log) return math::exp(decision_function(x));
+    else return decision_function(x);
+  }
 };
 
 }  // namespace ctml::linear

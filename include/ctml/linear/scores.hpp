@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <limits>
 #include <type_traits>
+#include <utility>
 
 #include "../core/fixed.hpp"
 #include "../core/layout.hpp"
 #include "../core/unroll.hpp"
+#include "../platform/dot.hpp"
 #include "../platform/flash.hpp"
 #include "../platform/load.hpp"
 #include "../platform/multiply.hpp"
@@ -71,8 +73,53 @@ struct scores {
     else return platform::mul_s16_s32(w, x);
   }
 
+#if defined(__AVR__) && defined(__AVR_HAVE_MUL__) && !defined(__AVR_HAVE_ELPM__)
+  // AVR, int8 x int8, up to 64 features: the nonzero weights of row O as `ldi` immediates, four
+  // terms an asm statement (platform/dot_avr.hpp). |sum| <= 64 * 2^14 fits its 24-bit sum.
+  static constexpr bool avr_imm = !is_float && sizeof(weight_type) == 1 && sizeof(feature_type) == 1 && n_features <= 64;
+  struct nonzero {
+    std::array<std::uint8_t, n_features> j{}, w{};
+    std::size_t count = 0;
+  };
+  template <std::size_t O>
+  static consteval nonzero nonzero_terms() {
+    nonzero t;
+    for (std::size_t j = 0; j < n_features; ++j)
+      if (const weight_type w = Spec::weights[O * n_features + j]; w != 0) {
+        t.j[t.count] = static_cast<std::uint8_t>(j);
+        t.w[t.count++] = static_cast<std::uint8_t>(w);
+      }
+    return t;
+  }
+  template <const nonzero& T, std::size_t... G, std::size_t... R>
+  [[gnu::always_inline]] static void mac_terms(const std::int8_t* x, std::uint16_t& lo, std::uint8_t& hi,
+                                               std::index_sequence<G...>, std::index_sequence<R...>) noexcept {
+    (platform::avr::mac4_s8_imm<T.j[4 * G], T.w[4 * G], T.j[4 * G + 1], T.w[4 * G + 1], T.j[4 * G + 2], T.w[4 * G + 2],
+                                T.j[4 * G + 3], T.w[4 * G + 3]>(x, lo, hi),
+     ...);
+    (platform::avr::mac1_s8_imm<T.j[T.count / 4 * 4 + R], T.w[T.count / 4 * 4 + R]>(x, lo, hi), ...);
+  }
+  template <std::size_t O>
+  static constexpr nonzero terms_of = nonzero_terms<O>();
+  template <std::size_t O>
+  [[gnu::always_inline]] static accum_type row_avr(const input_type& x) noexcept {
+    constexpr const nonzero& t = terms_of<O>;
+    std::uint16_t lo = 0;
+    std::uint8_t hi = 0;
+    mac_terms<terms_of<O>>(x.data(), lo, hi, std::make_index_sequence<t.count / 4>{}, std::make_index_sequence<t.count % 4>{});
+    const auto sum = static_cast<std::int32_t>(static_cast<std::uint32_t>(static_cast<std::int8_t>(hi)) << 16 | lo);
+    return Spec::bias[O] + sum;
+  }
+#else
+  static constexpr bool avr_imm = false;
+#endif
+
   template <std::size_t O>
   static constexpr accum_type row_unrolled(const input_type& x) noexcept {
+#if defined(__AVR__) && defined(__AVR_HAVE_MUL__) && !defined(__AVR_HAVE_ELPM__)
+    if constexpr (avr_imm)
+      if (!std::is_constant_evaluated()) return row_avr<O>(x);
+#endif
     accum_type acc = Spec::bias[O];
     // Integer zero weights cost nothing; float ones stay so that NaN and -0 behave as the table's.
     ::ctml::detail::unroll<n_features>([&](auto j) {
@@ -84,6 +131,10 @@ struct scores {
   }
 
   static constexpr accum_type row_table(const input_type& x, std::size_t o) noexcept {
+    if constexpr (!is_float) {
+      // The integer dot product (platform/dot.hpp: hardware-multiply loops on AVR).
+      return platform::flash_read(&Spec::bias[o]) + platform::dot_int(&Spec::weights[o * n_features], x.data(), n_features);
+    }
     accum_type acc = platform::flash_read(&Spec::bias[o]);
     const weight_type* w = &Spec::weights[o * n_features];
     for (std::size_t j = 0; j < n_features; ++j) acc += term(platform::flash_read(w + j), x[j]);
@@ -91,7 +142,7 @@ struct scores {
   }
 
   static constexpr output_type compute(const input_type& x) noexcept {
-    output_type s{};
+    output_type s;  // every entry is written below (zeroing it first was a memset call on AVR)
     if constexpr (unrolled) {
       ::ctml::detail::unroll<n_outputs>([&](auto o) { s[o] = row_unrolled<decltype(o)::value>(x); });
     } else {

@@ -21,6 +21,7 @@ struct add_in_place {
   static constexpr int extra_input = AddP::other;
   static constexpr bool in_place = true;  // the output is written over tensor extra_input
   static constexpr std::size_t flash_bytes = L::flash_bytes;
+  static constexpr std::size_t scratch_bytes = scratch_bytes_of<L>();
   static constexpr dims out_dims(dims in) noexcept { return L::out_dims(in); }
   static constexpr bool accepts(dims in, dims shortcut) noexcept { return L::accepts(in) && L::out_dims(in) == shortcut; }
 

@@ -17,6 +17,7 @@ struct branch {
   using value_type = typename L::value_type;
   static constexpr int extra_input = Source;
   static constexpr std::size_t flash_bytes = L::flash_bytes;
+  static constexpr std::size_t scratch_bytes = scratch_bytes_of<L>();
   static constexpr dims out_dims(dims) noexcept { return L::out_dims(SourceDims); }
   static constexpr bool accepts(dims, dims source) noexcept { return source == SourceDims && L::accepts(source); }
 

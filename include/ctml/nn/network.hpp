@@ -23,12 +23,26 @@
 #include "../platform/target.hpp"
 #include "shape.hpp"
 
+#if defined(CTML_LAYER_MARKS)
+// A per-layer profile (bench/harness.py's layer tables): the profiling firmware defines this empty
+// function and the qemu counting plugin notes the count at each call, one after each layer.
+extern "C" void ctml_layer_mark(void);
+#endif
+
 namespace ctml::nn {
 
 // The stack one inference takes beyond the activation arena: the kernels' saved registers,
 // locals and the 64-bit requantization. Measured by the target harness (region stack - arena):
-// up to 104 B on AVR (clang-16 -Os), 176 B on a Cortex-M4 (arm-none-eabi-gcc -Os; ResNet-8).
-inline constexpr std::size_t call_frame_bytes = platform::is_avr ? 160 : (platform::is_cortex_m ? 192 : 512);
+// up to 104 B on AVR (clang-16 -Os), 256 B on a Cortex-M4 (arm-none-eabi-gcc -Os; ResNet-8, whose
+// add_in_place conv_matmul frame is the deepest; DS-CNN 192 B, the autoencoder 108 B; 172-176 B
+// before the out-of-line matrix-multiply kernels), as on the M7 and M33, + 16 B of margin; 170 B on
+// the M0 (digits_residual); 184 B on RISC-V rv32imc (ResNet-8); the M55's Helium accumulators spill
+// (208 B with the earlier kernels), so it gets 16 B more. A layer's scratch_bytes (im2col columns)
+// come on top.
+inline constexpr std::size_t call_frame_bytes =
+    platform::is_avr ? 160
+    : platform::is_cortex_m ? (platform::has_mve ? 288 : 272)
+    : platform::is_riscv ? 192 : 512;
 
 namespace detail {
 template <class First, class...>
@@ -195,8 +209,14 @@ struct network {
   // output copy logits() returns (an autoencoder's is 640 bytes), with a final softmax the copy
   // probabilities() returns, and one call frame of the kernels.
   static constexpr std::size_t arena_bytes = plan.bytes * sizeof(value_type);
+  // With a layer's scratch (conv2d's im2col columns on Cortex-M4): the largest, as one layer runs at a time.
+  static constexpr std::size_t scratch_bytes = [] {
+    std::size_t m = 0;
+    ((m = scratch_bytes_of<Layers>() > m ? scratch_bytes_of<Layers>() : m), ...);
+    return m;
+  }();
   static constexpr std::size_t ram_bytes =
-      arena_bytes + (has_softmax ? 2 : 1) * output_dims.size() * sizeof(value_type) + call_frame_bytes;
+      arena_bytes + (has_softmax ? 2 : 1) * output_dims.size() * sizeof(value_type) + call_frame_bytes + scratch_bytes;
   static constexpr std::size_t flash_bytes = (std::size_t{0} + ... + Layers::flash_bytes);
 
   using input_type = std::array<value_type, n_features>;
@@ -248,11 +268,17 @@ struct network {
   static constexpr const value_type* tensor(const value_type* input, const value_type* arena, int t) noexcept {
     return t < 0 ? nullptr : (t == 0 ? input : arena + plan.offset[static_cast<std::size_t>(t)]);
   }
+  static constexpr void mark() noexcept {
+#if defined(CTML_LAYER_MARKS)
+    if (!std::is_constant_evaluated()) ctml_layer_mark();
+#endif
+  }
   template <std::size_t... I>
   static constexpr void infer(const value_type* input, value_type* arena, std::index_sequence<I...>) noexcept {
-    (detail::nth<I, Layers...>::type::template run<shapes[I], shapes[I + 1]>(
-         tensor(input, arena, static_cast<int>(I)), tensor(input, arena, detail::nth<I, Layers...>::type::extra_input),
-         arena + plan.offset[I + 1]),
+    ((detail::nth<I, Layers...>::type::template run<shapes[I], shapes[I + 1]>(
+          tensor(input, arena, static_cast<int>(I)), tensor(input, arena, detail::nth<I, Layers...>::type::extra_input),
+          arena + plan.offset[I + 1]),
+      mark()),
      ...);
   }
 };

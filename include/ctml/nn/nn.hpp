@@ -10,6 +10,8 @@
 #include "lut.hpp"
 #include "network.hpp"
 #include "pool.hpp"
+#include "regressor.hpp"
 #include "requantize.hpp"
 #include "shape.hpp"
 #include "softmax.hpp"
+#include "softmax_tflite.hpp"

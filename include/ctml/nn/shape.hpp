@@ -21,4 +21,12 @@ constexpr std::size_t window_out(std::size_t in, std::size_t pad_before, std::si
   return (span < k || stride == 0) ? 0 : (span - k) / stride + 1;
 }
 
+// The stack a layer's kernel takes beyond the arena and the network's call frame (conv2d's im2col
+// columns on Cortex-M4); network::ram_bytes adds the largest. Layers without it take none.
+template <class L>
+constexpr std::size_t scratch_bytes_of() noexcept {
+  if constexpr (requires { L::scratch_bytes; }) return L::scratch_bytes;
+  else return 0;
+}
+
 }  // namespace ctml::nn

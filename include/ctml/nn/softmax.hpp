@@ -71,12 +71,13 @@ struct softmax {
       y[k] = static_cast<std::int8_t>(q > 255u ? 127 : static_cast<int>(q) - 128);
     }
   }
-  // n / d for a quotient below 512 (n <= 2^23 + d / 2 and d >= 2^15). AVR has no divider: a
-  // 32-bit division is a 32-step library loop (~600 cycles), so there the nine quotient bits
-  // are found directly (d << 8 fits 32 bits while C <= 511). The same quotient either way.
+  // n / d for a quotient below 512 (n <= 2^23 + d / 2 and d >= 2^15). AVR and the Cortex-M0 have
+  // no divider: a 32-bit division is a library loop (~600 cycles on AVR), so there the nine
+  // quotient bits are found directly (d << 8 fits 32 bits while C <= 511). The same quotient
+  // either way.
   template <std::size_t C>
   static constexpr std::uint32_t quotient(std::uint32_t n, std::uint32_t d) noexcept {
-    if constexpr (platform::is_avr && C <= 511) {
+    if constexpr (!platform::has_divide && C <= 511) {
       return detail::quotient_below_512(n, d);
     } else {
       return n / d;

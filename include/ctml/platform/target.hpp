@@ -1,5 +1,6 @@
 // Target detection: the only place that knows which chip ctml is compiled for.
-// Everything target-specific in ctml keys off these constants, never off compiler macros directly.
+// Everything target-specific in ctml keys off these constants, never off compiler macros directly
+// (the instruction-set kernels in dot.hpp test the ACLE feature macros they use).
 #pragma once
 
 namespace ctml::platform {
@@ -10,23 +11,57 @@ inline constexpr bool is_avr = true;
 inline constexpr bool is_avr = false;
 #endif
 
+// Any Cortex-M: v6-M (M0/M0+), v7-M (M3), v7E-M (M4, M7), v8-M (M33), v8.1-M (M55).
 #if defined(__arm__) && !defined(__linux__)
 inline constexpr bool is_cortex_m = true;
 #else
 inline constexpr bool is_cortex_m = false;
 #endif
 
-inline constexpr bool is_host = !is_avr && !is_cortex_m;
+// Cortex-M0/M0+ (ARMv6-M, Thumb-1 only): no DSP, no divide, no 64-bit multiply (SMLAL/UMULL).
+#if defined(__arm__) && !defined(__linux__) && __ARM_ARCH_ISA_THUMB == 1
+inline constexpr bool is_armv6m = true;
+#else
+inline constexpr bool is_armv6m = false;
+#endif
+
+// Bare-metal RISC-V (rv32imc and the like).
+#if defined(__riscv) && !defined(__linux__)
+inline constexpr bool is_riscv = true;
+#else
+inline constexpr bool is_riscv = false;
+#endif
+
+inline constexpr bool is_host = !is_avr && !is_cortex_m && !is_riscv;
+
+// Cortex-M55 and other cores with Helium (the MVE integer instructions).
+#if defined(__arm__) && defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+inline constexpr bool has_mve = true;
+#else
+inline constexpr bool has_mve = false;
+#endif
+
+// Whether a 32-bit division is one instruction (not a library loop): not on AVR, not on ARMv6-M,
+// not on a RISC-V without the M extension.
+#if defined(__AVR__) || (defined(__arm__) && !defined(__ARM_FEATURE_IDIV)) || (defined(__riscv) && !defined(__riscv_div))
+inline constexpr bool has_divide = false;
+#else
+inline constexpr bool has_divide = true;
+#endif
 
 // Rough code bytes one unrolled tree decision costs on this target (used by layout::automatic).
-inline constexpr unsigned unrolled_bytes_per_node = is_avr ? 10 : (is_cortex_m ? 8 : 12);
+inline constexpr unsigned unrolled_bytes_per_node = is_avr ? 10 : (is_cortex_m || is_riscv ? 8 : 12);
 
 }  // namespace ctml::platform
 
 namespace ctml::platform {
 // An upper bound of the stack one inference call itself takes (return address, saved registers,
 // spills) beyond a model's own scratch; the target tests check ram_bytes against the measured peak.
-// Measured by the target harness: up to 65 B on AVR (clang-16 saves up to 18 call-saved registers
-// around the walk and vote loops), up to 80 B on a Cortex-M3 (soft-float calls).
-inline constexpr unsigned call_frame_bytes = is_avr ? 72 : (is_cortex_m ? 96 : 256);
+// Measured by the target harness (region stack - the model's own scratch, the worst model): up to
+// 65 B on AVR (clang-16 saves up to 18 call-saved registers around the walk and vote loops), up to
+// 80 B on a Cortex-M3 (soft-float calls), 88 B on the M7, 92 B on the M33 and M55 (digits_rf),
+// 104 B on the M0 (digits_rf: Thumb-1 keeps fewer values in registers), 160 B on RISC-V rv32imc
+// (diabetes_nusvr, unrolled: soft-float calls, 12 saved registers). Each is the measurement
+// plus at least 4 B, rounded to 8.
+inline constexpr unsigned call_frame_bytes = is_avr ? 72 : (is_armv6m ? 112 : (is_cortex_m ? 96 : (is_riscv ? 168 : 256)));
 }  // namespace ctml::platform

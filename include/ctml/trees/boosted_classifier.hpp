@@ -1,6 +1,8 @@
 // Boosted tree classifiers: GradientBoostingClassifier and XGBClassifier. Binary models have one
 // raw score (class 1 when it is positive, as scikit-learn's argmax of [1 - p, p] and XGBoost's
 // p > 0.5 decide); multiclass models have one score per class and predict the first maximum.
+// A binary spec may set proba_gain: predict_proba is sigmoid(proba_gain * score)
+// (GradientBoostingClassifier(loss='exponential') takes expit(2 raw)); the default is 1.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -32,6 +34,11 @@ struct boosted_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of
   static_assert(Spec::n_outputs == (n_classes == 2 ? 1 : n_classes),
                 "ctml: a boosted classifier has one output when binary, else one per class");
   using decision_type = std::array<float, Spec::n_outputs>;
+  static constexpr float proba_gain = [] {
+    if constexpr (requires { Spec::proba_gain; }) return static_cast<float>(Spec::proba_gain);
+    else return 1.0f;
+  }();
+  static_assert(proba_gain == 1.0f || n_classes == 2, "ctml: proba_gain applies to binary boosted classifiers only");
   using proba_type = std::array<float, n_classes>;
 
   static constexpr output_type predict(const input_type& x) noexcept {
@@ -50,12 +57,12 @@ struct boosted_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of
     return d;
   }
 
-  // The logistic of the score when binary, the softmax of the scores otherwise.
+  // The logistic of proba_gain times the score when binary, the softmax of the scores otherwise.
   static constexpr proba_type predict_proba(const input_type& x) noexcept {
     const auto d = decision_function(x);
     proba_type p{};
     if constexpr (n_classes == 2) {
-      p[1] = math::sigmoid(d[0]);
+      p[1] = math::sigmoid(proba_gain == 1.0f ? d[0] : proba_gain * d[0]);
       p[0] = 1.0f - p[1];
     } else {
       float top = d[0];

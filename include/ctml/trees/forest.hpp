@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "../core/layout.hpp"
+#include "../core/unroll.hpp"
 #include "../platform/target.hpp"
 #include "node.hpp"
 #include "walk.hpp"
@@ -45,13 +46,13 @@ struct forest_ops<tree_list<Trees...>> {
   template <class Layout, bool NanAware, class Leaf, class Input, class Fn>
   [[gnu::always_inline]] static constexpr void for_each(const Input& x, Fn&& fn) noexcept {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (fn(std::integral_constant<std::size_t, I>{}, walk<Layout, Trees, NanAware, Leaf>(x)), ...);
+      ::ctml::detail::in_order{((void)fn(std::integral_constant<std::size_t, I>{}, walk<Layout, Trees, NanAware, Leaf>(x)), 0)...};
     }(std::make_index_sequence<sizeof...(Trees)>{});
   }
   // Sum over the trees of each tree's largest |leaf value| (the bound of any leaf sum).
   template <class Values>
   static consteval long long abs_leaf_sum(const Values& values) {
-    return (max_abs_leaf<Trees>(values) + ... + 0LL);
+    return ::ctml::detail::sum_of<long long>({0LL, max_abs_leaf<Trees>(values)...});
   }
   // Every tree's leaf payload, mapped by Map::apply<tree index>(payload), as one array. No
   // closure: each tree's result goes straight to its slot.
@@ -84,7 +85,8 @@ struct forest_ops<tree_list<Trees...>> {
       }
     }
 #endif
-    (Step::template apply<I>(state, walk<Layout, Trees, NanAware, Leaf, OutOfLine>(x)), ...);
+    // A braced list, not a comma fold: in tree order, and past clang's fold limit of 256 terms.
+    ::ctml::detail::in_order{((void)Step::template apply<I>(state, walk<Layout, Trees, NanAware, Leaf, OutOfLine>(x)), 0)...};
   }
   // Whether visit takes the AVR asm walk (outside constant evaluation).
   template <class Layout, bool NanAware, class Leaf, class Step, bool OutOfLine, class Input>
@@ -92,7 +94,7 @@ struct forest_ops<tree_list<Trees...>> {
 #if defined(__AVR__)
     if constexpr (std::is_same_v<Layout, ::ctml::layout::unrolled> && OutOfLine) {
       return []<std::size_t... I>(std::index_sequence<I...>) {
-        return (avr_tree_fits<Trees, avr_payload_t<Step, I>, NanAware, Leaf, Input>() && ...);
+        return ::ctml::detail::all_of({true, avr_tree_fits<Trees, avr_payload_t<Step, I>, NanAware, Leaf, Input>()...});
       }(std::make_index_sequence<sizeof...(Trees)>{});
     }
 #endif
@@ -128,7 +130,7 @@ struct forest_ops<tree_list<Trees...>> {
   }
 #endif
   static consteval bool all_well_formed(std::size_t n_features, std::size_t n_codes, bool nan_aware) {
-    return (well_formed<Trees>(n_features, n_codes, nan_aware) && ...);
+    return ::ctml::detail::all_of({true, well_formed<Trees>(n_features, n_codes, nan_aware)...});
   }
   // The same with a code limit per tree: codes_of(t) is tree t's number of leaf codes.
   template <class CodesOf>
@@ -138,7 +140,7 @@ struct forest_ops<tree_list<Trees...>> {
   template <class CodesOf, std::size_t... I>
   static consteval bool each_well_formed(std::size_t n_features, CodesOf codes_of, bool nan_aware,
                                          std::index_sequence<I...>) {
-    return (well_formed<Trees>(n_features, codes_of(I), nan_aware) && ...);
+    return ::ctml::detail::all_of({true, well_formed<Trees>(n_features, codes_of(I), nan_aware)...});
   }
 };
 

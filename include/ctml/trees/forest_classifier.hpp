@@ -18,6 +18,7 @@
 #include "../core/argmax.hpp"
 #include "../core/input.hpp"
 #include "../core/layout.hpp"
+#include "../core/unroll.hpp"
 #include "../platform/flash.hpp"
 #include "../platform/settle.hpp"
 #include "../platform/zero.hpp"
@@ -190,11 +191,11 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
   };
   template <std::size_t... T>
   static consteval bool lead_codes_fit_all(std::index_sequence<T...>) {
-    return ([] {
+    return ::ctml::detail::all_of({true, [] {
       for (std::size_t c = n_classes; c < n_classes + Spec::dist_base[T + 1] - Spec::dist_base[T]; ++c)
         if (lead_code<T>(c).code > 0xFF || lead_code<T>(c).second > 0xFF) return false;
       return true;
-    }() && ...);
+    }()...});
   }
   static constexpr bool lead_codes_fit = platform::is_avr && lead_codes_fit_all(std::make_index_sequence<n_trees>{});
   // RAM: the leading-class counts, the rest, each tree's leaf code (and, with AVR lead codes,

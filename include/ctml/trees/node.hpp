@@ -2,6 +2,7 @@
 // Nodes are in preorder: the left child of node i is i + 1, the right child is `right`.
 // A leaf has feature == leaf_feature and keeps its leaf code in `right`.
 #pragma once
+#include "../core/unroll.hpp"
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -60,8 +61,9 @@ consteval bool well_formed(std::size_t n_features, std::size_t n_codes, bool nan
 template <const auto&... Trees>
 struct tree_list {
   static constexpr std::size_t size = sizeof...(Trees);
-  static constexpr std::size_t node_count = (size_of<Trees> + ... + 0);
-  static constexpr std::size_t bytes = (sizeof(Trees) + ... + 0);
+  // Sums as braced lists, not folds: clang stops a fold at 256 terms.
+  static constexpr std::size_t node_count = ::ctml::detail::sum_of<std::size_t>({std::size_t{0}, size_of<Trees>...});
+  static constexpr std::size_t bytes = ::ctml::detail::sum_of<std::size_t>({std::size_t{0}, sizeof(Trees)...});
 };
 
 }  // namespace ctml::trees

@@ -1,0 +1,32 @@
+// Host nanoseconds per inference for issue 16's kinds (linear-kernel SVCs in primal form, a
+// 300-tree boosted classifier, the boosted classifier with an exponential loss, a log-link GLM), in both layouts.
+// A row is named <scikit-learn kind>/<model>/<layout>, like bench_families.cpp.
+#include <benchmark/benchmark.h>
+
+#include "bench_predict.hpp"
+
+#include "breast_cancer_gb_exp.hpp"
+#include "breast_cancer_gb_exp_vectors.hpp"
+#include "breast_cancer_linear_svc_int.hpp"
+#include "breast_cancer_linear_svc_int_vectors.hpp"
+#include "diabetes_poisson.hpp"
+#include "diabetes_poisson_vectors.hpp"
+#include "iris_gb300.hpp"
+#include "iris_gb300_vectors.hpp"
+#include "iris_lgb.hpp"
+#include "iris_lgb_vectors.hpp"
+#include "iris_linear_svc.hpp"
+#include "iris_linear_svc_vectors.hpp"
+
+#define CTML_BENCH_ESTIMATOR(kind, model)                                                                   \
+  BENCHMARK(ctml_bench::predict<ctml_models::model##_t<ctml::layout::unrolled>, ctml_models::model##_vectors>) \
+      ->Name(#kind "/" #model "/unrolled");                                                                 \
+  BENCHMARK(ctml_bench::predict<ctml_models::model##_t<ctml::layout::table>, ctml_models::model##_vectors>)    \
+      ->Name(#kind "/" #model "/table")
+
+CTML_BENCH_ESTIMATOR(SVC_linear_primal, breast_cancer_linear_svc_int);
+CTML_BENCH_ESTIMATOR(SVC_linear_primal_ovo, iris_linear_svc);
+CTML_BENCH_ESTIMATOR(PoissonRegressor, diabetes_poisson);
+CTML_BENCH_ESTIMATOR(GradientBoostingClassifier_300_trees, iris_gb300);
+CTML_BENCH_ESTIMATOR(LightGBM_multiclass, iris_lgb);
+CTML_BENCH_ESTIMATOR(GradientBoostingClassifier_exponential, breast_cancer_gb_exp);
