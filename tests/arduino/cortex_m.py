@@ -99,12 +99,13 @@ def main() -> int:
         subprocess.run([*cc, "-x", "assembler-with-cpp", *flags, str(S), "-o", str(objs[0])], check=True)
         subprocess.run([*cc, "-std=gnu11", *flags, str(prog), "-o", str(objs[1])], check=True)
         support = []
-        for f in (TARGET / "cortex-m" / "startup.c", TARGET / "cortex-m" / "target.c", TARGET / "common.c"):
+        for f in (TARGET / "cortex-m" / "startup.c", TARGET / "cortex-m" / "target.c", TARGET / "semihost.c",
+                  TARGET / "common.c"):
             support.append(a.build / f"{mcu}_{f.stem}.o")
             subprocess.run([*cc, *support_flags, str(f), "-o", str(support[-1])], check=True)
         elf = a.build / f"check_{mcu}.elf"
         p = subprocess.run(["arm-none-eabi-gcc", *support_flags, *map(str, objs[:2] + support),
-                            f"-T{TARGET / 'cortex-m' / (machine + '.ld')}", "-Wl,--gc-sections", "--specs=nano.specs",
+                            f"-L{TARGET / 'cortex-m'}", f"-T{TARGET / 'cortex-m' / 'mps2.ld'}", "-Wl,--gc-sections", "--specs=nano.specs",
                             "--specs=nosys.specs", "-nostartfiles", "-lm", "-o", str(elf)], capture_output=True, text=True)
         if p.returncode != 0:
             fail(f"linking the {mcu} check program failed:\n{p.stderr[-3000:]}")
