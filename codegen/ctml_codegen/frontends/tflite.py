@@ -212,7 +212,9 @@ class _Importer:
         if self.where.get(self.out_tensor) != len(self.layers) or not self.layers:
             raise ConversionError(f"{self.path}: the model's output (tensor {self.out_tensor}) is not its last operator's")
         s, z = self.params[0]
-        kind = "classifier" if isinstance(self.layers[-1], ir.Softmax) else "regressor"
+        # As the other network frontends decide: one output is a value (ctml/nn/regressor.hpp's predict),
+        # several are scores whose predict is the index of the largest (logits() gives them all).
+        kind = "classifier" if isinstance(self.layers[-1], ir.Softmax) or self.shapes[-1][2] > 1 else "regressor"
         classes = tuple(range(self.shapes[-1][2])) if kind == "classifier" else ()
         net = ir.Network(self.input_shape, tuple(self.layers), Source("TensorFlow Lite flatbuffer (schema 3)",
                                                                       f"{Path(self.path).name} (int8)"), kind, classes)
