@@ -4,7 +4,7 @@
 // update is O(1) in time and memory, constexpr and noexcept, with no UB for any input and any
 // state (a restored or hand-written one included): NaN samples are ignored and counted,
 // fixed-point sums saturate, float results stay finite for finite samples. Input ranges, and
-// what each struct gives for non-finite samples, are in docs/learn.md. valid() says whether the
+// what each struct gives for non-finite samples, are in docs/robustness.md. valid() says whether the
 // fields are a state the struct can reach; ctml::learn::restore refuses a record that is not.
 #pragma once
 #include <cstdint>
