@@ -161,6 +161,12 @@ def check_learning(rows: list[dict]) -> list[str]:
     return problems
 
 
+# Models whose answer goes through the target's own libm (the log link's expf): the integer score is
+# the same everywhere, the float value may differ in its last bits, so the cross-target identity
+# check skips them (their conformance against scikit-learn is checked on every target).
+LIBM_OUTPUT = {"diabetes_poisson"}
+
+
 def check(rows: list[dict]) -> list[str]:
     problems = []
     by_key: dict = {}
@@ -179,6 +185,8 @@ def check(rows: list[dict]) -> list[str]:
             problems.append(f"{r['target']} {r['model']}/{r['layout']}: ram_bytes {r['ram_bytes']} but inference "
                             f"used {sp} B of stack")
     for (model, layout), group in by_key.items():
+        if model in LIBM_OUTPUT:
+            continue
         for r in group[1:]:
             common = set(r["answers"]) & set(group[0]["answers"])
             diff = [i for i in sorted(common) if r["answers"][i] != group[0]["answers"][i]]
