@@ -19,9 +19,8 @@ from ..emit import model_io
 from ..emit import nn as emit_nn
 from ..errors import ConversionError, numpy_defaults
 from ..quantize.nn import QNetwork, quantize
+from ..targets import TARGETS
 
-TARGET_RAM = {"host": None, "avr": 2048, "cortex-m": None}
-CALL_FRAME = {"host": 512, "avr": 160, "cortex-m": 272}   # ctml::nn::call_frame_bytes (the M4 im2col scratch is not in this check)
 
 
 @dataclass(frozen=True)
@@ -155,18 +154,18 @@ def convert_tflite(path, name: str, out_dir="models", *, target: str = "host", r
 def _check_name_target(name: str, target: str) -> None:
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         raise ConversionError(f"model name {name!r} must be a lower-case C++ identifier")
-    if target not in TARGET_RAM:
-        raise ConversionError(f"unknown target {target!r}; choose one of {', '.join(TARGET_RAM)}")
+    if target not in TARGETS:
+        raise ConversionError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)}")
 
 
 def _check_ram(name: str, target: str, ram_budget, net, shapes) -> int:
     """The arena; refuses a network over the target's RAM budget."""
     arena = arena_bytes(shapes, net.layers)
-    budget = ram_budget if ram_budget is not None else TARGET_RAM[target]
+    budget = ram_budget if ram_budget is not None else TARGETS[target]["ram"]
     out_bytes = int(np.prod(shapes[-1])) * (2 if ir.ends_in_softmax(net) else 1)   # the copies logits()/probabilities() return
-    if budget is not None and arena + out_bytes + CALL_FRAME[target] > budget:
+    if budget is not None and arena + out_bytes + TARGETS[target]["network_frame"] > budget:
         raise ConversionError(f"network {name} needs {arena} B of activations + {out_bytes} B of output + "
-                              f"{CALL_FRAME[target]} B of call frame "
+                              f"{TARGETS[target]['network_frame']} B of call frame "
                               f"on {target}, over the {budget} B RAM budget; use fewer channels or stride/pool earlier")
     return arena
 
