@@ -23,6 +23,8 @@ QEMU_PRESETS = (*ARM_PRESETS, "riscv32")
 TOOLS = {"avr": "avr-", "host": "", "riscv32": "riscv64-unknown-elf-", **{p: "arm-none-eabi-" for p in ARM_PRESETS}}
 UNIT = {"avr": "cycles", "host": None, **{p: "instructions" for p in QEMU_PRESETS}}
 HEAD = 30
+# flash_bytes (estimated code + exact constants) against the linker's code + data: -10% .. +25%.
+FLASH_BAND = (0.90, 1.25)
 
 
 def parse_out(path: Path) -> dict:
@@ -31,35 +33,41 @@ def parse_out(path: Path) -> dict:
     agree = re.search(r"^agree (\d+)/(\d+)$", text, re.M)
     val = lambda k: int(re.search(rf"^{k} (\d+)$", text, re.M).group(1))
     return {"answers": answers, "agree": int(agree.group(1)), "n": int(agree.group(2)),
-            "correct": val("correct"), "ram_bytes": val("ram_bytes"), "flash_bytes": val("flash_bytes")}
+            "correct": val("correct"), "ram_bytes": val("ram_bytes"), "flash_bytes": val("flash_bytes"),
+            "code_estimate": val("code_bytes")}
+
+
+MODEL_CODE = ("_ZN4ctml", "_ZNK4ctml", "_ZZN4ctml", "_ZZNK4ctml", "ctml_infer", "_Z10ctml_proba", "_ZZ10ctml_infer",
+              "_ZZ10ctml_proba")
 
 
 def is_model_code(name: str) -> bool:
-    """ctml_infer, ctml_proba and functions of namespace ctml, as nm -C prints them (demangled, or
-    mangled where the demangler gives up on class-type template arguments). The firmware's own
-    helpers instantiated on a model type (proba_runs<ctml::...>, outputs_exact<...>) are not."""
-    if name.startswith("_Z"):
-        return name.startswith(("_ZN4ctml", "_Z10ctml_proba", "_ZNK4ctml"))
-    head = name.split("<", 1)[0].split("(", 1)[0].split()   # [return type,] qualified name
-    return bool(head) and (head[-1] in ("ctml_infer", "ctml_proba") or head[-1].startswith("ctml::"))
+    """ctml_infer, ctml_proba, every function of namespace ctml and the lambdas and local
+    functions inside them, by their mangled names (the demangled ones start with a return type,
+    "std::array<...> ctml::...", which no prefix test reads reliably). The firmware's own helpers
+    instantiated on a model type (proba_runs<ctml::...>, outputs_exact<...>) are not."""
+    return name.startswith(MODEL_CODE)
 
 
 def symbol_sizes(tool: str, elf: Path, model: str) -> tuple[int, int, int]:
     """(inference code bytes, model constant bytes) from nm: the code is ctml_infer and every
-    function of ctml's (walks, votes); the data are the model's arrays in <model>_data. The
-    third figure is model data the linker put in RAM (.data/.bss), which must be 0."""
-    out = subprocess.run([tool + "nm", "-C", "-S", "--size-sort", str(elf)], capture_output=True, text=True, check=True).stdout
+    function of ctml's (walks, votes); the data are the model's arrays in <model>_data and any
+    constant table of ctml's own (a kernel's lookup table). The third figure is model data the
+    linker put in RAM (.data/.bss), which must be 0."""
+    out = subprocess.run([tool + "nm", "-S", "--size-sort", str(elf)], capture_output=True, text=True, check=True).stdout
+    ns = f"{model}_data"
+    data_prefix = f"_ZN11ctml_models{len(ns)}{ns}"
     code = data = in_ram = 0
     for line in out.splitlines():
         parts = line.split(maxsplit=3)
         if len(parts) < 4:
             continue
-        size, name = int(parts[1], 16), parts[3]
-        if parts[2] in "TtWw" and is_model_code(name):
+        size, kind, name = int(parts[1], 16), parts[2], parts[3]
+        if kind in "TtWw" and is_model_code(name):
             code += size
-        elif name.startswith(f"ctml_models::{model}_data::"):
+        elif name.startswith(data_prefix) or (kind in "VvRr" and name.startswith(("_ZN4ctml", "_ZZN4ctml"))):
             data += size
-            if parts[2] in "DdBb":
+            if kind in "DdBb":
                 in_ram += size
     return code, data, in_ram
 
@@ -172,12 +180,21 @@ def check(rows: list[dict]) -> list[str]:
     by_key: dict = {}
     for r in rows:
         by_key.setdefault((r["model"], r["layout"]), []).append(r)
-        # flash_bytes is exact on AVR (every read is an lpm the compiler cannot fold) and an upper
-        # bound elsewhere (a compiler may fold a small constant table into code).
+        # flash_bytes = the estimated code (platform/code_size.hpp) + the model's constants. The
+        # constants are exact on AVR (every read is an lpm the compiler cannot fold) and an upper
+        # bound elsewhere (a compiler may fold a small constant table into code); the total must be
+        # within FLASH_BAND of what the linker placed (code + data), on every flash target.
         exact = r["target"] == "avr"
-        if (r["data_bytes"] != r["flash_bytes"]) if exact else (r["data_bytes"] > r["flash_bytes"]):
-            problems.append(f"{r['target']} {r['model']}/{r['layout']}: flash_bytes {r['flash_bytes']} but the "
+        const = r["flash_bytes"] - r["code_estimate"]
+        if (r["data_bytes"] != const) if exact else (r["data_bytes"] > const):
+            problems.append(f"{r['target']} {r['model']}/{r['layout']}: flash_bytes counts {const} B of constants but the "
                             f"linker placed {r['data_bytes']} B of model data")
+        lo, hi = FLASH_BAND
+        if r["target"] != "host" and not lo * r["model_flash"] <= r["flash_bytes"] <= hi * r["model_flash"]:
+            problems.append(f"{r['target']} {r['model']}/{r['layout']}: flash_bytes {r['flash_bytes']} is "
+                            f"{100 * (r['flash_bytes'] / r['model_flash'] - 1):+.1f}% of the linked {r['model_flash']} B "
+                            f"(code + data; allowed {100 * (lo - 1):+.0f}%..{100 * (hi - 1):+.0f}%): refit the target's row "
+                            "of include/ctml/platform/code_size.hpp (bench/code_size_fit.py)")
         if r["model_data_in_ram"]:
             problems.append(f"{r['target']} {r['model']}/{r['layout']}: {r['model_data_in_ram']} B of model constants in RAM")
         sp = r.get("stack_peak")
@@ -197,9 +214,9 @@ def check(rows: list[dict]) -> list[str]:
 
 def table(rows: list[dict]) -> str:
     head = ("| model | layout | target | agreement | accuracy | per inference (mean of first 30) | max | "
-            "per MAC | from floats (`_float` twin) | model flash B (code + data) | firmware flash B | static RAM B | "
-            "stack peak B | ram_bytes |")
-    lines = [head, "|" + "---|" * 14]
+            "per MAC | from floats (`_float` twin) | model flash B (code + data) | flash_bytes (estimate) | "
+            "firmware flash B | static RAM B | stack peak B | ram_bytes |")
+    lines = [head, "|" + "---|" * 15]
     for r in sorted(rows, key=lambda r: (r["model"], r["layout"], r["target"])):
         unit = UNIT[r["target"]]
         per = f"{r['per_inference']:.1f} {unit}" if r.get("per_inference") is not None else "(host: see bench_host)"
@@ -210,7 +227,8 @@ def table(rows: list[dict]) -> str:
         pm = f"{r['per_mac']:.2f}" if r.get("per_mac") else ""
         ff = f"{r['from_floats']:.1f}" if r.get("from_floats") else ""
         lines.append(f"| {r['model']} | {r['layout']} | {r['target']} | {agree} | {acc} | {per} | {mx} | {pm} | {ff} | "
-                     f"{r['model_flash']} ({r['code_bytes']} + {r['data_bytes']}) | {r['firmware_flash']} | "
+                     f"{r['model_flash']} ({r['code_bytes']} + {r['data_bytes']}) | "
+                     f"{r['flash_bytes']} ({100 * (r['flash_bytes'] / max(r['model_flash'], 1) - 1):+.1f}%) | {r['firmware_flash']} | "
                      f"{r['static_ram']} | {'' if sp is None else sp} | {r['ram_bytes']} |")
     return "\n".join(lines)
 

@@ -72,8 +72,9 @@ def main(argv=None) -> int:
                    help="input type: 0 float, 8/16 integer codes (default: integer when --sample is integer-valued)")
     c.add_argument("--sample", type=Path, help=".npy or .npz (array X) of typical inputs, to choose the input codes")
     c.add_argument("--vectors", type=Path, help=".npz with X (and y) held-out data: also write <name>_vectors.hpp")
-    c.add_argument("--target", choices=sorted(TARGETS), default="host", help="target whose budgets apply")
-    c.add_argument("--layout", choices=("automatic", "unrolled", "table"), default="automatic")
+    c.add_argument("--target", choices=sorted(TARGETS), default="host", help="target whose budgets and code-size figures apply")
+    c.add_argument("--layout", choices=("automatic", "unrolled", "table"), default="automatic",
+                   help="automatic (default): unrolled while its flash fits the limit, else table")
     c.add_argument("--flash-budget", type=int, help="bytes of flash the model may use")
     c.add_argument("--ram-budget", type=int, help="bytes of RAM the model may use")
     c.add_argument("--drop-last", action="store_true",
@@ -126,7 +127,9 @@ def main(argv=None) -> int:
         print(f"ctml codegen: error: {e}", file=sys.stderr)
         return 2
     print(f"wrote {r.header} ({r.nodes} nodes, {r.layout} layout on {args.target}, "
-          f"about {r.flash_estimate} B flash, {r.ram_bytes} B RAM)")
+          f"about {r.flash_estimate} B flash (code + constants), {r.ram_bytes} B RAM)")
+    if r.reason:
+        print(f"layout: {r.reason}")
     return 0
 
 

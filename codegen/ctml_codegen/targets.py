@@ -22,14 +22,20 @@ def budgets(target: str, flash_budget, ram_budget) -> tuple:
 
 
 def check_budget(name: str, target: str, layout: str, flash: int, ram: int, flash_budget=None, ram_budget=None,
-                 advice: str = "a smaller model") -> None:
-    """Refuses a model over the flash or RAM budget with the figures and advice that applies: the table
-    layout is suggested only to a model that is not already table."""
+                 advice: str = "a smaller model", other_flash=None) -> None:
+    """Refuses a model over the flash or RAM budget with the figures (needed vs budget) and advice that
+    applies: the other layout is suggested only when it fits (other_flash: its flash, code + constants;
+    None: not known), and never the layout the model already has."""
     from .errors import ConversionError
     flash_budget, ram_budget = budgets(target, flash_budget, ram_budget)
     if flash_budget is not None and flash > flash_budget:
-        table = "the table layout, " if layout != "table" else ""
-        raise ConversionError(f"model {name} needs about {flash} B of flash on {target} ({layout} layout) but the "
-                              f"budget is {flash_budget} B; use {table}{advice}, or a larger budget")
+        other = "table" if layout == "unrolled" else "unrolled"
+        if other_flash is not None:
+            tip = f"the {other} layout ({other_flash} B), " if other_flash <= flash_budget else ""
+        else:
+            tip = "the table layout, " if layout != "table" else ""
+        raise ConversionError(f"model {name} needs about {flash} B of flash on {target} (code + constants, {layout} "
+                              f"layout) but the budget is {flash_budget} B; use {tip}{advice}, or a larger budget")
     if ram_budget is not None and ram > ram_budget:
-        raise ConversionError(f"model {name} needs {ram} B of RAM on {target} but the budget is {ram_budget} B")
+        raise ConversionError(f"model {name} needs {ram} B of RAM on {target} but the budget is {ram_budget} B; "
+                              f"use {advice}, or a larger budget")

@@ -173,6 +173,8 @@ int main() {
   target_put_int(static_cast<long>(model::ram_bytes));
   target_puts("\nflash_bytes ");
   target_put_int(static_cast<long>(model::flash_bytes));
+  target_puts("\ncode_bytes ");  // the code part of flash_bytes (estimated, platform/code_size.hpp)
+  target_put_int(static_cast<long>(model::code_bytes));
   if (arena_of<model>() > 0) {  // networks: the planned activation arena
     target_puts("\narena_bytes ");
     target_put_int(static_cast<long>(arena_of<model>()));

@@ -33,6 +33,7 @@ class Result:
     flash_estimate: int
     ram_bytes: int
     nodes: int
+    reason: str = ""        # which layout automatic picked and why (one line; emit/footprint.py)
 
 
 def find(est):

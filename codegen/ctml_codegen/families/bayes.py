@@ -12,7 +12,8 @@ from ..emit import model_io
 from ..errors import ConversionError
 from ..frontends.sklearn_bayes import SUPPORTED, from_sklearn
 from ..quantize.features import FeatureMap
-from ..targets import TARGETS, UNROLL_LIMIT, check_budget
+from ..emit import footprint
+from ..targets import TARGETS, check_budget
 
 __all__ = ["SUPPORTED", "convert"]
 
@@ -33,11 +34,12 @@ def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, featur
         fmap = model_io.lossless(X, bits) or model_io.ranged(X, bits, n, "naive Bayes model")
     lw = emit.lower(model, fmap)
     n_c = len(model.classes)
-    chosen = layout if layout != "automatic" else ("unrolled" if n_c * n * (40 if target == "avr" else 16)
-                                                   <= UNROLL_LIMIT else "table")
-    flash = 0 if chosen == "unrolled" else n_c * n * (12 if fmap.is_float else 8) + n_c * (4 if fmap.is_float else 8)
+    data = n_c * n * (12 if fmap.is_float else 8) + n_c * (4 if fmap.is_float else 8)
+    fp = footprint.bayes(n_c, n, data, target, layout)
+    chosen, flash = fp.chosen, fp.flash
     ram = 2 * n_c * (4 if fmap.is_float else 8) + TARGETS[target]["call_frame"]
-    check_budget(name, target, chosen, flash, ram, flash_budget, ram_budget)
+    check_budget(name, target, chosen, flash, ram, flash_budget, ram_budget,
+                 advice="fewer features", other_flash=fp.other)
 
     def reference(Xd):
         return {"class": model_io.class_index(model.classes, pipeline.predict(Xd)),
@@ -47,7 +49,7 @@ def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, featur
     vectors = None if X_test is None else model_io.vectors_header(name, fmap, np.asarray(X_test), reference,
                                                                   model.classes, y_test, n_vectors)
     header, vec = model_io.write(out_dir, name, emit.header(lw, name), vectors)
-    return Result(header, vec, chosen, flash, ram, n_c * n)
+    return Result(header, vec, chosen, flash, ram, n_c * n, fp.reason)
 
 
 def _jll(pipeline, X):

@@ -18,7 +18,8 @@ from ..emit import model_io
 from ..emit.model_io import check_samples
 from ..errors import ConversionError
 from ..frontends.sklearn_linear import SUPPORTED, from_sklearn
-from ..targets import TARGETS, UNROLL_LIMIT, check_budget
+from ..emit import footprint
+from ..targets import TARGETS, check_budget
 
 __all__ = ["SUPPORTED", "convert"]
 
@@ -70,17 +71,17 @@ def convert_model(model, reference, name: str, out_dir, *, X_sample=None, featur
             lw = narrow
     if check_classes is not None:
         _check_classes(lw, fmap, check_classes, [a for a in (X, X_test) if a is not None])
-    chosen = layout if layout != "automatic" else ("unrolled" if lw.weights.size * (16 if target == "avr" else 8)
-                                                   <= UNROLL_LIMIT else "table")
-    flash = lw.flash_bytes if chosen == "table" else 0
+    fp = footprint.linear(lw, target, layout)
+    chosen, flash = fp.chosen, fp.flash
     ram = 2 * lw.weights.shape[0] * 4 + TARGETS[target]["call_frame"]
-    check_budget(name, target, chosen, flash, ram, flash_budget, ram_budget)
+    check_budget(name, target, chosen, flash, ram, flash_budget, ram_budget,
+                 advice=f"fewer features or a sparser model ({lw.weights.size} weights now)", other_flash=fp.other)
     vectors = None
     if X_test is not None:
         vectors = model_io.vectors_header(name, fmap, np.asarray(X_test), reference, model.classes,
                                           y_test, n_vectors)
     header, vec = model_io.write(out_dir, name, emit.header(lw, name), vectors)
-    return Result(header, vec, chosen, flash, ram, int(lw.weights.size))
+    return Result(header, vec, chosen, flash, ram, int(lw.weights.size), fp.reason)
 
 
 def _check_classes(lw, fmap, framework_classes, inputs) -> None:

@@ -11,7 +11,8 @@ from ..emit import model_io
 from ..emit import neighbors as emit
 from ..errors import ConversionError
 from ..frontends.sklearn_neighbors import SUPPORTED, from_sklearn
-from ..targets import TARGETS, UNROLL_LIMIT, check_budget
+from ..emit import footprint
+from ..targets import TARGETS, check_budget
 
 __all__ = ["SUPPORTED", "convert"]
 
@@ -26,12 +27,11 @@ def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, featur
     lw = emit.lower(model, bits)
     n_s = len(model.X)
     esize = 4 if lw.fmap.is_float else lw.fmap.bits // 8
-    chosen = layout if layout != "automatic" else ("unrolled" if n_s * n * (50 if target == "avr" else 12)
-                                                   <= UNROLL_LIMIT else "table")
-    flash = (0 if chosen == "unrolled" else n_s * n * esize) + n_s * (1 if model.kind == "classifier" else 4)
+    fp = footprint.neighbors(n_s, n, n_s * n * esize, n_s * (1 if model.kind == "classifier" else 4), target, layout)
+    chosen, flash = fp.chosen, fp.flash
     dist = 4 if lw.fmap.is_float else {"std::uint16_t": 2, "std::uint32_t": 4, "std::uint64_t": 8}[lw.distance_type]
     ram = model.k * (dist + (1 if n_s <= 256 else 2)) + 8 + len(model.classes) * 2 + TARGETS[target]["call_frame"]
-    check_budget(name, target, chosen, flash, ram, flash_budget, ram_budget, advice="fewer training samples")
+    check_budget(name, target, chosen, flash, ram, flash_budget, ram_budget, advice="fewer training samples", other_flash=fp.other)
 
     def reference(Xd):
         if model.kind == "regressor":
@@ -40,4 +40,4 @@ def convert(est, name: str, out_dir, *, pipeline, scaling, X_sample=None, featur
     vectors = None if X_test is None else model_io.vectors_header(name, lw.fmap, np.asarray(X_test), reference,
                                                                   model.classes, y_test, n_vectors)
     header, vec = model_io.write(out_dir, name, emit.header(lw, name), vectors)
-    return Result(header, vec, chosen, flash, ram, n_s)
+    return Result(header, vec, chosen, flash, ram, n_s, fp.reason)

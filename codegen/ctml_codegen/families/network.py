@@ -148,7 +148,7 @@ def convert_tflite(path, name: str, out_dir="models", *, target: str = "host", r
         vec = out / f"{name}_vectors.hpp"
         files[vec] = emit_nn.vectors_header(name, Xq, cls, ref, cls, None, vector_parts, proba)
     model_io.write_atomic(files)
-    return _result(out / f"{name}.hpp", vec, qnet, arena)
+    return _result(out / f"{name}.hpp", vec, qnet, arena, target)
 
 
 def _check_name_target(name: str, target: str) -> None:
@@ -170,11 +170,13 @@ def _check_ram(name: str, target: str, ram_budget, net, shapes) -> int:
     return arena
 
 
-def _result(header: Path, vec, qnet, arena: int) -> NetworkResult:
+def _result(header: Path, vec, qnet, arena: int, target: str) -> NetworkResult:
+    from ..emit import footprint
     from ..nn import plan as nn_plan
-    flash = sum(ql.weight.size * (2 if isinstance(ql.layer, ir.Softmax) else 1) +
+    data = sum(ql.weight.size * (2 if isinstance(ql.layer, ir.Softmax) else 1) +
                 (4 * ql.bias.size + 5 * ql.multiplier.size if ql.bias is not None else 0)
                 for ql in qnet.layers if ql.weight is not None)
+    flash = footprint.network(len(qnet.layers), False, data, target)   # + the kernels' code per layer
     bounds = nn_plan.arena_bounds(qnet.net)
     return NetworkResult(header, vec, qnet, arena, flash, nn_plan.macs(qnet.net), bounds["two_largest_live"],
                          bounds["all_live"])
@@ -257,4 +259,4 @@ def convert_network(model, name: str, out_dir="models", *, X_sample=None, input_
         if float_path:
             files[out / f"{name}_float_vectors.hpp"] = emit_nn.float_vectors_header(name, Xh, fw, truth, value)
     model_io.write_atomic(files)
-    return _result(out / f"{name}.hpp", vec, qnet, arena)
+    return _result(out / f"{name}.hpp", vec, qnet, arena, target)

@@ -18,7 +18,8 @@ from ..emit import model_io
 from ..emit import svm as emit_svm
 from ..errors import ConversionError
 from ..frontends.sklearn_svm import SUPPORTED, from_sklearn
-from ..targets import TARGETS, UNROLL_LIMIT, check_budget
+from ..emit import footprint
+from ..targets import TARGETS, check_budget
 
 __all__ = ["SUPPORTED", "convert"]
 
@@ -54,10 +55,11 @@ def convert(est, name: str, out_dir="models", *, pipeline=None, scaling=None, X_
     tg = TARGETS[target]
     extra = 64 if target == "avr" else (160 if lw.fmap.is_float else 64)   # as svm/expansion.hpp's frame_bytes
     fp = emit_svm.footprint(lw, target, tg["call_frame"] + extra)
-    chosen = layout if layout != "automatic" else ("unrolled" if fp["unrolled_code"] <= UNROLL_LIMIT else "table")
-    flash = fp["table_flash"] if chosen == "table" else fp["unrolled_code"]
+    foot = footprint.kernel(lw, fp["table_flash"], target, layout)
+    chosen, flash = foot.chosen, foot.flash
     check_budget(name, target, chosen, flash, fp["ram"], flash_budget, ram_budget,
-                 advice=f"fewer support vectors ({km.n_sv} now: a larger C or smaller nu), integer features")
+                 advice=f"fewer support vectors ({km.n_sv} now: a larger C or smaller nu), integer features",
+                 other_flash=foot.other)
     out = Path(out_dir)
     files = {out / f"{name}.hpp": emit_svm.header(lw, name)}
     vec_path = None
@@ -66,7 +68,7 @@ def convert(est, name: str, out_dir="models", *, pipeline=None, scaling=None, X_
         files[vec_path] = emit_svm.vectors_header(pipeline if pipeline is not None else est, km, lw.fmap, name,
                                                   np.asarray(X_test), y_test, n_vectors)
     model_io.write_atomic(files)
-    return Result(out / f"{name}.hpp", vec_path, chosen, flash, fp["ram"], km.n_sv)
+    return Result(out / f"{name}.hpp", vec_path, chosen, flash, fp["ram"], km.n_sv, foot.reason)
 
 
 def _framework_classes(km, whole, X) -> np.ndarray:

@@ -14,7 +14,8 @@ from ..emit import trees as emit_trees
 from ..errors import ConversionError
 from ..ir.trees import Forest, check_finite
 from ..quantize import features as quantize
-from ..targets import TABLE_WALKER_BYTES, TARGETS, UNROLL_LIMIT, check_budget
+from ..emit import footprint
+from ..targets import TARGETS, check_budget
 
 
 def to_ir(est) -> Forest:
@@ -45,11 +46,15 @@ def _thresholds(forest: Forest) -> list[list[float]]:
 
 def estimate(lw: emit_trees.Lowered, target: str, layout: str = "automatic") -> tuple[str, int, int]:
     """(layout, flash bytes, ram bytes) as the C++ side will choose and report them."""
+    chosen, flash, ram, _ = estimate_footprint(lw, target, layout)
+    return chosen, flash, ram
+
+
+def estimate_footprint(lw: emit_trees.Lowered, target: str, layout: str = "automatic"):
+    """(layout, flash bytes, ram bytes, footprint.Footprint) of a forest: flash is code + constants."""
     tg = TARGETS[target]
-    fp = emit_trees.footprint(lw)
-    code = fp["nodes"] * tg["bytes_per_node"]
-    chosen = layout if layout != "automatic" else ("unrolled" if code <= UNROLL_LIMIT else "table")
-    flash = fp["leaf_bytes"] + (code if chosen == "unrolled" else fp["node_bytes"] + TABLE_WALKER_BYTES)
+    fp = footprint.trees(lw, target, layout)
+    chosen, flash = fp.chosen, fp.flash
     fo = lw.forest
     if fo.kind == "classifier":
         vote = 2 if lw.codes["scale"] * len(fo.trees) <= 0xFFFF else 4
@@ -61,7 +66,7 @@ def estimate(lw: emit_trees.Lowered, target: str, layout: str = "automatic") -> 
         scratch = 0 if len(fo.trees) == 1 else (vote + 1) * len(fo.classes) + vote + (code + tree_code + rest) * len(fo.trees)
     else:
         scratch = 4 * fo.n_outputs
-    return chosen, flash, scratch + tg["call_frame"]
+    return chosen, flash, scratch + tg["call_frame"], fp
 
 
 def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Optional[int] = None,
@@ -85,9 +90,9 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
         Xq = fmap.dequantize(fmap.quantize(np.asarray(X_sample)))
         if emit_trees.vote_disagreements(forest, lw.codes["scale"], Xq):
             lw = emit_trees.lower(forest, fmap, 16)
-    chosen, flash, ram = estimate(lw, target, layout)
+    chosen, flash, ram, fp = estimate_footprint(lw, target, layout)
     check_budget(name, target, chosen, flash, ram, flash_budget, ram_budget,
-                 advice=f"fewer or shallower trees ({lw.n_nodes} nodes now)")
+                 advice=f"fewer or shallower trees ({lw.n_nodes} nodes now)", other_flash=fp.other)
     out = Path(out_dir)
     files = {out / f"{name}.hpp": emit_trees.header(lw, name)}
     vec_path = None
@@ -96,4 +101,4 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
         vec_path = out / f"{name}_vectors.hpp"
         files[vec_path] = vectors_header(reference, forest, fmap, name, np.asarray(X_test), y_test, n_vectors)
     model_io.write_atomic(files)
-    return Result(out / f"{name}.hpp", vec_path, chosen, flash, ram, lw.n_nodes)
+    return Result(out / f"{name}.hpp", vec_path, chosen, flash, ram, lw.n_nodes, fp.reason)

@@ -16,6 +16,7 @@
 #include "../core/argmax.hpp"
 #include "../core/input.hpp"
 #include "../core/layout.hpp"
+#include "../platform/code_size.hpp"
 #include "../core/unroll.hpp"
 #include "../core/math.hpp"
 #include "../platform/flash.hpp"
@@ -74,11 +75,14 @@ struct gaussian_nb
   static_assert(is_float || detail::jll_fits<Spec>(),
                 "ctml: the naive Bayes int64 log-likelihood could overflow; regenerate the model (codegen scales it to fit)");
 
-  static constexpr std::size_t code_estimate = n_classes * n_features * (platform::is_avr ? 40 : 16);
+  // The code each layout links (platform/code_size.hpp): per class x feature term unrolled, per class as tables.
+  static constexpr std::size_t code_unrolled = platform::code_bytes(platform::costs.bayes.unrolled, n_classes * n_features);
+  static constexpr std::size_t code_estimate = code_unrolled;
   using layout_type = layout::resolve_t<LayoutPolicy, code_estimate>;
   static constexpr bool unrolled = std::is_same_v<layout_type, layout::unrolled>;
+  static constexpr std::size_t code_bytes = unrolled ? code_unrolled : platform::code_bytes(platform::costs.bayes.table, n_classes);
   static constexpr std::size_t flash_bytes =
-      unrolled ? 0 : sizeof(Spec::center) + sizeof(Spec::weight) + sizeof(Spec::base);
+      code_bytes + (unrolled ? 0 : sizeof(Spec::center) + sizeof(Spec::weight) + sizeof(Spec::base));  // code + constants
   static constexpr std::size_t ram_bytes = 2 * n_classes * sizeof(jll_type) + platform::call_frame_bytes;
 
   // One feature's term of a class's sum: (x - center)^2 * weight. Acc = double is the float

@@ -44,7 +44,8 @@ struct linear_classifier
                 "ctml: a linear classifier has one score row for two classes, else one per class (ovo: one per class pair)");
   static constexpr std::size_t ram_bytes = 2 * n_scores * sizeof(typename core::accum_type) + (ovo ? n_classes : 0) +
                                            platform::call_frame_bytes;
-  static constexpr std::size_t flash_bytes = core::flash_bytes;
+  static constexpr std::size_t code_bytes = core::code_bytes;  // estimated (platform/code_size.hpp)
+  static constexpr std::size_t flash_bytes = core::flash_bytes;  // code + constants
 
   static constexpr output_type predict(const input_type& x) noexcept {
     const auto s = core::compute(x);

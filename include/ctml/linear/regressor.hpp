@@ -39,7 +39,8 @@ struct linear_regressor : ::ctml::detail::input_guard<::ctml::detail::input_of<S
   using output_type = float;
   static constexpr std::size_t n_features = core::n_features;
   static constexpr std::size_t ram_bytes = sizeof(typename core::accum_type) + platform::call_frame_bytes;
-  static constexpr std::size_t flash_bytes = core::flash_bytes;
+  static constexpr std::size_t code_bytes = core::code_bytes;  // estimated (platform/code_size.hpp)
+  static constexpr std::size_t flash_bytes = core::flash_bytes;  // code + constants
 
   static constexpr link link_kind = detail::link_of<Spec>();
 

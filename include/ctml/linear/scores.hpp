@@ -13,6 +13,7 @@
 #include "../core/layout.hpp"
 #include "../core/unroll.hpp"
 #include "../platform/dot.hpp"
+#include "../platform/code_size.hpp"
 #include "../platform/flash.hpp"
 #include "../platform/load.hpp"
 #include "../platform/multiply.hpp"
@@ -60,11 +61,21 @@ struct scores {
   static_assert(is_float || accumulator_fits<Spec>(),
                 "ctml: the linear model's int32 accumulator could overflow; regenerate it with smaller weights (codegen scales them to fit)");
 
-  // Rough code bytes of one unrolled multiply-add on this target (for layout::automatic).
-  static constexpr std::size_t code_estimate = n_outputs * n_features * (platform::is_avr ? 16 : 8);
+  // The code each layout links (platform/code_size.hpp): per score row and per multiply-add the
+  // unrolled code keeps (integer zero weights cost nothing; float ones stay).
+  static constexpr std::size_t terms = [] {
+    std::size_t n = 0;
+    for (std::size_t k = 0; k < n_outputs * n_features; ++k) n += is_float || Spec::weights[k] != 0;
+    return n;
+  }();
+  static constexpr const platform::layout_costs& cost = is_float ? platform::costs.linear_float : platform::costs.linear;
+  static constexpr std::size_t code_unrolled = platform::code_bytes(cost.unrolled, n_outputs, terms);
+  static constexpr std::size_t code_estimate = code_unrolled;
   using layout_type = layout::resolve_t<LayoutPolicy, code_estimate>;
   static constexpr bool unrolled = std::is_same_v<layout_type, layout::unrolled>;
-  static constexpr std::size_t flash_bytes = unrolled ? 0 : sizeof(Spec::weights) + sizeof(Spec::bias);
+  static constexpr std::size_t data_bytes = unrolled ? 0 : sizeof(Spec::weights) + sizeof(Spec::bias);
+  static constexpr std::size_t code_bytes = unrolled ? code_unrolled : platform::code_bytes(cost.table, n_outputs);
+  static constexpr std::size_t flash_bytes = code_bytes + data_bytes;  // code + constants
 
   // One product in the accumulator's type.
   static constexpr accum_type term(weight_type w, feature_type x) noexcept {

@@ -14,6 +14,7 @@
 #include "../core/argmax.hpp"
 #include "../core/input.hpp"
 #include "../core/layout.hpp"
+#include "../platform/code_size.hpp"
 #include "../core/unroll.hpp"
 #include "../platform/flash.hpp"
 #include "../platform/target.hpp"
@@ -82,9 +83,13 @@ struct knn_core {
   static_assert(detail::distance_fits<Spec>(),
                 "ctml: k-NN's distance_type cannot hold the largest distance; regenerate the model");
 
-  static constexpr std::size_t code_estimate = n_samples * n_features * (platform::is_avr ? 50 : 12);  // measured
+  // The code each layout links (platform/code_size.hpp): unrolled, per training sample and term.
+  static constexpr std::size_t code_unrolled =
+      platform::code_bytes(platform::costs.knn.unrolled, n_samples, n_samples * n_features);
+  static constexpr std::size_t code_estimate = code_unrolled;
   using layout_type = layout::resolve_t<LayoutPolicy, code_estimate>;
   static constexpr bool unrolled = std::is_same_v<layout_type, layout::unrolled>;
+  static constexpr std::size_t code_bytes = unrolled ? code_unrolled : platform::code_bytes(platform::costs.knn.table);
   static constexpr std::size_t train_bytes = unrolled ? 0 : sizeof(Spec::train);
   static constexpr std::size_t list_bytes = sizeof(neighbor_list<Spec>);
 
@@ -151,7 +156,8 @@ struct knn_classifier
                 "ctml: the label table must hold one class index per training sample");
   static constexpr std::size_t ram_bytes = core::list_bytes + n_classes * sizeof(vote_count) + platform::call_frame_bytes;
   // The labels are read by index at run time, so they stay in flash in both layouts.
-  static constexpr std::size_t flash_bytes = core::train_bytes + sizeof(Spec::labels);
+  static constexpr std::size_t code_bytes = core::code_bytes;  // estimated (platform/code_size.hpp)
+  static constexpr std::size_t flash_bytes = code_bytes + core::train_bytes + sizeof(Spec::labels);  // code + constants
 
   static constexpr output_type label(std::size_t i) noexcept {
     return static_cast<output_type>(platform::flash_read(&Spec::labels[i]));
@@ -188,7 +194,8 @@ struct knn_regressor : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec
   static_assert(sizeof(Spec::targets) == sizeof(float) * core::n_samples,
                 "ctml: the target table must hold one float per training sample");
   static constexpr std::size_t ram_bytes = core::list_bytes + sizeof(float) + platform::call_frame_bytes;
-  static constexpr std::size_t flash_bytes = core::train_bytes + sizeof(Spec::targets);
+  static constexpr std::size_t code_bytes = core::code_bytes;  // estimated (platform/code_size.hpp)
+  static constexpr std::size_t flash_bytes = code_bytes + core::train_bytes + sizeof(Spec::targets);  // code + constants
 
   // The mean of the k nearest targets, summed nearest first (scikit-learn's np.mean order).
   static constexpr output_type predict(const input_type& x) noexcept {

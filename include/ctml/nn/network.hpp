@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "../core/argmax.hpp"
+#include "../platform/code_size.hpp"
 #include "../platform/target.hpp"
 #include "shape.hpp"
 
@@ -220,7 +221,10 @@ struct network {
   }();
   static constexpr std::size_t ram_bytes =
       arena_bytes + (has_softmax ? 2 : 1) * output_dims.size() * sizeof(value_type) + call_frame_bytes + scratch_bytes;
-  static constexpr std::size_t flash_bytes = (std::size_t{0} + ... + Layers::flash_bytes);
+  // The kernels' code (platform/code_size.hpp: per layer) plus the layers' constants.
+  static constexpr std::size_t code_bytes = platform::code_bytes(
+      std::is_integral_v<value_type> ? platform::costs.network : platform::costs.network_float, sizeof...(Layers));
+  static constexpr std::size_t flash_bytes = code_bytes + (std::size_t{0} + ... + Layers::flash_bytes);  // code + constants
 
   using input_type = std::array<value_type, n_features>;
   using logits_type = std::array<value_type, n_outputs>;

@@ -99,18 +99,28 @@ struct expansion {
                 "could overflow); regenerate the model with ctml codegen");
 
 
-  // Code size of the unrolled layout, for layout::automatic.
-  static constexpr std::size_t per_term = platform::is_avr ? 24 : 12;
-  static constexpr std::size_t code_estimate = n_sv * (n_features + n_outputs) * per_term;
+  // The code each layout links (platform/code_size.hpp): per decision function, per class of a
+  // one-vs-one vote, the kernel's own code, and unrolled per support vector and per term.
+  static constexpr const platform::layout_costs& cost = is_float ? platform::costs.kernel_float : platform::costs.kernel;
+  static constexpr std::size_t ovo_classes = Spec::kind == machine_kind::ovo ? n_groups : 0;
+  static constexpr bool sigmoid = Spec::kernel == kernel_kind::sigmoid, poly = Spec::kernel == kernel_kind::poly;
+  static constexpr std::size_t code_unrolled =
+      platform::code_bytes(cost.unrolled, n_outputs, ovo_classes, sigmoid, poly, n_sv, n_sv * n_features);
+  static constexpr std::size_t code_table = platform::code_bytes(cost.table, n_outputs, ovo_classes, sigmoid, poly);
+  // Integer kernels read fixed_math's exp table (flash) in both layouts.
+  static constexpr std::size_t shared_data = is_float ? 0 : sizeof(fixed_math::detail::exp_neg_sixteenths);
+  static constexpr std::size_t code_estimate = code_unrolled + shared_data;
   using layout_type = layout::resolve_t<LayoutPolicy, code_estimate>;
   static constexpr bool unrolled = std::is_same_v<layout_type, layout::unrolled>;
   static constexpr std::size_t scaling_bytes() noexcept {
     if constexpr (Spec::has_scaling) return sizeof(Spec::in_offset) + sizeof(Spec::in_scale);
     else return 0;
   }
-  static constexpr std::size_t data_bytes = sizeof(Spec::sv) + sizeof(Spec::coef) + sizeof(Spec::intercept) + scaling_bytes();
+  static constexpr std::size_t table_data = sizeof(Spec::sv) + sizeof(Spec::coef) + sizeof(Spec::intercept) + scaling_bytes();
   static_assert(!Spec::has_scaling || is_float, "ctml: integer models fold the input scaling into their quantizer");
-  static constexpr std::size_t flash_bytes = unrolled ? 0 : data_bytes;
+  static constexpr std::size_t data_bytes = (unrolled ? 0 : table_data) + shared_data;
+  static constexpr std::size_t code_bytes = unrolled ? code_unrolled : code_table;
+  static constexpr std::size_t flash_bytes = code_bytes + data_bytes;  // code + constants
   // The stack of one inference beyond the model's own scratch: the platform's call frame plus the
   // kernel's helpers (AVR: multiply and soft-float routines; Cortex-M: float registers spilled
   // around the unrolled float kernels), as measured by the target runs.

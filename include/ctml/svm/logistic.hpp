@@ -35,7 +35,8 @@ struct logistic_classifier : ::ctml::detail::input_guard<::ctml::detail::input_o
   static constexpr std::size_t n_support_vectors = core::n_sv;
   static constexpr std::size_t ram_bytes = sizeof(typename core::result_type) +
                                            (Spec::has_scaling ? sizeof(input_type) : 0) + core::frame_bytes;
-  static constexpr std::size_t flash_bytes = core::flash_bytes;
+  static constexpr std::size_t code_bytes = core::code_bytes;  // estimated (platform/code_size.hpp)
+  static constexpr std::size_t flash_bytes = core::flash_bytes;  // code + constants
   using proba_type = std::array<float, n_classes>;
   // scikit-learn's shape: one value when binary (> 0 means class 1), else one per class.
   using decision_type = std::conditional_t<n_outputs == 1, float, std::array<float, n_outputs>>;

@@ -22,7 +22,8 @@ struct regressor : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, f
   static constexpr std::size_t n_support_vectors = core::n_sv;
   static constexpr std::size_t ram_bytes = sizeof(typename core::result_type) +
                                            (Spec::has_scaling ? sizeof(input_type) : 0) + core::frame_bytes;
-  static constexpr std::size_t flash_bytes = core::flash_bytes;
+  static constexpr std::size_t code_bytes = core::code_bytes;  // estimated (platform/code_size.hpp)
+  static constexpr std::size_t flash_bytes = core::flash_bytes;  // code + constants
 
   static constexpr output_type predict(const input_type& x) noexcept { return core::to_real(core::decision(x)[0]); }
 };

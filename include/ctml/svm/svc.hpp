@@ -43,7 +43,8 @@ struct svc : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::ui
     if constexpr (has_probability) return sizeof(Spec::prob_a) + sizeof(Spec::prob_b);
     else return std::size_t{0};
   }();
-  static constexpr std::size_t flash_bytes = core::flash_bytes + platt_bytes;
+  static constexpr std::size_t code_bytes = core::code_bytes;  // estimated (platform/code_size.hpp)
+  static constexpr std::size_t flash_bytes = core::flash_bytes + platt_bytes;  // code + constants
   using proba_type = std::array<float, n_classes>;
   // scikit-learn's decision_function: one value when binary (> 0 means class 1), else one per
   // pair ('ovo') or per class ('ovr', the estimator's default).

@@ -16,11 +16,11 @@
 
 namespace ctml::trees::detail {
 
-template <class Spec, class LayoutPolicy>
+template <class Spec, class LayoutPolicy, ensemble_kind Kind = ensemble_kind::sum>
 struct additive {
   static_assert(layout::is_layout<LayoutPolicy>,
                 "ctml: the layout must be ctml::layout::unrolled, ::table or ::automatic");
-  using traits = ensemble_traits<Spec, LayoutPolicy>;
+  using traits = ensemble_traits<Spec, LayoutPolicy, Kind>;
   using layout_type = typename traits::layout;
   using value_type = typename Spec::value_type;
   using feature_type = typename Spec::feature_type;
@@ -55,7 +55,9 @@ struct additive {
   static_assert(sums_fit(), "ctml: the integer leaf sums could overflow int32; regenerate with fewer fraction bits");
 
   static constexpr std::size_t ram_bytes = sizeof(raw_type) + platform::call_frame_bytes;
-  static constexpr std::size_t flash_bytes = traits::node_bytes + (traits::unrolled ? 0 : sizeof(Spec::values));
+  static constexpr std::size_t data_bytes = traits::node_bytes + (traits::unrolled ? 0 : sizeof(Spec::values));
+  static constexpr std::size_t code_bytes = traits::code_bytes;
+  static constexpr std::size_t flash_bytes = code_bytes + data_bytes;  // code + constants
 
   struct leaf {
     static constexpr bool is_code = false;

@@ -29,7 +29,8 @@ struct boosted_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of
   static constexpr std::size_t n_classes = Spec::n_classes;
   static constexpr std::size_t n_trees = core::n_trees;
   static constexpr std::size_t ram_bytes = core::ram_bytes;
-  static constexpr std::size_t flash_bytes = core::flash_bytes;
+  static constexpr std::size_t code_bytes = core::code_bytes;  // estimated (platform/code_size.hpp)
+  static constexpr std::size_t flash_bytes = core::flash_bytes;  // code + constants
   static_assert(n_classes >= 2 && n_classes <= 255, "ctml: a classifier needs 2..255 classes");
   static_assert(Spec::n_outputs == (n_classes == 2 ? 1 : n_classes),
                 "ctml: a boosted classifier has one output when binary, else one per class");

@@ -10,6 +10,7 @@
 
 #include "../core/layout.hpp"
 #include "../core/unroll.hpp"
+#include "../platform/code_size.hpp"
 #include "../platform/target.hpp"
 #include "node.hpp"
 #include "walk.hpp"
@@ -144,14 +145,47 @@ struct forest_ops<tree_list<Trees...>> {
   }
 };
 
-// Shared compile-time facts of an ensemble spec.
-template <class Spec, class LayoutPolicy>
+// Which row of platform::code_costs an ensemble's code follows.
+enum class ensemble_kind : unsigned char { vote, sum, path };
+
+// Shared compile-time facts of an ensemble spec: the code each layout links (platform/code_size.hpp)
+// and the layout the policy picks by the unrolled layout's flash (code + the constants it keeps).
+template <class Spec, class LayoutPolicy, ensemble_kind Kind = ensemble_kind::sum>
 struct ensemble_traits {
   using trees = typename Spec::trees;
   static constexpr bool nan_aware = spec_nan_aware<Spec>();
-  static constexpr std::size_t code_estimate = trees::node_count * platform::unrolled_bytes_per_node;
+  static constexpr std::size_t n_trees = trees::size;
+  static constexpr std::size_t splits = (trees::node_count - n_trees) / 2;
+  static constexpr std::size_t leaves = trees::node_count - splits;
+  static constexpr std::size_t outputs = [] {
+    if constexpr (Kind == ensemble_kind::vote) return std::size_t{Spec::n_classes};
+    else return std::size_t{Spec::n_outputs};
+  }();
+  static constexpr std::size_t leaf_values = [] {
+    if constexpr (Kind == ensemble_kind::vote) return std::size_t{0};
+    else return sizeof(Spec::values) / sizeof(Spec::values[0]);
+  }();
+  static constexpr const platform::layout_costs& cost = Kind == ensemble_kind::vote ? platform::costs.forest_vote
+                                                       : Kind == ensemble_kind::sum ? platform::costs.forest_sum
+                                                                                    : platform::costs.forest_path;
+  static constexpr std::size_t code_unrolled =
+      platform::code_bytes(cost.unrolled, n_trees, n_trees > 1, splits, splits * sizeof(typename Spec::feature_type),
+                           leaves, n_trees * outputs, leaf_values);
+  static constexpr std::size_t code_table = platform::code_bytes(cost.table, n_trees, n_trees * outputs);
+  // The constants the unrolled layout still reads (a vote forest's leaf distributions).
+  static constexpr std::size_t data_unrolled = [] {
+    if constexpr (Kind == ensemble_kind::vote) {
+      constexpr std::size_t n_dists = sizeof(Spec::dist_start) / sizeof(Spec::dist_start[0]) - 1;
+      return n_dists ? sizeof(Spec::dist_start) + sizeof(Spec::dist_entries) + (n_trees > 1 ? sizeof(Spec::dist_lead) : 0)
+                     : std::size_t{0};
+    } else {
+      return std::size_t{0};
+    }
+  }();
+  static constexpr std::size_t code_estimate = code_unrolled + data_unrolled;
   using layout = layout::resolve_t<LayoutPolicy, code_estimate>;
   static constexpr bool unrolled = std::is_same_v<layout, ::ctml::layout::unrolled>;
+  static constexpr std::size_t code_bytes = unrolled ? code_unrolled : code_table;
   // Node arrays are only in flash when the table layout walks them.
   static constexpr std::size_t node_bytes = unrolled ? 0 : trees::bytes;
 };

@@ -38,7 +38,7 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
   using guard::predict;  // any other input array: a readable compile error
   static_assert(layout::is_layout<LayoutPolicy>,
                 "ctml: the layout must be ctml::layout::unrolled, ::table or ::automatic");
-  using traits = detail::ensemble_traits<Spec, LayoutPolicy>;
+  using traits = detail::ensemble_traits<Spec, LayoutPolicy, detail::ensemble_kind::vote>;
   using layout_type = typename traits::layout;
   using feature_type = typename Spec::feature_type;
   using vote_type = typename Spec::vote_type;
@@ -83,9 +83,11 @@ struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<
 
   // The distribution tables are linked when a leaf can reach them: always in the table layout
   // (codes are only known at run time), in the unrolled layout only if there are distributions.
-  static constexpr std::size_t flash_bytes =
+  static constexpr std::size_t data_bytes =
       traits::node_bytes + (n_dists || !traits::unrolled ? sizeof(Spec::dist_start) + sizeof(Spec::dist_entries) : 0) +
       (n_trees > 1 && (n_dists || !traits::unrolled) ? sizeof(Spec::dist_lead) : 0);
+  static constexpr std::size_t code_bytes = traits::code_bytes;  // estimated (platform/code_size.hpp)
+  static constexpr std::size_t flash_bytes = code_bytes + data_bytes;  // code + constants
 
   // The leaf payload is the code itself: distributions are too large to be immediates.
   struct leaf {

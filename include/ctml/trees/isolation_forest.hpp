@@ -18,7 +18,7 @@ template <class Spec, class LayoutPolicy = layout::automatic>
 struct isolation_forest : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::int8_t> {
   using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::int8_t>;
   using guard::predict;  // any other input array: a readable compile error
-  using core = detail::additive<Spec, LayoutPolicy>;
+  using core = detail::additive<Spec, LayoutPolicy, detail::ensemble_kind::path>;
   static_assert(Spec::n_outputs == 1, "ctml: an isolation forest has one output");
   using layout_type = typename core::layout_type;
   using feature_type = typename core::feature_type;
@@ -27,7 +27,8 @@ struct isolation_forest : ::ctml::detail::input_guard<::ctml::detail::input_of<S
   static constexpr std::size_t n_features = core::n_features;
   static constexpr std::size_t n_trees = core::n_trees;
   static constexpr std::size_t ram_bytes = core::ram_bytes;
-  static constexpr std::size_t flash_bytes = core::flash_bytes;
+  static constexpr std::size_t code_bytes = core::code_bytes;  // estimated (platform/code_size.hpp)
+  static constexpr std::size_t flash_bytes = core::flash_bytes;  // code + constants
 
   // Inlier when the summed path length reaches Spec::inlier_min_sum (scaled like the leaves).
   static constexpr output_type predict(const input_type& x) noexcept {

@@ -24,7 +24,8 @@ struct tree_regressor : ::ctml::detail::input_guard<::ctml::detail::input_of<Spe
   static constexpr std::size_t n_features = core::n_features;
   static constexpr std::size_t n_trees = core::n_trees;
   static constexpr std::size_t ram_bytes = core::ram_bytes;
-  static constexpr std::size_t flash_bytes = core::flash_bytes;
+  static constexpr std::size_t code_bytes = core::code_bytes;  // estimated (platform/code_size.hpp)
+  static constexpr std::size_t flash_bytes = core::flash_bytes;  // code + constants
 
   static constexpr output_type predict(const input_type& x) noexcept {
     const float sum = core::to_real(core::raw(x)[0]);
