@@ -94,7 +94,6 @@ def choose(target: str, layout: str, unrolled: int, table: int) -> Footprint:
 
 def trees(lw, target: str, layout: str) -> Footprint:
     """A forest (emit.trees.Lowered), as trees/forest.hpp's ensemble_traits counts it."""
-    from .trees import footprint as tree_data
     fo = lw.forest
     n_trees, nodes = len(lw.trees), lw.n_nodes
     splits = (nodes - n_trees) // 2
@@ -105,7 +104,7 @@ def trees(lw, target: str, layout: str) -> Footprint:
     else:
         family = "forest_path" if fo.kind == "isolation" else "forest_sum"
         outputs, values = fo.n_outputs, len(lw.codes["values"])
-    fp = tree_data(lw)
+    fp = _tree_data(lw, packed=target == "avr")
     code_u = code_bytes(target, family, "unrolled", n_trees, int(n_trees > 1), splits, splits * wbytes, leaves,
                         n_trees * outputs, values)
     code_t = code_bytes(target, family, "table", n_trees, n_trees * outputs)
@@ -113,6 +112,30 @@ def trees(lw, target: str, layout: str) -> Footprint:
     data_u = fp["leaf_bytes"] if family == "forest_vote" else 0
     data_t = fp["node_bytes"] + fp["leaf_bytes"] if family == "forest_vote" else fp["node_bytes"] + fp["leaf_bytes"]
     return choose(target, layout, code_u + data_u, code_t + data_t)
+
+
+def _aligned(*sizes: int) -> int:
+    """sizeof a struct of these members in order on a target that aligns each to its size."""
+    off = 0
+    for n in sizes:
+        off = -(-off // n) * n + n
+    return -(-off // max(sizes)) * max(sizes)
+
+
+def _tree_data(lw, packed: bool) -> dict:
+    """A forest's constants (emit.trees.footprint's, with the target's struct padding: AVR packs)."""
+    from .trees import _types, footprint as packed_data
+    fp = packed_data(lw)
+    if packed:
+        return fp
+    sizes = {"std::uint8_t": 1, "std::uint16_t": 2, "std::uint32_t": 4, "std::int8_t": 1, "std::int16_t": 2, "float": 4}
+    node = _aligned(*(sizes[x] for x in _types(lw)))
+    leaf = fp["leaf_bytes"]
+    if lw.forest.kind == "classifier" and lw.codes["dists"]:
+        n_entries = sum(sum(1 for c in d if c) for d in lw.codes["dists"])
+        entry = 2 if lw.codes["bits"] == 8 else 4
+        leaf = 2 * (len(lw.codes["dists"]) + 1) + n_entries * entry + entry * len(lw.codes["dists"])
+    return {"nodes": fp["nodes"], "node_bytes": lw.n_nodes * node, "leaf_bytes": leaf}
 
 
 def linear(lw, target: str, layout: str) -> Footprint:
