@@ -44,6 +44,17 @@ set(CTML_BOARD_FLASH "${_ctml_flash}" CACHE INTERNAL "flash bytes (ctml::fits bu
 set(CTML_BOARD_STACK "${_ctml_stack}" CACHE INTERNAL "default stack bytes (ctml::fits RAM budget)" FORCE)
 set(CTML_QEMU_MACHINE "${_ctml_machine}" CACHE STRING "" FORCE)
 set(CTML_ARM_LDSCRIPT "${CMAKE_CURRENT_LIST_DIR}/../bench/target/cortex-m/${_ctml_ld}.ld" CACHE FILEPATH "" FORCE)
+# The part's memories, for ctml_add_model's budgets and ctml_check_size: the board's (its linker
+# script's FLASH and RAM); set CTML_FLASH_BYTES / CTML_RAM_BYTES to your part's.
+if(CTML_ARM_CPU STREQUAL "cortex-m0")
+  set(_ctml_ram 16384)
+elseif(CTML_ARM_CPU STREQUAL "cortex-m55")
+  set(_ctml_ram 524288)
+else()
+  set(_ctml_ram 4194304)
+endif()
+set(CTML_FLASH_BYTES "${_ctml_flash}" CACHE STRING "flash of the part, bytes")
+set(CTML_RAM_BYTES "${_ctml_ram}" CACHE STRING "RAM of the part, bytes")
 
 set(CMAKE_C_FLAGS_INIT "${_ctml_cpu} -Os -ffunction-sections -fdata-sections")
 set(CMAKE_CXX_FLAGS_INIT "${_ctml_cpu} -Os -ffunction-sections -fdata-sections -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit")

@@ -19,6 +19,22 @@ set(CMAKE_SYSTEM_PROCESSOR avr)
 set(CTML_TARGET "avr" CACHE STRING "ctml build target" FORCE)
 set(CTML_AVR_MCU "atmega328p" CACHE STRING "AVR part (clang -mmcu and avr-gcc -mmcu)")
 
+# The part's memories, for ctml_add_model's budgets and ctml_check_size (known parts; others set them).
+set(_ctml_parts "atmega328p:32768:2048" "atmega328pb:32768:2048" "atmega168:16384:1024" "atmega644p:65536:4096"
+    "atmega1284p:131072:16384" "atmega2560:262144:8192" "atmega32u4:32768:2560")
+foreach(p IN LISTS _ctml_parts)
+  string(REPLACE ":" ";" p "${p}")
+  list(GET p 0 mcu)
+  if(mcu STREQUAL CTML_AVR_MCU)
+    list(GET p 1 _ctml_flash)
+    list(GET p 2 _ctml_ram)
+  endif()
+endforeach()
+if(DEFINED _ctml_flash)
+  set(CTML_FLASH_BYTES ${_ctml_flash} CACHE STRING "flash of the part, bytes")
+  set(CTML_RAM_BYTES ${_ctml_ram} CACHE STRING "RAM of the part, bytes")
+endif()
+
 find_program(CTML_CLANG clang-16 REQUIRED)
 find_program(CTML_CLANGXX clang++-16 REQUIRED)
 find_program(CTML_AVR_GCC avr-gcc REQUIRED)
@@ -44,7 +60,8 @@ set(CTML_AVR_STDCXX_CONFIG_INCLUDE "${CTML_AVR_STDCXX_INCLUDE}/arm-none-eabi/thu
 
 set(_ctml_avr_common "-mmcu=${CTML_AVR_MCU} -Os -ffunction-sections -fdata-sections -isystem ${CTML_AVR_LIBC_INCLUDE}")
 set(CMAKE_C_FLAGS_INIT "${_ctml_avr_common}")
-set(CMAKE_CXX_FLAGS_INIT "${_ctml_avr_common} -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit -nostdinc++ -isystem ${CTML_AVR_STDCXX_INCLUDE} -isystem ${CTML_AVR_STDCXX_CONFIG_INCLUDE}")
+# -fbracket-depth: a forest of more than 256 trees folds over more than clang's default 256.
+set(CMAKE_CXX_FLAGS_INIT "${_ctml_avr_common} -fbracket-depth=1024 -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit -nostdinc++ -isystem ${CTML_AVR_STDCXX_INCLUDE} -isystem ${CTML_AVR_STDCXX_CONFIG_INCLUDE}")
 set(CMAKE_ASM_FLAGS_INIT "-mmcu=${CTML_AVR_MCU}")
 
 # avr-gcc links (no compile flags: it does not know clang's --target/-nostdinc++). No --relax:

@@ -6,6 +6,9 @@
 # (SOURCE model.tflite) needs no ARGS: it carries its own quantization. VECTORS declares
 # <name>_vectors.hpp an output too, for ARGS that write it (--vectors data.npz, or for a .tflite
 # --test-codes N: N deterministic int8 inputs with the numpy reference's outputs).
+# The target and the part come from the toolchain file (cmake/avr-clang.cmake, arm-none-eabi.cmake):
+# codegen gets --target and the part's --flash-budget/--ram-budget (CTML_FLASH_BYTES, CTML_RAM_BYTES),
+# unless ARGS gives them. ctml_check_size(<executable>) adds the link-time check of the whole firmware.
 if(NOT DEFINED CTML_CODEGEN_DIR)
   set(CTML_CODEGEN_DIR "${CMAKE_CURRENT_LIST_DIR}/../codegen")
 endif()
@@ -19,6 +22,20 @@ function(ctml_add_model target)
     set(M_OUTPUT_DIR "${CMAKE_CURRENT_BINARY_DIR}/ctml_models")
   endif()
   set(extra ${M_ARGS})
+  if(NOT "--target" IN_LIST extra)
+    if(CTML_TARGET STREQUAL "avr")
+      list(APPEND extra --target avr)
+    elseif(CTML_TARGET STREQUAL "cortex-m")
+      list(APPEND extra --target cortex-m)   # every Cortex-M core (codegen's cortex-m figures)
+    endif()   # riscv: codegen has no figures of its own; the part's budgets below still apply
+
+  endif()
+  if(DEFINED CTML_FLASH_BYTES AND NOT "--flash-budget" IN_LIST extra)
+    list(APPEND extra --flash-budget ${CTML_FLASH_BYTES})
+  endif()
+  if(DEFINED CTML_RAM_BYTES AND NOT "--ram-budget" IN_LIST extra)
+    list(APPEND extra --ram-budget ${CTML_RAM_BYTES})
+  endif()
   if(M_ALLOW_PICKLE)
     list(APPEND extra --allow-pickle)
   endif()
@@ -44,4 +61,22 @@ function(ctml_add_model target)
   add_dependencies(${target} ${target}_codegen)
   target_include_directories(${target} INTERFACE "${M_OUTPUT_DIR}")
   target_link_libraries(${target} INTERFACE ctml::ctml)
+endfunction()
+
+# ctml_check_size(<executable>): after linking, fails the build when the firmware's flash or static
+# RAM exceed the part's (CTML_FLASH_BYTES / CTML_RAM_BYTES, set by the toolchain file or the user).
+# flash_bytes is a compile-time estimate; this is the linker's figure for the user's whole firmware.
+set(_ctml_cmake_dir "${CMAKE_CURRENT_LIST_DIR}")
+function(ctml_check_size exe)
+  set(size_tool ${CTML_SIZE})
+  if(NOT size_tool)
+    set(size_tool ${CMAKE_SIZE})
+  endif()
+  if(NOT DEFINED CTML_FLASH_BYTES OR NOT DEFINED CTML_RAM_BYTES OR NOT size_tool)
+    return()  # the host: no part
+  endif()
+  add_custom_command(TARGET ${exe} POST_BUILD
+    COMMAND ${CMAKE_COMMAND} -DSIZE=${size_tool} -DELF=$<TARGET_FILE:${exe}> -DFLASH=${CTML_FLASH_BYTES}
+            -DRAM=${CTML_RAM_BYTES} -P ${_ctml_cmake_dir}/ctml_check_size.cmake
+    VERBATIM)
 endfunction()
