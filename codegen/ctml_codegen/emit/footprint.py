@@ -46,8 +46,8 @@ COSTS: dict[str, dict] = {
         "kernel_float": {"unrolled": (0, (5609, 0, 0, 0, 0, 301)), "table": (0, (3493, 1378, 0, 0))},
         "knn": {"unrolled": (0, (129, 319)), "table": (5680, ())},
         "bayes": {"unrolled": (0, (694,)), "table": (0, (1103,))},
-        "network": (1600, (5200,)),
-        "network_float": (800, (2560,)),
+        "network": (0, (3200,)),
+        "network_float": (0, (3200,)),   # not measured (no float network runs on the M3)
     },
 }
 COSTS["host"] = COSTS["armv7em"]   # no flash budget on the host; not calibrated
