@@ -8,7 +8,7 @@ from __future__ import annotations
 TARGETS = {
     "host": {"bytes_per_node": 12, "call_frame": 256, "network_frame": 512, "flash": None, "ram": None},
     "avr": {"bytes_per_node": 10, "call_frame": 72, "network_frame": 160, "flash": 32768, "ram": 2048},
-    "cortex-m": {"bytes_per_node": 8, "call_frame": 96, "network_frame": 272, "flash": None, "ram": None},
+    "cortex-m": {"bytes_per_node": 8, "call_frame": 144, "network_frame": 320, "flash": None, "ram": None},
 }
 UNROLL_LIMIT = 24576
 TABLE_WALKER_BYTES = 256
