@@ -173,8 +173,11 @@ def _check_ram(name: str, target: str, ram_budget, net, shapes) -> int:
 def _result(header: Path, vec, qnet, arena: int, target: str) -> NetworkResult:
     from ..emit import footprint
     from ..nn import plan as nn_plan
+    # Off AVR each conv/dense layer may keep its requantize parameters (nn::detail::conv_quant: four
+    # pointers and four int32) as a constant too.
+    quant = 0 if target == "avr" else (48 if target == "host" else 32)
     data = sum(ql.weight.size * (2 if isinstance(ql.layer, ir.Softmax) else 1) +
-                (4 * ql.bias.size + 5 * ql.multiplier.size if ql.bias is not None else 0)
+                (4 * ql.bias.size + 5 * ql.multiplier.size + quant if ql.bias is not None else 0)
                 for ql in qnet.layers if ql.weight is not None)
     flash = footprint.network(len(qnet.layers), False, data, target)   # + the kernels' code per layer
     bounds = nn_plan.arena_bounds(qnet.net)

@@ -53,7 +53,7 @@ def convert(est, name: str, out_dir="models", *, pipeline=None, scaling=None, X_
     if lw.fmap.is_float and km.kind != "regression":
         _check_float(lw, whole, [a for a in (X_sample, X_test) if a is not None])
     tg = TARGETS[target]
-    extra = 64 if target == "avr" else (160 if lw.fmap.is_float else 64)   # as svm/expansion.hpp's frame_bytes
+    extra = 64 if target == "avr" else (160 if lw.fmap.is_float else 96)   # as svm/expansion.hpp's frame_bytes
     fp = emit_svm.footprint(lw, target, tg["call_frame"] + extra)
     foot = footprint.kernel(lw, fp["table_flash"], target, layout)
     chosen, flash = foot.chosen, foot.flash

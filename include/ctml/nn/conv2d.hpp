@@ -138,8 +138,9 @@ struct conv2d {
                 window_out(in.w, P::pad_left, P::pad_right, P::kw, P::stride_w), P::out_c};
   }
   static constexpr bool accepts(dims in) noexcept { return in.c == P::in_c && out_dims(in).size() > 0; }
-  static constexpr std::size_t flash_bytes =
-      sizeof(P::weight) + sizeof(P::bias) + sizeof(P::multiplier) + sizeof(P::shift);
+  // + the requantize parameters (detail::conv_quant) the kernels may keep as a constant off AVR.
+  static constexpr std::size_t flash_bytes = sizeof(P::weight) + sizeof(P::bias) + sizeof(P::multiplier) +
+                                             sizeof(P::shift) + (platform::is_avr ? 0 : sizeof(detail::conv_quant));
   static_assert(sizeof(P::weight) == P::out_c * P::kh * P::kw * P::in_c,
                 "ctml: conv2d weight must hold out_c x kh x kw x in_c int8 values");
 

@@ -41,8 +41,9 @@ struct dense {
   static constexpr int extra_input = -1;  // reads only the previous tensor
   static constexpr bool accepts(dims in) noexcept { return in.size() == P::inputs; }
   static constexpr dims out_dims(dims) noexcept { return vec(P::units); }
-  static constexpr std::size_t flash_bytes =
-      sizeof(P::weight) + sizeof(P::bias) + sizeof(P::multiplier) + sizeof(P::shift);
+  // + the requantize parameters (detail::conv_quant) the kernels may keep as a constant off AVR.
+  static constexpr std::size_t flash_bytes = sizeof(P::weight) + sizeof(P::bias) + sizeof(P::multiplier) +
+                                             sizeof(P::shift) + (platform::is_avr ? 0 : sizeof(detail::conv_quant));
   static_assert(sizeof(P::weight) == P::inputs * P::units, "ctml: dense weight must hold units x inputs int8 values");
 
   static constexpr std::size_t rows = P::units % 4 == 0 ? 4 : P::units % 2 == 0 ? 2 : 1;
