@@ -207,7 +207,7 @@ def check(rows: list[dict]) -> list[str]:
             problems.append(f"{r['target']} {r['model']}/{r['layout']}: flash_bytes {r['flash_bytes']} is "
                             f"{100 * (r['flash_bytes'] / r['model_flash'] - 1):+.1f}% of the linked {r['model_flash']} B "
                             f"(code + data; allowed {100 * (lo - 1):+.0f}%..{100 * (hi - 1):+.0f}%): refit the target's row "
-                            "of include/ctml/platform/code_size.hpp (bench/code_size_fit.py)")
+                            "of include/ctml/platform/code_size.hpp (DEVELOPERS.md: how it is fitted)")
         if r["model_data_in_ram"]:
             problems.append(f"{r['target']} {r['model']}/{r['layout']}: {r['model_data_in_ram']} B of model constants in RAM")
         sp = r.get("stack_peak")

@@ -1,7 +1,7 @@
 // The code a model's inference links, estimated at compile time from the model's constants: per
 // target, bytes per model, per tree, per split, per leaf, per multiply-add, per support vector...
 // (code_costs), calibrated from the linker's figures of the harness firmwares (bench/harness.py
-// attributes code and data by nm; bench/code_size_fit.py refits a target's row). flash_bytes of
+// attributes code and data by nm; DEVELOPERS.md says how a row is fitted). flash_bytes of
 // every model is this code plus its constant data; --check holds it within -10%/+25% of the linker.
 // codegen/ctml_codegen/emit/footprint.py holds the same table (a pytest compares them).
 //
@@ -20,7 +20,7 @@
 namespace ctml::platform {
 
 // The instruction sets with a calibrated row. A new target adds one here, its detection in
-// this_isa and its row in costs_of (bench/code_size_fit.py prints it from the harness runs).
+// this_isa and its row in costs_of (fitted as DEVELOPERS.md describes).
 enum class isa : unsigned char { host, avr, armv7em, armv7m };
 
 // Calibrated: avr, armv7em (the Cortex-M4F), armv7m (the Cortex-M3). Not yet refitted on their own
