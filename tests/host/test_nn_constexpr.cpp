@@ -36,7 +36,8 @@ static_assert(tiny::predict({10, 4}) == 0);
 // x = (-10, 5): W x = (0, 35) -> (0, 17.5 -> 18): class 1 (rounding half away from zero).
 static_assert(tiny::logits({-10, 5}) == std::array<std::int8_t, 2>{0, 18});
 static_assert(tiny::predict({-10, 5}) == 1);
-static_assert(tiny::arena_bytes == 2 && tiny::flash_bytes - tiny::code_bytes == 4 + 8 + 8 + 2);
+// weights, bias, multiplier, shift and (off AVR) the requantize parameters the kernels keep
+static_assert(tiny::arena_bytes == 2 && tiny::flash_bytes - tiny::code_bytes == 4 + 8 + 8 + 2 + sizeof(ctml::nn::detail::conv_quant));
 
 // The same tensor seen as a 1x2x1 image and max-pooled.
 using pooled = ctml::nn::network<ctml::nn::dims{1, 2, 1}, ctml::nn::max_pool2d<tiny_pool>>;
