@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 jobs=$(nproc)
 for preset in host host-clang host-sanitize fuzz avr cortex-m cortex-m3 cortex-m0 cortex-m7 cortex-m33 cortex-m55 riscv32 \
-              avr-O2 avr-O3 cortex-m-O2 cortex-m-O3; do
+              cortex-m-O2 cortex-m-O3; do
   echo "== $preset"
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$jobs"
