@@ -170,7 +170,7 @@ struct scores {
     float scale;  // 1, or 2^K after the fallback
   };
 
-  static consteval int fallback_shift() {
+  static constexpr int fallback_shift() noexcept {
     if constexpr (!is_float) {
       return 0;
     } else {
