@@ -6,9 +6,9 @@
 //     n/256, see tolerance_of), and regressors,
 //     decision values and scores are finite, for every input in the model's finite domain.
 // The finite domain is every input for integer-code models, and |x_j| <= bound for float ones:
-// FLT_MAX (every finite input) for the families whose arithmetic cannot leave float's range
-// (trees, k-NN, Gaussian naive Bayes), a stated bound for the ones whose true answer can
-// (linear, kernel machines and networks: w . x of finite inputs can exceed FLT_MAX).
+// FLT_MAX (every finite input) for every family. Linear scores that leave float's range are
+// recomputed on inputs scaled by a power of two; kernel expansions and network layers in double
+// (a 64-bit double: host and Cortex-M; on AVR, whose double is 32 bits, use the integer models).
 #pragma once
 #include <array>
 #include <cmath>
@@ -33,9 +33,6 @@ constexpr float tolerance_of() {
   }
   return proba_tolerance;
 }
-
-// The input bound for float models of families whose answers can leave float's range.
-inline constexpr float bounded_domain = 1e4f;
 
 // Empty when the properties hold, else the name of the one that failed.
 using failure = const char*;

@@ -146,7 +146,9 @@ def linear(lw, target: str, layout: str) -> Footprint:
     terms = lw.weights.size if lw.fmap.is_float else int(np.count_nonzero(lw.weights))
     code_u = code_bytes(target, family, "unrolled", rows, terms)
     code_t = code_bytes(target, family, "table", rows)
-    return choose(target, layout, code_u, code_t + lw.flash_bytes)
+    # A float model reads its tables in both layouts (the finite fallback of linear/scores.hpp).
+    data_u = lw.flash_bytes if lw.fmap.is_float else 0
+    return choose(target, layout, code_u + data_u, code_t + lw.flash_bytes)
 
 
 def kernel(lw, data: int, target: str, layout: str) -> Footprint:
@@ -159,7 +161,11 @@ def kernel(lw, data: int, target: str, layout: str) -> Footprint:
     platt = 4 * (len(km.prob_a) + len(km.prob_b))
     code_u = code_bytes(target, family, "unrolled", lw.n_outputs, ovo, sig, poly, km.n_sv, km.n_sv * km.n_features)
     code_t = code_bytes(target, family, "table", lw.n_outputs, ovo, sig, poly)
-    return choose(target, layout, code_u + shared + platt, code_t + shared + data)
+    # Float linear/poly/sigmoid kernels read the tables in both layouts where double is 64 bits
+    # (the finite fallback of svm/expansion.hpp): every target but AVR.
+    wide = lw.fmap.is_float and km.kernel != "rbf" and target != "avr"
+    data_u = data if wide else 0
+    return choose(target, layout, code_u + shared + platt + data_u, code_t + shared + data)
 
 
 def neighbors(n_samples: int, n_features: int, train: int, labels: int, target: str, layout: str) -> Footprint:

@@ -48,7 +48,7 @@ struct linear_classifier
   static constexpr std::size_t flash_bytes = core::flash_bytes;  // code + constants
 
   static constexpr output_type predict(const input_type& x) noexcept {
-    const auto s = core::compute(x);
+    const auto s = core::compute_finite(x).s;  // scaled or not, the signs and order are the scores'
     if constexpr (ovo) {
       std::array<std::uint8_t, n_classes> votes{};
       std::size_t p = 0;
@@ -63,9 +63,9 @@ struct linear_classifier
   }
 
   static constexpr std::array<float, n_scores> decision_function(const input_type& x) noexcept {
-    const auto s = core::compute(x);
+    const auto s = core::compute_finite(x);
     std::array<float, n_scores> r{};
-    for (std::size_t k = 0; k < n_scores; ++k) r[k] = core::to_real(s[k]);
+    for (std::size_t k = 0; k < n_scores; ++k) r[k] = core::to_real(s.s[k], s.scale);
     return r;
   }
 
@@ -74,7 +74,14 @@ struct linear_classifier
                   "ctml: this estimator has no predict_proba in scikit-learn (LinearSVC, Perceptron, RidgeClassifier, "
                   "SGDClassifier with a hinge loss, a linear-kernel SVC without probability=True); use decision_function");
     if constexpr (Spec::proba_kind == proba::none || ovo) return {};
-    else return detail::probabilities<Spec::proba_kind, n_classes>(decision_function(x));
+    else {
+      const auto s = core::compute_finite(x);
+      std::array<float, n_scores> r{};
+      for (std::size_t k = 0; k < n_scores; ++k) r[k] = core::to_real(s.s[k], s.scale);
+      std::array<float, n_scores> scaled{};
+      for (std::size_t k = 0; k < n_scores; ++k) scaled[k] = core::to_real(s.s[k]);
+      return detail::probabilities<Spec::proba_kind, n_classes>(r, scaled, s.scale);
+    }
   }
 };
 

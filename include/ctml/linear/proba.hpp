@@ -31,9 +31,23 @@ constexpr std::array<float, K> normalise(std::array<float, K> p, bool uniform_if
   return p;
 }
 
-// s: the real scores (one for binary models, one per class otherwise); K classes.
+// exp(s_k - top) normalised, the differences taken in the scaled domain (scaled * scale are the
+// real scores; see scores::compute_finite): a softmax that stays finite when the scores do not.
+template <std::size_t K>
+constexpr std::array<float, K> shifted_softmax(const std::array<float, K>& scaled, float scale) noexcept {
+  float top = scaled[0];
+  for (float v : scaled) top = v > top ? v : top;
+  std::array<float, K> p{};
+  for (std::size_t k = 0; k < K; ++k) p[k] = math::exp((scaled[k] - top) * scale);
+  return normalise(p, false);
+}
+
+// s: the real scores (one for binary models, one per class otherwise; finite, saturated at
+// +-FLT_MAX), `scaled` the same scores divided by `scale` (a power of two, 1 unless they left
+// float's range); K classes.
 template <proba Kind, std::size_t K, std::size_t S>
-constexpr std::array<float, K> probabilities(const std::array<float, S>& s) noexcept {
+constexpr std::array<float, K> probabilities(const std::array<float, S>& s, const std::array<float, S>& scaled,
+                                             float scale) noexcept {
   static_assert(S == 1 ? K == 2 : S == K, "ctml: a linear classifier has one score (binary) or one per class");
   if constexpr (S == 1) {
     float p1 = 0.0f;
@@ -47,11 +61,13 @@ constexpr std::array<float, K> probabilities(const std::array<float, S>& s) noex
   } else {
     std::array<float, K> p{};
     if constexpr (Kind == proba::softmax) {
+      return shifted_softmax(scaled, scale);
+    } else if constexpr (Kind == proba::logistic) {
+      // Every score below -17: each sigmoid is exp(s) to float precision (1 + e^s < 1 + 2^-24) and
+      // may underflow to 0, so normalise exp(s_k - top) instead (scikit-learn computes in float64).
       float top = s[0];
       for (float v : s) top = v > top ? v : top;
-      for (std::size_t k = 0; k < K; ++k) p[k] = math::exp(s[k] - top);
-      return normalise(p, false);
-    } else if constexpr (Kind == proba::logistic) {
+      if (top < -17.0f) return shifted_softmax(scaled, scale);
       for (std::size_t k = 0; k < K; ++k) p[k] = math::sigmoid(s[k]);
       return normalise(p, false);
     } else {

@@ -5,6 +5,7 @@
 // PoissonRegressor, GammaRegressor, TweedieRegressor with link='log') predicts exp(score) and
 // gives the score itself as decision_function.
 #pragma once
+#include <limits>
 #include <array>
 #include <cstddef>
 
@@ -45,10 +46,16 @@ struct linear_regressor : ::ctml::detail::input_guard<::ctml::detail::input_of<S
   static constexpr link link_kind = detail::link_of<Spec>();
 
   // The linear score bias + w . x (the linear predictor before the link).
-  static constexpr float decision_function(const input_type& x) noexcept { return core::to_real(core::compute(x)[0]); }
+  static constexpr float decision_function(const input_type& x) noexcept {
+    const auto s = core::compute_finite(x);  // finite for every finite input, saturated at +-FLT_MAX
+    return core::to_real(s.s[0], s.scale);
+  }
 
   static constexpr output_type predict(const input_type& x) noexcept {
-    if constexpr (link_kind == link::log) return math::exp(decision_function(x));
+    if constexpr (link_kind == link::log) {
+      const float y = math::exp(decision_function(x));  // saturated at FLT_MAX (exp overflows above ~88.7)
+      return y > std::numeric_limits<float>::max() ? std::numeric_limits<float>::max() : y;
+    }
     else return decision_function(x);
   }
 };

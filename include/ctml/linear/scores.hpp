@@ -73,7 +73,8 @@ struct scores {
   static constexpr std::size_t code_estimate = code_unrolled;
   using layout_type = layout::resolve_t<LayoutPolicy, code_estimate>;
   static constexpr bool unrolled = std::is_same_v<layout_type, layout::unrolled>;
-  static constexpr std::size_t data_bytes = unrolled ? 0 : sizeof(Spec::weights) + sizeof(Spec::bias);
+  // Float models read their tables in both layouts (compute_finite's fallback below).
+  static constexpr std::size_t data_bytes = unrolled && !is_float ? 0 : sizeof(Spec::weights) + sizeof(Spec::bias);
   static constexpr std::size_t code_bytes = unrolled ? code_unrolled : platform::code_bytes(cost.table, n_outputs);
   static constexpr std::size_t flash_bytes = code_bytes + data_bytes;  // code + constants
 
@@ -166,6 +167,75 @@ struct scores {
   static constexpr float to_real(accum_type a) noexcept {
     if constexpr (is_float) return a;
     else return static_cast<float>(a) * Spec::score_scale;
+  }
+
+  // Scores that are finite for every finite input. A float w . x of finite inputs can leave
+  // float's range (or meet inf - inf, NaN); then the scores are recomputed on the inputs scaled by
+  // 2^-K, which is exact (a power of two) and keeps every product and sum finite, K being fixed at
+  // compile time from the largest |b_o| + sum_j |w_oj| (4 M FLT_MAX 2^-K <= FLT_MAX). The true
+  // scores are s * scale: their signs and order (predict) are kept, decision_function saturates
+  // them at +-FLT_MAX, and the probabilities take differences in the scaled domain. Inputs that
+  // are NaN or infinite keep the direct result (NaN propagates). Integer models: scale 1 always.
+  struct scaled_scores {
+    output_type s;
+    float scale;  // 1, or 2^K after the fallback
+  };
+
+  static constexpr int fallback_shift() noexcept {
+    if constexpr (!is_float) {
+      return 0;
+    } else {
+      double m = 0;
+      for (std::size_t o = 0; o < n_outputs; ++o) {
+        double r = Spec::bias[o] < 0 ? -static_cast<double>(Spec::bias[o]) : static_cast<double>(Spec::bias[o]);
+        for (std::size_t j = 0; j < n_features; ++j) {
+          const double w = Spec::weights[o * n_features + j];
+          r += w < 0 ? -w : w;
+        }
+        m = r > m ? r : m;
+      }
+      int k = 1;
+      for (double p = 2.0; p < 4.0 * m && k < 126; p *= 2.0) ++k;
+      return k;
+    }
+  }
+  static constexpr float pow2(int k) noexcept {
+    float p = 1.0f;
+    for (int i = 0; i < k; ++i) p *= 2.0f;
+    return p;
+  }
+  static constexpr bool finite(float v) noexcept { return v - v == 0.0f; }
+
+  static constexpr scaled_scores compute_finite(const input_type& x) noexcept {
+    scaled_scores r{compute(x), 1.0f};
+    if constexpr (is_float) {
+      bool ok = true;
+      for (const accum_type v : r.s) ok = ok && finite(v);
+      if (ok) return r;
+      for (const feature_type v : x)
+        if (!finite(v)) return r;
+      constexpr float up = pow2(fallback_shift());
+      constexpr float down = 1.0f / up;
+      for (std::size_t o = 0; o < n_outputs; ++o) {
+        accum_type acc = platform::flash_read(&Spec::bias[o]) * down;
+        const weight_type* w = &Spec::weights[o * n_features];
+        for (std::size_t j = 0; j < n_features; ++j) acc += platform::flash_read(w + j) * (x[j] * down);
+        r.s[o] = acc;
+      }
+      r.scale = up;
+    }
+    return r;
+  }
+
+  // The real score s * scale, saturated at +-FLT_MAX (NaN stays NaN).
+  static constexpr float to_real(accum_type a, float scale) noexcept {
+    if constexpr (!is_float) {
+      return to_real(a);
+    } else {
+      const float v = a * scale;
+      constexpr float big = std::numeric_limits<float>::max();
+      return v > big ? big : (v < -big ? -big : v);
+    }
   }
 };
 

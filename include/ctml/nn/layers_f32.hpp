@@ -6,6 +6,7 @@
 // ReLU/ReLU6 clamp; +-infinity for none) and no multiplier/shift/zero points.
 #pragma once
 #include <cstddef>
+#include <limits>
 
 #include "../core/math.hpp"
 #include "../platform/flash.hpp"
@@ -15,6 +16,21 @@ namespace ctml::nn {
 
 namespace detail {
 constexpr float clamp_f32(float v, float lo, float hi) noexcept { return v < lo ? lo : (v > hi ? hi : v); }
+
+// Finite activations for finite inputs: a float sum of products of finite values can leave float's
+// range or meet inf - inf (NaN). Such a sum is recomputed by `wide` in double and saturated at
+// +-FLT_MAX, so every layer hands finite values on (a NaN input still gives NaN). On targets whose
+// double is 32 bits (AVR) the recomputation is float again (docs/robustness.md).
+constexpr bool finite_f32(float v) noexcept { return v - v == 0.0f; }
+constexpr float saturate_f32(double v) noexcept {
+  constexpr double big = std::numeric_limits<float>::max();
+  return static_cast<float>(v > big ? big : (v < -big ? -big : v));
+}
+template <class Wide>
+constexpr float finite_sum(float acc, Wide&& wide) noexcept {
+  if constexpr (sizeof(double) < 8) return acc;  // nothing wider to recompute in
+  else return finite_f32(acc) ? acc : saturate_f32(wide());
+}
 
 // Sliding-window driver shared by convolution and pooling: calls tap(in_index, ky, kx) for each
 // tap inside the input.
@@ -50,6 +66,12 @@ struct dense_f32 {
     for (std::size_t o = 0; o < P::units; ++o) {
       float acc = platform::flash_read(&P::bias[o]);
       for (std::size_t i = 0; i < P::inputs; ++i) acc += platform::flash_read(&P::weight[o * P::inputs + i]) * x[i];
+      acc = detail::finite_sum(acc, [&] {
+        double a = platform::flash_read(&P::bias[o]);
+        for (std::size_t i = 0; i < P::inputs; ++i)
+          a += static_cast<double>(platform::flash_read(&P::weight[o * P::inputs + i])) * static_cast<double>(x[i]);
+        return a;
+      });
       y[o] = detail::clamp_f32(acc, P::act_min, P::act_max);
     }
   }
@@ -72,6 +94,15 @@ struct conv2d_f32 {
             const float* w = &P::weight[((oc * P::kh + ky) * P::kw + kx) * P::in_c];
             for (std::size_t ic = 0; ic < P::in_c; ++ic) acc += platform::flash_read(&w[ic]) * x[at + ic];
           });
+          acc = detail::finite_sum(acc, [&] {
+            double a = platform::flash_read(&P::bias[oc]);
+            detail::for_taps<P, In>(oy, ox, [&](std::size_t at, std::size_t ky, std::size_t kx) {
+              const float* w = &P::weight[((oc * P::kh + ky) * P::kw + kx) * P::in_c];
+              for (std::size_t ic = 0; ic < P::in_c; ++ic)
+                a += static_cast<double>(platform::flash_read(&w[ic])) * static_cast<double>(x[at + ic]);
+            });
+            return a;
+          });
           y[(oy * Out.w + ox) * Out.c + oc] = detail::clamp_f32(acc, P::act_min, P::act_max);
         }
   }
@@ -93,6 +124,14 @@ struct depthwise_conv2d_f32 {
           float acc = platform::flash_read(&P::bias[oc]);
           detail::for_taps<P, In>(oy, ox, [&](std::size_t at, std::size_t ky, std::size_t kx) {
             acc += platform::flash_read(&P::weight[(ky * P::kw + kx) * out_c + oc]) * x[at + oc / P::multiplier_per_channel];
+          });
+          acc = detail::finite_sum(acc, [&] {
+            double a = platform::flash_read(&P::bias[oc]);
+            detail::for_taps<P, In>(oy, ox, [&](std::size_t at, std::size_t ky, std::size_t kx) {
+              a += static_cast<double>(platform::flash_read(&P::weight[(ky * P::kw + kx) * out_c + oc])) *
+                   static_cast<double>(x[at + oc / P::multiplier_per_channel]);
+            });
+            return a;
           });
           y[(oy * Out.w + ox) * out_c + oc] = detail::clamp_f32(acc, P::act_min, P::act_max);
         }
@@ -119,7 +158,14 @@ struct pool2d_f32 {
             acc = !Max ? acc + v : (count == 0 || v > acc ? v : acc);
             ++count;
           });
-          y[(oy * Out.w + ox) * In.c + c] = Max ? acc : acc / static_cast<float>(count);
+          if constexpr (!Max) {
+            acc = detail::finite_f32(acc) ? acc / static_cast<float>(count) : detail::saturate_f32([&] {
+              double a = 0;
+              detail::for_taps<P, In>(oy, ox, [&](std::size_t at, std::size_t, std::size_t) { a += x[at + c]; });
+              return a / static_cast<double>(count);
+            }());
+          }
+          y[(oy * Out.w + ox) * In.c + c] = acc;
         }
   }
 };
@@ -141,7 +187,11 @@ struct global_avg_pool_f32 {
     for (std::size_t c = 0; c < In.c; ++c) {
       float acc = 0.f;
       for (std::size_t i = 0; i < In.h * In.w; ++i) acc += x[i * In.c + c];
-      y[c] = acc / static_cast<float>(In.h * In.w);
+      y[c] = detail::finite_f32(acc) ? acc / static_cast<float>(In.h * In.w) : detail::saturate_f32([&] {
+        double a = 0;
+        for (std::size_t i = 0; i < In.h * In.w; ++i) a += x[i * In.c + c];
+        return a / static_cast<double>(In.h * In.w);
+      }());
     }
   }
 };
@@ -155,7 +205,8 @@ struct add_f32 {
   static constexpr bool accepts(dims in, dims other) noexcept { return in == other; }
   template <dims In, dims Out>
   static constexpr void run(const float* a, const float* b, float* y) noexcept {
-    for (std::size_t i = 0; i < In.size(); ++i) y[i] = detail::clamp_f32(a[i] + b[i], P::act_min, P::act_max);
+    for (std::size_t i = 0; i < In.size(); ++i)
+      y[i] = detail::clamp_f32(detail::finite_sum(a[i] + b[i], [&] { return static_cast<double>(a[i]) + b[i]; }), P::act_min, P::act_max);
   }
 };
 

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <type_traits>
 #include <utility>
 
@@ -118,14 +119,21 @@ struct expansion {
   }
   static constexpr std::size_t table_data = sizeof(Spec::sv) + sizeof(Spec::coef) + sizeof(Spec::intercept) + scaling_bytes();
   static_assert(!Spec::has_scaling || is_float, "ctml: integer models fold the input scaling into their quantizer");
-  static constexpr std::size_t data_bytes = (unrolled ? 0 : table_data) + shared_data;
+  // Float linear, poly and sigmoid kernels recompute in double when a float output is not finite
+  // (decision_wide below), on targets with a 64-bit double: that path reads the tables, so they
+  // are in flash in both layouts, and its sums are on the stack.
+  static constexpr bool wide_fallback =
+      is_float && sizeof(double) == 8 &&
+      (Spec::kernel == kernel_kind::poly || Spec::kernel == kernel_kind::sigmoid || Spec::kernel == kernel_kind::linear);
+  static constexpr std::size_t data_bytes = (unrolled && !wide_fallback ? 0 : table_data) + shared_data;
   static constexpr std::size_t code_bytes = unrolled ? code_unrolled : code_table;
   static constexpr std::size_t flash_bytes = code_bytes + data_bytes;  // code + constants
   // The stack of one inference beyond the model's own scratch: the platform's call frame plus the
   // kernel's helpers (AVR: multiply and soft-float routines; Cortex-M: float registers spilled
   // around the unrolled float kernels), as measured by the target runs.
   static constexpr std::size_t frame_bytes =
-      platform::call_frame_bytes + (platform::is_avr ? 64 : (is_float ? 160 : 96));  // 96: diabetes_nusvr at -O2/-O3 on the M4
+      platform::call_frame_bytes + (platform::is_avr ? 64 : (is_float ? 160 : 96)) +  // 96: diabetes_nusvr at -O2/-O3 on the M4
+      (wide_fallback ? n_outputs * sizeof(double) : 0);
 
   CTML_OUTLINE_SMALL_FLASH static constexpr void add(out_type& acc, coef_type c, typename kmath::value_type k) noexcept {
     if constexpr (is_float) {
@@ -244,8 +252,71 @@ struct expansion {
     }
   }
 
+  // Float linear, poly and sigmoid kernels: <x, v> of finite inputs can overflow float or meet
+  // inf - inf (NaN), and a poly kernel's value can leave float's range. When an output is not
+  // finite and the input is, the expansion is recomputed in double (scaling, dot products, kernel
+  // and sums; libsvm computes in double too) and saturated at +-FLT_MAX. rbf needs none: its
+  // distances only grow to +inf and exp(-inf) is 0. Targets whose double is 32 bits (AVR) get the
+  // float result again: there the finite domain stays bounded (docs/robustness.md).
+
+  static constexpr bool finite(float v) noexcept { return v - v == 0.0f; }
+  static constexpr float saturate(double v) noexcept {
+    constexpr double big = std::numeric_limits<float>::max();
+    return static_cast<float>(v > big ? big : (v < -big ? -big : v));
+  }
+
+  static constexpr result_type decision_wide(const input_type& x) noexcept {
+    const auto z = [&](std::size_t j) {  // the scaled input, recomputed per vector (no array on the stack)
+      double v = x[j];
+      if constexpr (Spec::has_scaling)
+        v = (v - static_cast<double>(platform::flash_read(&Spec::in_offset[j]))) *
+            static_cast<double>(platform::flash_read(&Spec::in_scale[j]));
+      return v;
+    };
+    std::array<double, n_outputs> acc{};
+    for (std::size_t g = 0; g < n_groups; ++g) {
+      for (std::size_t i = start(g); i < start(g + 1); ++i) {
+        double dot = 0;
+        for (std::size_t j = 0; j < n_features; ++j) dot += z(j) * static_cast<double>(platform::flash_read(&Spec::sv[i][j]));
+        double k = dot;
+        if constexpr (Spec::kernel != kernel_kind::linear) {
+          const double u = static_cast<double>(Spec::gamma) * dot + static_cast<double>(Spec::coef0);
+          if constexpr (Spec::kernel == kernel_kind::poly) {
+            k = 1;
+            for (int d = 0; d < Spec::degree; ++d) k *= u;
+          } else {
+            k = tanh(saturate(u));
+          }
+        }
+        if constexpr (Spec::kind == machine_kind::ovo) {
+          for (std::size_t d = 0; d < n_groups; ++d)
+            if (d != g)
+              acc[g < d ? pair(g, d) : pair(d, g)] += static_cast<double>(platform::flash_read(&Spec::coef[d > g ? d - 1 : d][i])) * k;
+        } else {
+          for (std::size_t p = 0; p < n_outputs; ++p) acc[p] += static_cast<double>(platform::flash_read(&Spec::coef[p][i])) * k;
+        }
+      }
+    }
+    result_type r;
+    for (std::size_t p = 0; p < n_outputs; ++p) r[p] = saturate(acc[p] + static_cast<double>(platform::flash_read(&Spec::intercept[p])));
+    return r;
+  }
+
   // Every output's kernel sum plus its intercept (integer: saturating, in the Q15-scaled domain).
   static constexpr result_type decision(const input_type& x) noexcept {
+    result_type r = decision_direct(x);
+    if constexpr (wide_fallback) {
+      bool ok = true;
+      for (const out_type v : r) ok = ok && finite(v);
+      if (ok) return r;
+      for (const feature_type v : x)
+        if (!finite(v)) return r;
+      return decision_wide(x);
+    }
+    return r;
+  }
+
+  static constexpr result_type decision_direct(const input_type& x) noexcept {
     result_type r;
     if constexpr (unrolled) r = sums_unrolled(scaled(x), std::make_index_sequence<n_sv>{});
     else r = sums_table(scaled(x), std::make_index_sequence<n_groups>{});
