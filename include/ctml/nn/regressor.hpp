@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "../core/input.hpp"
+
 namespace ctml::nn {
 
 template <class Net, class Output = void>
