@@ -43,7 +43,12 @@ list(GET _ctml_boards_${CTML_ARM_CPU} 4 _ctml_stack)
 set(CTML_BOARD_FLASH "${_ctml_flash}" CACHE INTERNAL "flash bytes (ctml::fits budget)" FORCE)
 set(CTML_BOARD_STACK "${_ctml_stack}" CACHE INTERNAL "default stack bytes (ctml::fits RAM budget)" FORCE)
 set(CTML_QEMU_MACHINE "${_ctml_machine}" CACHE STRING "" FORCE)
-set(CTML_ARM_LDSCRIPT "${CMAKE_CURRENT_LIST_DIR}/../bench/target/cortex-m/${_ctml_ld}.ld" CACHE FILEPATH "" FORCE)
+# bench/target in the source tree, share/ctml/target beside share/ctml/cmake in an install.
+set(_ctml_support "${CMAKE_CURRENT_LIST_DIR}/../bench/target")
+if(NOT EXISTS "${_ctml_support}")
+  set(_ctml_support "${CMAKE_CURRENT_LIST_DIR}/../target")
+endif()
+set(CTML_ARM_LDSCRIPT "${_ctml_support}/cortex-m/${_ctml_ld}.ld" CACHE FILEPATH "" FORCE)
 # The part's memories, for ctml_add_model's budgets and ctml_check_size: the board's (its linker
 # script's FLASH and RAM); set CTML_FLASH_BYTES / CTML_RAM_BYTES to your part's.
 if(CTML_ARM_CPU STREQUAL "cortex-m0")

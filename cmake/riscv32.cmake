@@ -26,10 +26,15 @@ set(CTML_RISCV_STDCXX_CONFIG_INCLUDE "${CTML_RISCV_STDCXX_INCLUDE}/arm-none-eabi
 # The budgets the target firmware checks with ctml::fits (virt.ld's "flash" and default stack).
 set(CTML_BOARD_FLASH 4194304 CACHE INTERNAL "flash bytes (ctml::fits budget)" FORCE)
 set(CTML_BOARD_STACK 16384 CACHE INTERNAL "default stack bytes (ctml::fits RAM budget)" FORCE)
+# bench/target in the source tree, share/ctml/target beside share/ctml/cmake in an install.
+set(_ctml_support "${CMAKE_CURRENT_LIST_DIR}/../bench/target")
+if(NOT EXISTS "${_ctml_support}")
+  set(_ctml_support "${CMAKE_CURRENT_LIST_DIR}/../target")
+endif()
+set(CTML_RISCV_LDSCRIPT "${_ctml_support}/riscv/virt.ld" CACHE FILEPATH "" FORCE)
 # The part's memories, for ctml_add_model's budgets and ctml_check_size (virt.ld's); set your part's.
 set(CTML_FLASH_BYTES 4194304 CACHE STRING "flash of the part, bytes")
 set(CTML_RAM_BYTES 4194304 CACHE STRING "RAM of the part, bytes")
-set(CTML_RISCV_LDSCRIPT "${CMAKE_CURRENT_LIST_DIR}/../bench/target/riscv/virt.ld" CACHE FILEPATH "" FORCE)
 
 set(_ctml_cpu "-march=rv32imc -mabi=ilp32 -mcmodel=medlow --specs=picolibc.specs")
 set(CMAKE_C_FLAGS_INIT "${_ctml_cpu} -Os -ffunction-sections -fdata-sections")

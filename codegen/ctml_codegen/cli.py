@@ -22,13 +22,7 @@ def load_model(path: Path, allow_pickle: bool):
     if suffix == ".txt" or (suffix == ".json" and _is_lightgbm_json(path)):
         return str(path)   # a LightGBM model (Booster.save_model text or dump_model JSON): frontends/lightgbm.py reads it
     if suffix in (".json", ".ubj"):
-        import xgboost as xgb
-        booster = xgb.Booster()
-        try:
-            booster.load_model(str(path))
-        except Exception as e:  # xgboost raises XGBoostError with a long native message
-            raise ConversionError(f"{path} is not a valid XGBoost model file: {str(e).splitlines()[0]}") from e
-        return booster
+        return _load_xgboost(path)
     if suffix in (".pkl", ".pickle", ".joblib"):
         if not allow_pickle:
             raise ConversionError(f"{path} is a pickle; loading it runs code from the file. "
@@ -48,6 +42,55 @@ def load_model(path: Path, allow_pickle: bool):
                           ".json/.ubj (XGBoost), .txt/.json (LightGBM), .onnx or .tflite (a network)")
 
 
+def _load_xgboost(path: Path):
+    """XGBoost's loader crashes (SIGSEGV) on some truncated .ubj files and reports missing fields
+    as its own internals ("map::at", "basic_string::_M_replace_aux"): a child process tries the
+    file first, and any failure becomes one message about the file."""
+    import subprocess
+    bad = f"{path} is not a valid XGBoost model file"
+    if path.suffix.lower() == ".json":
+        import json
+        try:
+            doc = json.loads(path.read_bytes())
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise ConversionError(f"{bad}: not complete JSON ({e.msg} at byte {getattr(e, 'pos', '?')}; truncated?)") from e
+        if not isinstance(doc, dict) or not isinstance(doc.get("learner"), dict) or "version" not in doc:
+            raise ConversionError(f"{bad}: no 'learner' and 'version' (save it with Booster.save_model or XGBClassifier.save_model)")
+    probe = "import sys, xgboost; xgboost.Booster().load_model(sys.argv[1])"
+    r = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True)
+    if r.returncode < 0:
+        raise ConversionError(f"{bad}: XGBoost's loader crashed on it (signal {-r.returncode}); the file is truncated or corrupt")
+    if r.returncode != 0:
+        errs = [l for l in r.stderr.splitlines() if "XGBoostError:" in l]
+        native = re.sub(r"^\[[0-9:]+\] \S+: ", "", errs[-1].split("XGBoostError:", 1)[1].strip()) if errs else ""
+        if not native or any(k in native for k in ("map::at", "basic_string", "std::", "vector::", "Invalid cast", "Check failed")):
+            raise ConversionError(f"{bad}: fields XGBoost needs are missing, damaged or cut off (a truncated or edited file)")
+        raise ConversionError(f"{bad}: {native[:200]}")
+    import xgboost as xgb
+    booster = xgb.Booster()
+    booster.load_model(str(path))
+    return booster
+
+
+CPP_KEYWORDS = frozenset("""alignas alignof and and_eq asm auto bitand bitor bool break case catch char char8_t char16_t
+char32_t class compl concept const consteval constexpr constinit const_cast continue co_await co_return co_yield
+decltype default delete do double dynamic_cast else enum explicit export extern false float for friend goto if inline
+int long mutable namespace new noexcept not not_eq nullptr operator or or_eq private protected public register
+reinterpret_cast requires return short signed sizeof static static_assert static_cast struct switch template this
+thread_local throw true try typedef typeid typename union unsigned using virtual void volatile wchar_t while xor
+xor_eq main""".split())
+
+
+def check_name(name: str) -> None:
+    """The model's C++ name: a lower-case identifier that is no keyword and reserved by no rule."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ConversionError(f"--name {name!r} must be a lower-case C++ identifier (letters a-z, digits, _; not starting with a digit)")
+    if name in CPP_KEYWORDS:
+        raise ConversionError(f"--name {name!r} is a C++ keyword; pick another name, e.g. {name}_model")
+    if name.startswith("__") or "__" in name or re.match(r"_[A-Z]", name):
+        raise ConversionError(f"--name {name!r} contains a double underscore, which C++ reserves; pick another name")
+
+
 def _is_lightgbm_json(path: Path) -> bool:
     """A LightGBM dump_model JSON (it has tree_info), not an XGBoost model."""
     import json
@@ -58,12 +101,36 @@ def _is_lightgbm_json(path: Path) -> bool:
     return isinstance(doc, dict) and "tree_info" in doc
 
 
+KINDS = ("model kinds: scikit-learn trees and forests (DecisionTree, RandomForest, ExtraTrees, GradientBoosting, "
+         "IsolationForest), linear models, SVC/SVR, k-NN, GaussianNB, MLPClassifier/MLPRegressor and Pipelines with "
+         "a scaler (.pkl/.joblib, with --allow-pickle); XGBoost (.json/.ubj); LightGBM (.txt/.json); ONNX networks "
+         "(.onnx, int8 with --sample); TFLite int8 networks (.tflite).")
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr, exit 2 (argparse prints the usage first)."""
+    def error(self, message):
+        self.exit(2, f"ctml codegen: error: {message} (see --help)\n")
+
+
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python3 -m ctml_codegen",
-                                 description="Convert a trained model into a ctml C++20 header.",
-                                 epilog=PICKLE_WARNING)
+    """Every failure is one line on stderr and exit status 2, with nothing written (the families
+    write all-or-nothing); an unexpected exception too, rather than a traceback."""
+    try:
+        return _main(argv)
+    except (ConversionError, OSError, ValueError, KeyError, TypeError) as e:
+        msg = " ".join(str(e).split()) or type(e).__name__
+        print(f"ctml codegen: error: {msg}", file=sys.stderr)
+        return 2
+
+
+def _main(argv=None) -> int:
+    from . import __version__
+    ap = _Parser(prog="python3 -m ctml_codegen",
+                 description="Convert a trained model into a ctml C++20 header. " + KINDS, epilog=PICKLE_WARNING)
+    ap.add_argument("--version", action="version", version=f"ctml codegen {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("convert", help="convert a model file", epilog=PICKLE_WARNING)
+    c = sub.add_parser("convert", help="convert a model file", description=KINDS, epilog=PICKLE_WARNING)
     c.add_argument("model", type=Path, help="model file: .pkl/.joblib (scikit-learn), .json/.ubj (XGBoost), .onnx or .tflite (int8)")
     c.add_argument("--name", required=True, help="C++ name of the model (lower-case identifier)")
     c.add_argument("--out", type=Path, default=Path("models"), help="output directory (default: models)")
@@ -74,7 +141,8 @@ def main(argv=None) -> int:
     c.add_argument("--vectors", type=Path, help=".npz with X (and y) held-out data: also write <name>_vectors.hpp")
     c.add_argument("--target", choices=sorted(TARGETS), default="host", help="target whose budgets and code-size figures apply")
     c.add_argument("--layout", choices=("automatic", "unrolled", "table"), default="automatic",
-                   help="automatic (default): unrolled while its flash fits the limit, else table")
+                   help="trees, linear and kernel models: code unrolled into instructions, tables in flash read by a "
+                        "loop, or automatic (default: unrolled while its flash fits the limit, else table)")
     c.add_argument("--flash-budget", type=int, help="bytes of flash the model may use")
     c.add_argument("--ram-budget", type=int, help="bytes of RAM the model may use")
     c.add_argument("--drop-last", action="store_true",
@@ -107,13 +175,18 @@ def main(argv=None) -> int:
     if args.command == "export-arduino":
         return _export_arduino(args)
     try:
+        check_name(args.name)
+        if args.out.exists() and not args.out.is_dir():
+            raise ConversionError(f"--out {args.out} is a file; it names the folder the header is written into")
         est = load_model(args.model, args.allow_pickle)
         sample = _array(args.sample, "X") if args.sample else None
         if args.model.suffix.lower() == ".tflite":
             return _convert_tflite(args)
         X_test = y_test = None
         if args.vectors:
-            data = np.load(args.vectors, allow_pickle=False)
+            data = _npz(args.vectors)
+            if "X" not in data:
+                raise ConversionError(f"--vectors {args.vectors} needs an array X (and optionally y)")
             X_test, y_test = data["X"], (data["y"] if "y" in data else None)
         if args.model.suffix.lower() == ".onnx" or _is_network(est):
             return _convert_network(est, args, sample, X_test, y_test)
@@ -215,6 +288,16 @@ def _convert_tflite(args) -> int:
     print(f"wrote {r.header} (int8 network from TFLite, {r.arena_bytes} B activations, {r.flash_bytes} B weights, "
           f"{r.macs} MACs)")
     return 0
+
+
+def _npz(path: Path):
+    try:
+        data = np.load(path, allow_pickle=False)
+    except Exception as e:
+        raise ConversionError(f"cannot read {path}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from e
+    if not hasattr(data, "files"):
+        raise ConversionError(f"{path} is a .npy array; --vectors needs a .npz with X (and y)")
+    return data
 
 
 def _array(path: Path, key: str):

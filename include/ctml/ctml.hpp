@@ -1,6 +1,7 @@
 // ctml: machine-learning inference as C++ types. The umbrella header; each family header also
 // stands alone.
 #pragma once
+#include "core/cxx20.hpp"
 #include "core/budget.hpp"
 #include "core/concepts.hpp"
 #include "core/fixed.hpp"

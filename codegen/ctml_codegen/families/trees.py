@@ -80,6 +80,9 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
         forest, reference = lightgbm.from_lightgbm(est)
     else:
         forest = to_ir(est)
+        if type(est).__name__ == "Booster" and type(est).__module__.startswith("xgboost"):
+            from ..frontends.xgboost_trees import BoosterReference
+            reference = BoosterReference(est, forest)
     check_finite(forest)
     model_io.check_width(X_test, forest.n_features)
     fmap = quantize.choose(_thresholds(forest), feature_bits, X_sample)

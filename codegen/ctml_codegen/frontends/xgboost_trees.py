@@ -71,3 +71,29 @@ def from_xgboost(model) -> Forest:
         return Forest("boosted_classifier", n_features, trees, src, classes=tuple(range(k)), n_outputs=k,
                       init=(base,) * k, nan_aware=True)
     return Forest("regressor", n_features, trees, src, init=(base,), nan_aware=True)
+
+
+class BoosterReference:
+    """A raw xgboost.Booster (a .json/.ubj file) answering as XGBClassifier/XGBRegressor do, for
+    the test vectors: predict (classes or values), predict_proba, predict(output_margin=True)."""
+
+    def __init__(self, booster, forest: Forest):
+        self.booster, self.forest = booster, forest
+
+    def _run(self, X, margin=False):
+        import numpy as np
+        import xgboost as xgb
+        return self.booster.predict(xgb.DMatrix(np.asarray(X, dtype=np.float32)), output_margin=margin)
+
+    def predict_proba(self, X):
+        import numpy as np
+        p = np.asarray(self._run(X), dtype=np.float64)
+        return np.column_stack([1 - p, p]) if p.ndim == 1 else p
+
+    def predict(self, X, output_margin=False):
+        import numpy as np
+        if output_margin:
+            return self._run(X, margin=True)
+        if self.forest.kind != "boosted_classifier":
+            return self._run(X)
+        return np.asarray(self.forest.classes)[np.argmax(self.predict_proba(X), axis=1)]

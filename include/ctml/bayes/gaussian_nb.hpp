@@ -7,6 +7,7 @@
 // base_c - sum d^2 * W_cj accumulated in int64; codegen picks F so the sum cannot overflow and a
 // static_assert rechecks it. Both layouts compute the same sums in the same order.
 #pragma once
+#include "../core/cxx20.hpp"
 #include <array>
 #include <cstddef>
 #include <cstdint>

@@ -18,6 +18,34 @@ consteval bool check_input() {
   return false;
 }
 
+template <class A>
+inline constexpr bool is_std_array_v = false;
+template <class T, std::size_t N>
+inline constexpr bool is_std_array_v<std::array<T, N>> = true;
+
+// Anything that is not a std::array: a C array, a std::vector, a pointer, a span...
+template <class A>
+consteval bool check_container() {
+  using D = std::remove_cvref_t<A>;
+  static_assert(!std::is_array_v<D>,
+                "ctml: predict takes the model's input_type, std::array<feature_type, n_features>, not a C array: "
+                "pass std::to_array(x), or copy the values into a <model>::input_type");
+  static_assert(std::is_array_v<D> || is_std_array_v<D>,
+                "ctml: predict takes the model's input_type, std::array<feature_type, n_features>, not this type "
+                "(std::vector, pointer, span...): copy the values into a <model>::input_type (the size is fixed at compile time)");
+  return false;
+}
+
+// Any wrong input of a model whose input is Input: the readable message for what was passed.
+template <class A, class Input>
+consteval bool check_any_input() {
+  using D = std::remove_cvref_t<A>;
+  if constexpr (is_std_array_v<D>)
+    return check_input<typename Input::value_type, std::tuple_size_v<Input>, typename D::value_type, std::tuple_size_v<D>>();
+  else
+    return check_container<A>();
+}
+
 // The input array a spec's model takes.
 template <class Spec>
 using input_of = std::array<typename Spec::feature_type, Spec::n_features>;
@@ -30,6 +58,12 @@ struct input_guard {
     requires(!std::is_same_v<std::array<T, N>, Input>)
   static constexpr Output predict(const std::array<T, N>&) noexcept {
     static_assert(check_input<typename Input::value_type, std::tuple_size_v<Input>, T, N>());
+    return Output{};
+  }
+  template <class A>
+    requires(!is_std_array_v<std::remove_cvref_t<A>>)
+  static constexpr Output predict(const A&) noexcept {
+    static_assert(check_container<A>());
     return Output{};
   }
 };

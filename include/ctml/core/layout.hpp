@@ -2,6 +2,7 @@
 // unrolled = constants as instruction immediates; table = arrays in flash walked by a loop;
 // automatic = pick by the estimated code size against a per-target limit.
 #pragma once
+#include "cxx20.hpp"
 #include <cstddef>
 #include <type_traits>
 

@@ -2,6 +2,7 @@
 // with NaN mapped to Q's minimum. Codegen picks scale and offset per feature and maps every tree
 // threshold into the same integer domain, so decisions on quantized inputs are exact.
 #pragma once
+#include "cxx20.hpp"
 #include <array>
 #include <cstddef>
 #include <limits>

@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "../core/argmax.hpp"
+#include "../core/input.hpp"
 #include "../platform/code_size.hpp"
 #include "../platform/target.hpp"
 #include "shape.hpp"
@@ -246,6 +247,19 @@ struct network {
   static constexpr output_type predict(const input_type& x) noexcept {
     const logits_type y = logits(x);
     return ::ctml::detail::argmax_first<output_type, n_outputs>(y);
+  }
+  // Any other input (a C array, a std::vector, another array type): one readable static_assert.
+  template <class A>
+    requires(!std::is_same_v<std::remove_cvref_t<A>, input_type>)
+  static constexpr output_type predict(const A&) noexcept {
+    static_assert(::ctml::detail::check_any_input<A, input_type>());
+    return output_type{};
+  }
+  template <class A>
+    requires(!std::is_same_v<std::remove_cvref_t<A>, input_type>)
+  static constexpr logits_type logits(const A&) noexcept {
+    static_assert(::ctml::detail::check_any_input<A, input_type>());
+    return logits_type{};
   }
 
   // The final softmax's output: int8 codes of probabilities (scale 1/256, zero point -128), or floats.

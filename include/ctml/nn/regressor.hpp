@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "../core/input.hpp"
+
 namespace ctml::nn {
 
 template <class Net, class Output = void>
@@ -22,6 +24,14 @@ struct regressor : Net {
   static constexpr float value(typename Net::value_type v) noexcept {
     if constexpr (std::is_void_v<Output>) return v;
     else return Output::scale * static_cast<float>(static_cast<std::int32_t>(v) - Output::zero);
+  }
+
+  // Any other input: one readable static_assert (as every model family).
+  template <class A>
+    requires(!std::is_same_v<std::remove_cvref_t<A>, input_type>)
+  static constexpr output_type predict(const A&) noexcept {
+    static_assert(::ctml::detail::check_any_input<A, input_type>());
+    return output_type{};
   }
 
   // The regression value(s): the network's output, dequantized.

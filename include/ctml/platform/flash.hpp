@@ -1,6 +1,7 @@
 // Model constants live in flash: on AVR in .progmem.data, read with lpm (pgm_read_*);
 // elsewhere as plain const data. CTML_FLASH marks a definition, flash_read() reads one element.
 #pragma once
+#include "../core/cxx20.hpp"
 #include <bit>
 #include <cstdint>
 #include <type_traits>

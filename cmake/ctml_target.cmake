@@ -1,0 +1,60 @@
+# Firmware helpers for a project that uses ctml (from the source tree or from an install):
+#   ctml_add_firmware(<name> <sources>...)   an executable for CTML_TARGET (host, avr, cortex-m,
+#       riscv) with the target's start-up code, linker script and target.h calls (target_init,
+#       target_puts, target_put_int, target_begin/end, target_exit), linked to ctml::ctml.
+#   ctml_add_firmware_test(<test> <firmware>) a CTest test that runs the firmware in the target's
+#       simulator (simavr for AVR, qemu for Cortex-M and RISC-V; natively on the host) and passes
+#       when the firmware's target_exit status is 0.
+# CTML_TARGET_SUPPORT_DIR holds the support sources: bench/target in the source tree,
+# <prefix>/share/ctml/target in an install.
+if(NOT DEFINED CTML_TARGET_SUPPORT_DIR)
+  if(EXISTS "${CMAKE_CURRENT_LIST_DIR}/../bench/target/target.h")
+    set(CTML_TARGET_SUPPORT_DIR "${CMAKE_CURRENT_LIST_DIR}/../bench/target")
+  else()
+    set(CTML_TARGET_SUPPORT_DIR "${CMAKE_CURRENT_LIST_DIR}/../target")
+  endif()
+endif()
+if(NOT DEFINED CTML_TARGET)
+  set(CTML_TARGET host)
+endif()
+
+function(ctml_add_firmware fw)
+  set(d "${CTML_TARGET_SUPPORT_DIR}")
+  if(CTML_TARGET STREQUAL "avr")
+    set(support ${d}/avr/target.c ${d}/common.c)
+  elseif(CTML_TARGET STREQUAL "cortex-m")
+    set(support ${d}/cortex-m/target.c ${d}/cortex-m/startup.c ${d}/semihost.c ${d}/common.c)
+  elseif(CTML_TARGET STREQUAL "riscv")
+    set(support ${d}/riscv/target.c ${d}/riscv/startup.c ${d}/semihost.c ${d}/common.c)
+  else()
+    set(support ${d}/host/target.c ${d}/common.c)
+  endif()
+  add_executable(${fw} ${ARGN} ${support})
+  target_include_directories(${fw} PRIVATE ${d})
+  target_link_libraries(${fw} PRIVATE ctml::ctml)
+  if(CTML_TARGET STREQUAL "cortex-m")
+    target_link_options(${fw} PRIVATE -L${d}/cortex-m -T${CTML_ARM_LDSCRIPT})
+    set_target_properties(${fw} PROPERTIES LINK_DEPENDS "${CTML_ARM_LDSCRIPT};${d}/cortex-m/sections.ld")
+  elseif(CTML_TARGET STREQUAL "riscv")
+    target_link_options(${fw} PRIVATE -T${CTML_RISCV_LDSCRIPT})
+    set_target_properties(${fw} PROPERTIES LINK_DEPENDS ${CTML_RISCV_LDSCRIPT})
+  endif()
+endfunction()
+
+function(ctml_add_firmware_test name fw)
+  set(d "${CTML_TARGET_SUPPORT_DIR}")
+  if(CTML_TARGET STREQUAL "avr")
+    set(runner_dir "${CMAKE_BINARY_DIR}/ctml_runner")
+    if(NOT EXISTS "${runner_dir}/simavr_run")
+      execute_process(COMMAND bash ${d}/avr/build_runner.sh ${runner_dir} RESULT_VARIABLE rc)
+      if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "ctml: could not build the simavr runner (needs simavr and libsimavr-dev, libelf-dev)")
+      endif()
+    endif()
+    add_test(NAME ${name} COMMAND ${runner_dir}/simavr_run --mcu ${CTML_AVR_MCU} $<TARGET_FILE:${fw}>)
+  elseif(CTML_TARGET STREQUAL "cortex-m" OR CTML_TARGET STREQUAL "riscv")
+    add_test(NAME ${name} COMMAND ${CTML_PYTHON} ${d}/cortex-m/qemu_run.py --machine ${CTML_QEMU_MACHINE} $<TARGET_FILE:${fw}>)
+  else()
+    add_test(NAME ${name} COMMAND ${fw})
+  endif()
+endfunction()
