@@ -66,6 +66,20 @@ def lightgbm_models():
     yield "iris_lgb", text, (Xtr, Xte, None, None), {"feature_bits": 16}
 
 
+def hist_models():
+    """HistGradientBoosting (binned splits, +inf NaN splits, learned missing directions): binary with
+    NaN cells in training and held-out inputs (float inputs), three-class and a regressor on int16 codes."""
+    Xtr, Xte, ytr, yte = split(datasets.load_breast_cancer)
+    Xtr, Xte = with_missing(Xtr), with_missing(Xte)
+    yield ("breast_cancer_hgb", ensemble.HistGradientBoostingClassifier(max_iter=20, max_leaf_nodes=8, random_state=0),
+           (Xtr, Xte, ytr, yte), {"feature_bits": 0})
+    yield ("iris_hgb", ensemble.HistGradientBoostingClassifier(max_iter=15, max_leaf_nodes=6, random_state=0),
+           split(datasets.load_iris), {"feature_bits": 16})
+    Xtr, Xte, ytr, yte = regression_split()
+    yield ("diabetes_hgb", ensemble.HistGradientBoostingRegressor(max_iter=20, max_leaf_nodes=8, random_state=0),
+           (Xtr, with_missing(Xte), ytr, None), {"feature_bits": 0})
+
+
 def models():
     bc, dg, ir, rg = split(datasets.load_breast_cancer), split(datasets.load_digits), split(datasets.load_iris), regression_split()
     R = 0
@@ -92,6 +106,7 @@ def models():
     yield "digits_rf_small", ensemble.RandomForestClassifier(n_estimators=6, max_depth=7, random_state=R), dg, {}
     yield from xgb_models()
     yield from lightgbm_models()
+    yield from hist_models()
     yield from linear_family_models()
     yield from kind_models()
 

@@ -13,6 +13,8 @@
 #include "diabetes_poisson_vectors.hpp"
 #include "iris_gb300.hpp"
 #include "iris_gb300_vectors.hpp"
+#include "iris_hgb.hpp"
+#include "iris_hgb_vectors.hpp"
 #include "iris_lgb.hpp"
 #include "iris_lgb_vectors.hpp"
 #include "iris_linear_svc.hpp"
@@ -29,4 +31,5 @@ CTML_BENCH_ESTIMATOR(SVC_linear_primal_ovo, iris_linear_svc);
 CTML_BENCH_ESTIMATOR(PoissonRegressor, diabetes_poisson);
 CTML_BENCH_ESTIMATOR(GradientBoostingClassifier_300_trees, iris_gb300);
 CTML_BENCH_ESTIMATOR(LightGBM_multiclass, iris_lgb);
+CTML_BENCH_ESTIMATOR(HistGradientBoostingClassifier, iris_hgb);
 CTML_BENCH_ESTIMATOR(GradientBoostingClassifier_exponential, breast_cancer_gb_exp);

@@ -349,3 +349,48 @@ def test_the_cli_converts_lightgbm_text_and_json_models(tmp_path, fmt):
     assert main(["convert", str(model), "--name", "lgb", "--out", str(tmp_path / "out"), "--sample",
                  str(tmp_path / "x.npy")]) == 0
     assert "boosted_classifier" in (tmp_path / "out" / "lgb.hpp").read_text()
+
+
+def _hist_raw(forest, X):
+    """The Forest IR's raw scores by scikit-learn's rule (NaN -> default side, else x <= t)."""
+    out = np.tile(np.asarray(forest.init, dtype=np.float64), (len(X), 1))
+    for t, tree in enumerate(forest.trees):
+        for s, x in enumerate(np.asarray(X, dtype=np.float32)):
+            i = 0
+            while tree.feature[i] >= 0:
+                v = x[tree.feature[i]]
+                left = tree.default_left[i] if np.isnan(v) else v <= tree.threshold[i]
+                i = i + 1 if left else tree.right[i]
+            out[s, t % forest.n_outputs] += tree.value[i][0]
+    return out
+
+
+def test_hist_gradient_boosting_splits_nan_against_numbers_and_refuses_categories(tmp_path):
+    """A feature whose NaN cells carry the class makes HistGradientBoosting split NaN against every
+    number (num_threshold +inf): ctml keeps that test (a +inf threshold) and its decisions are
+    scikit-learn's on float32 inputs, NaN included. Categorical features are refused in one line."""
+    from ctml_codegen.frontends.sklearn_trees import from_sklearn
+    rng = np.random.RandomState(0)
+    X = rng.rand(600, 3).astype(np.float32).astype(np.float64)
+    y = ((X[:, 0] > 0.7) | (rng.rand(600) < 0.5)).astype(int)
+    X[y == 1, 2] = np.nan   # feature 2: NaN or not is the signal, its numbers are noise
+    X[rng.rand(600) < 0.05, 1] = np.nan
+    Xtr, Xte, ytr, yte = X[:400], X[400:], y[:400], y[400:]
+    for est in (ensemble.HistGradientBoostingClassifier(max_iter=10, random_state=0),
+                ensemble.HistGradientBoostingRegressor(max_iter=10, random_state=0)):
+        est.fit(Xtr, ytr)
+        forest = from_sklearn(est)
+        assert any(th == np.inf for t in forest.trees for th in t.threshold)
+        raw = _hist_raw(forest, Xte)
+        ref = est.decision_function(Xte) if hasattr(est, "decision_function") else est.predict(Xte)
+        np.testing.assert_allclose(raw[:, 0], ref, rtol=0, atol=1e-12)
+        r = convert(est, "hgb", tmp_path, X_sample=Xtr, X_test=Xte, y_test=None, feature_bits=0)
+        assert "std::numeric_limits<float>::infinity()" in r.header.read_text()
+    Xc = np.column_stack([rng.randint(0, 4, 300), rng.rand(300)])
+    cat = ensemble.HistGradientBoostingClassifier(max_iter=3, categorical_features=[0]).fit(Xc, Xc[:, 0] > 1)
+    with pytest.raises(ConversionError, match="categorical_features") as e:
+        convert(cat, "cat", tmp_path)
+    assert "\n" not in str(e.value) and not (tmp_path / "cat.hpp").exists()
+    poisson = ensemble.HistGradientBoostingRegressor(loss="poisson", max_iter=3).fit(Xtr, ytr + 1.0)
+    with pytest.raises(ConversionError, match="log link"):
+        convert(poisson, "poisson", tmp_path)

@@ -12,7 +12,11 @@
 #include "breast_cancer_linear_svc_vectors.hpp"
 #include "breast_cancer_lgb.hpp"
 #include "breast_cancer_lgb_vectors.hpp"
+#include "breast_cancer_hgb.hpp"
+#include "breast_cancer_hgb_vectors.hpp"
 #include "conformance.hpp"
+#include "diabetes_hgb.hpp"
+#include "diabetes_hgb_vectors.hpp"
 #include "diabetes_poisson.hpp"
 #include "diabetes_poisson_float.hpp"
 #include "diabetes_poisson_float_vectors.hpp"
@@ -20,6 +24,8 @@
 #include "family_conformance.hpp"
 #include "iris_gb300.hpp"
 #include "iris_gb300_vectors.hpp"
+#include "iris_hgb.hpp"
+#include "iris_hgb_vectors.hpp"
 #include "iris_lgb.hpp"
 #include "iris_lgb_vectors.hpp"
 #include "iris_linear_svc.hpp"
@@ -154,7 +160,23 @@ TEST_CASE("LightGBM text models follow LightGBM's decision rule, missing values 
   check_lightgbm<I, m::iris_lgb_t<table>, m::iris_lgb_vectors>(static_cast<double>(I::n_trees) * I::core::to_real(1) + 1e-5);
 }
 
+// HistGradientBoosting (scikit-learn's own predictions, NaN cells in the binary and regression
+// held-out inputs: the learned missing directions). Float inputs: thresholds rounded down to
+// float32 make every decision scikit-learn's float64 one, so only the float32 sum of float64
+// leaves differs (1e-4 of a raw score); int16 codes: half a fixed-point step per tree.
+TEST_CASE("HistGradientBoosting agrees with scikit-learn, missing values included", "[trees][hist][conformance]") {
+  check_lightgbm<m::breast_cancer_hgb_t<unrolled>, m::breast_cancer_hgb_t<table>, m::breast_cancer_hgb_vectors>(1e-4);
+  using I = m::iris_hgb_t<unrolled>;
+  check_lightgbm<I, m::iris_hgb_t<table>, m::iris_hgb_vectors>(static_cast<double>(I::n_trees) * I::core::to_real(1) + 1e-5);
+  double scale = 0;
+  for (double v : m::diabetes_hgb_vectors::expected_value) scale = std::fmax(scale, std::fabs(v));
+  CHECK(ctml_test::regression<m::diabetes_hgb_t<unrolled>, m::diabetes_hgb_vectors>().worst <= 1e-5 * scale);
+  CHECK(ctml_test::regression<m::diabetes_hgb_t<table>, m::diabetes_hgb_vectors>().worst <= 1e-5 * scale);
+}
+
 // At compile time: if this file compiles, these have passed.
+static_assert(ctml_test::classes_match<m::iris_hgb_t<table>, m::iris_hgb_vectors>(std::make_index_sequence<20>{}),
+              "the HistGradientBoosting multiclass model predicts scikit-learn's classes at compile time");
 static_assert(ctml_test::classes_match<m::iris_lgb_t<unrolled>, m::iris_lgb_vectors>(std::make_index_sequence<20>{}),
               "the LightGBM multiclass model predicts the reference's classes at compile time");
 static_assert([] {

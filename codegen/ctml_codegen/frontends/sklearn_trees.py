@@ -10,13 +10,14 @@ from ..ir.trees import Forest, Tree, preorder
 CLASSIFIERS = ("DecisionTreeClassifier", "ExtraTreeClassifier", "RandomForestClassifier", "ExtraTreesClassifier")
 REGRESSORS = ("DecisionTreeRegressor", "ExtraTreeRegressor", "RandomForestRegressor", "ExtraTreesRegressor")
 BOOSTED = ("GradientBoostingClassifier", "GradientBoostingRegressor")
-SUPPORTED = CLASSIFIERS + REGRESSORS + BOOSTED + ("IsolationForest",)
+HIST = ("HistGradientBoostingClassifier", "HistGradientBoostingRegressor")
+SUPPORTED = CLASSIFIERS + REGRESSORS + BOOSTED + HIST + ("IsolationForest",)
 
 
 def _source(est) -> Source:
     import sklearn
     params = est.get_params(deep=False)
-    shown = {k: params[k] for k in ("n_estimators", "max_depth", "learning_rate", "max_samples") if k in params}
+    shown = {k: params[k] for k in ("n_estimators", "max_iter", "max_depth", "learning_rate", "max_samples") if k in params}
     args = ", ".join(f"{k}={v!r}" for k, v in shown.items())
     return Source(f"scikit-learn {sklearn.__version__}", f"{type(est).__name__}({args})")
 
@@ -95,6 +96,8 @@ def from_sklearn(est) -> Forest:
         members = est.estimators_ if hasattr(est, "estimators_") else [est]
         trees = tuple(_value_tree(m.tree_) for m in members)
         return Forest("regressor", n_features, trees, src, average=True)
+    if name in HIST:
+        return _from_hist(est, n_features, src)
     if name in BOOSTED:
         if est.init not in (None, "zero"):
             raise ConversionError("only the default or 'zero' init of gradient boosting is supported")
@@ -113,3 +116,42 @@ def from_sklearn(est) -> Forest:
     c = float(_average_path_length(np.array([est.max_samples_]))[0])
     return Forest("isolation", n_features, trees, src,
                   extra={"average_path_length": c, "offset": float(est.offset_)})
+
+
+def _hist_tree(nodes) -> Tree:
+    """A fitted HistGradientBoosting TreePredictor's nodes in preorder. scikit-learn's predict on
+    raw data (_predictor.pyx): a NaN goes to the side missing_go_to_left names, otherwise
+    x <= num_threshold (float64) goes left; num_threshold is +inf on a split of NaN against the
+    rest. Leaf values already carry the learning rate."""
+    left = [int(n["left"]) if not n["is_leaf"] else -1 for n in nodes]
+    right = [int(n["right"]) if not n["is_leaf"] else -1 for n in nodes]
+    order, idx = preorder(left, right)
+    feats, thr, rights, dl, vals, weights = [], [], [], [], [], []
+    for o in order:
+        n = nodes[o]
+        weights.append(float(n["count"]))
+        if n["is_leaf"]:
+            feats.append(-1), thr.append(0.0), rights.append(-1), dl.append(False), vals.append((float(n["value"]),))
+        else:
+            feats.append(int(n["feature_idx"])), thr.append(float(n["num_threshold"]))
+            rights.append(idx[right[o]]), dl.append(bool(n["missing_go_to_left"])), vals.append(None)
+    return Tree(tuple(feats), tuple(thr), tuple(rights), tuple(dl), tuple(vals), tuple(weights))
+
+
+def _from_hist(est, n_features: int, src: Source) -> Forest:
+    name = type(est).__name__
+    cat = getattr(est, "is_categorical_", None)
+    if (cat is not None and np.any(cat)) or any(np.any(p.nodes["is_categorical"]) for it in est._predictors for p in it):
+        raise ConversionError(f"{name} with categorical_features is not supported; one-hot or ordinal-encode the "
+                              "features and retrain with categorical_features=None")
+    loss = type(est._loss).__name__
+    trees = tuple(_hist_tree(p.nodes) for it in est._predictors for p in it)
+    base = tuple(float(v) for v in np.asarray(est._baseline_prediction, dtype=np.float64).ravel())
+    if name == "HistGradientBoostingRegressor":
+        if loss not in ("HalfSquaredError", "AbsoluteError", "PinballLoss"):
+            raise ConversionError(f"HistGradientBoostingRegressor with loss={est.loss!r} (a log link) is not supported; "
+                                  "use loss='squared_error', 'absolute_error' or 'quantile'")
+        return Forest("regressor", n_features, trees, src, init=base, nan_aware=True)
+    k = len(est._predictors[0]) if est._predictors else 1
+    return Forest("boosted_classifier", n_features, trees, src, classes=tuple(est.classes_.tolist()),
+                  n_outputs=k, init=base, nan_aware=True)

@@ -66,7 +66,9 @@ def preorder(left, right) -> tuple[list[int], dict[int, int]]:
 def check_finite(forest: Forest) -> None:
     from ..errors import ConversionError
     for t, tree in enumerate(forest.trees):
-        thr = np.array([th for f, th in zip(tree.feature, tree.threshold) if f >= 0], dtype=np.float64)
+        # +inf is a real test on NaN-aware trees (HistGradientBoosting: NaN against every number).
+        thr = np.array([th for f, th in zip(tree.feature, tree.threshold)
+                        if f >= 0 and not (forest.nan_aware and th == np.inf)], dtype=np.float64)
         if thr.size and not np.all(np.isfinite(thr)):
             raise ConversionError(f"tree {t} has a NaN or infinite threshold; retrain or repair the model")
         for v in tree.value:
