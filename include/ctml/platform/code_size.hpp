@@ -113,13 +113,13 @@ template <>
 inline constexpr code_costs costs_of<isa::host> = costs_of<isa::armv7em>;
 
 // Code bytes of cost c for the given units (rounded up).
-consteval std::size_t code_bytes(const code_cost& c, const std::size_t (&units)[7]) {
+constexpr std::size_t code_bytes(const code_cost& c, const std::size_t (&units)[7]) {
   unsigned long long s = c.fixed;
   for (std::size_t k = 0; k < 7; ++k) s += static_cast<unsigned long long>(c.per[k]) * units[k];
   return static_cast<std::size_t>((s + 15) / 16);
 }
 template <class... U>
-consteval std::size_t code_bytes(const code_cost& c, U... units) {
+constexpr std::size_t code_bytes(const code_cost& c, U... units) {
   const std::size_t u[7] = {static_cast<std::size_t>(units)...};
   return code_bytes(c, u);
 }
