@@ -46,4 +46,14 @@ constexpr float sigmoid(float x) noexcept {
   return e / (1.0f + e);
 }
 
+// Whether v is finite (constexpr, unlike std::isfinite in C++20): inf - inf and NaN - NaN are NaN.
+constexpr bool finite(float v) noexcept { return v - v == 0.0f; }
+
+// v rounded to float, saturated at +-FLT_MAX (NaN stays NaN): the finite fallbacks of the linear,
+// kernel and float network paths.
+constexpr float saturate_to_float(double v) noexcept {
+  constexpr double big = 3.4028234663852886e38;  // FLT_MAX
+  return static_cast<float>(v > big ? big : (v < -big ? -big : v));
+}
+
 }  // namespace ctml::math

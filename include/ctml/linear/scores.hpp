@@ -11,6 +11,7 @@
 
 #include "../core/fixed.hpp"
 #include "../core/layout.hpp"
+#include "../core/math.hpp"
 #include "../core/unroll.hpp"
 #include "../platform/dot.hpp"
 #include "../platform/code_size.hpp"
@@ -204,16 +205,15 @@ struct scores {
     for (int i = 0; i < k; ++i) p *= 2.0f;
     return p;
   }
-  static constexpr bool finite(float v) noexcept { return v - v == 0.0f; }
 
   static constexpr scaled_scores compute_finite(const input_type& x) noexcept {
     scaled_scores r{compute(x), 1.0f};
     if constexpr (is_float) {
       bool ok = true;
-      for (const accum_type v : r.s) ok = ok && finite(v);
+      for (const accum_type v : r.s) ok = ok && math::finite(v);
       if (ok) return r;
       for (const feature_type v : x)
-        if (!finite(v)) return r;
+        if (!math::finite(v)) return r;
       constexpr float up = pow2(fallback_shift());
       constexpr float down = 1.0f / up;
       for (std::size_t o = 0; o < n_outputs; ++o) {
@@ -232,9 +232,7 @@ struct scores {
     if constexpr (!is_float) {
       return to_real(a);
     } else {
-      const float v = a * scale;
-      constexpr float big = std::numeric_limits<float>::max();
-      return v > big ? big : (v < -big ? -big : v);
+      return math::saturate_to_float(static_cast<double>(a) * scale);
     }
   }
 };

@@ -6,7 +6,6 @@
 // ReLU/ReLU6 clamp; +-infinity for none) and no multiplier/shift/zero points.
 #pragma once
 #include <cstddef>
-#include <limits>
 
 #include "../core/math.hpp"
 #include "../platform/flash.hpp"
@@ -21,15 +20,10 @@ constexpr float clamp_f32(float v, float lo, float hi) noexcept { return v < lo 
 // range or meet inf - inf (NaN). Such a sum is recomputed by `wide` in double and saturated at
 // +-FLT_MAX, so every layer hands finite values on (a NaN input still gives NaN). On targets whose
 // double is 32 bits (AVR) the recomputation is float again (docs/robustness.md).
-constexpr bool finite_f32(float v) noexcept { return v - v == 0.0f; }
-constexpr float saturate_f32(double v) noexcept {
-  constexpr double big = std::numeric_limits<float>::max();
-  return static_cast<float>(v > big ? big : (v < -big ? -big : v));
-}
 template <class Wide>
 constexpr float finite_sum(float acc, Wide&& wide) noexcept {
   if constexpr (sizeof(double) < 8) return acc;  // nothing wider to recompute in
-  else return finite_f32(acc) ? acc : saturate_f32(wide());
+  else return math::finite(acc) ? acc : math::saturate_to_float(wide());
 }
 
 // Sliding-window driver shared by convolution and pooling: calls tap(in_index, ky, kx) for each
@@ -159,7 +153,7 @@ struct pool2d_f32 {
             ++count;
           });
           if constexpr (!Max) {
-            acc = detail::finite_f32(acc) ? acc / static_cast<float>(count) : detail::saturate_f32([&] {
+            acc = math::finite(acc) ? acc / static_cast<float>(count) : math::saturate_to_float([&] {
               double a = 0;
               detail::for_taps<P, In>(oy, ox, [&](std::size_t at, std::size_t, std::size_t) { a += x[at + c]; });
               return a / static_cast<double>(count);
@@ -187,7 +181,7 @@ struct global_avg_pool_f32 {
     for (std::size_t c = 0; c < In.c; ++c) {
       float acc = 0.f;
       for (std::size_t i = 0; i < In.h * In.w; ++i) acc += x[i * In.c + c];
-      y[c] = detail::finite_f32(acc) ? acc / static_cast<float>(In.h * In.w) : detail::saturate_f32([&] {
+      y[c] = math::finite(acc) ? acc / static_cast<float>(In.h * In.w) : math::saturate_to_float([&] {
         double a = 0;
         for (std::size_t i = 0; i < In.h * In.w; ++i) a += x[i * In.c + c];
         return a / static_cast<double>(In.h * In.w);

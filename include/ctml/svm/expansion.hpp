@@ -10,7 +10,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <type_traits>
 #include <utility>
 
@@ -259,11 +258,6 @@ struct expansion {
   // distances only grow to +inf and exp(-inf) is 0. Targets whose double is 32 bits (AVR) get the
   // float result again: there the finite domain stays bounded (docs/robustness.md).
 
-  static constexpr bool finite(float v) noexcept { return v - v == 0.0f; }
-  static constexpr float saturate(double v) noexcept {
-    constexpr double big = std::numeric_limits<float>::max();
-    return static_cast<float>(v > big ? big : (v < -big ? -big : v));
-  }
 
   static constexpr result_type decision_wide(const input_type& x) noexcept {
     const auto z = [&](std::size_t j) {  // the scaled input, recomputed per vector (no array on the stack)
@@ -285,7 +279,7 @@ struct expansion {
             k = 1;
             for (int d = 0; d < Spec::degree; ++d) k *= u;
           } else {
-            k = tanh(saturate(u));
+            k = tanh(math::saturate_to_float(u));
           }
         }
         if constexpr (Spec::kind == machine_kind::ovo) {
@@ -298,7 +292,7 @@ struct expansion {
       }
     }
     result_type r;
-    for (std::size_t p = 0; p < n_outputs; ++p) r[p] = saturate(acc[p] + static_cast<double>(platform::flash_read(&Spec::intercept[p])));
+    for (std::size_t p = 0; p < n_outputs; ++p) r[p] = math::saturate_to_float(acc[p] + static_cast<double>(platform::flash_read(&Spec::intercept[p])));
     return r;
   }
 
@@ -307,10 +301,10 @@ struct expansion {
     result_type r = decision_direct(x);
     if constexpr (wide_fallback) {
       bool ok = true;
-      for (const out_type v : r) ok = ok && finite(v);
+      for (const out_type v : r) ok = ok && math::finite(v);
       if (ok) return r;
       for (const feature_type v : x)
-        if (!finite(v)) return r;
+        if (!math::finite(v)) return r;
       return decision_wide(x);
     }
     return r;
