@@ -48,7 +48,7 @@ struct linear_classifier
   static constexpr std::size_t flash_bytes = core::flash_bytes;  // code + constants
 
   static constexpr output_type predict(const input_type& x) noexcept {
-    const auto s = core::compute_finite(x).s;  // scaled or not, the signs and order are the scores'
+    const auto s = core::ordered(x);  // scaled or not, the signs and order are the scores'
     if constexpr (ovo) {
       std::array<std::uint8_t, n_classes> votes{};
       std::size_t p = 0;

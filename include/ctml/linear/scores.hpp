@@ -227,6 +227,14 @@ struct scores {
     return r;
   }
 
+  // Scores whose signs and order are the true ones, for predict: integer models' own scores (no
+  // copy through scaled_scores: 10 int32 scores copied twice cost AVR ~340 cycles), float models'
+  // finite (possibly scaled) ones.
+  static constexpr output_type ordered(const input_type& x) noexcept {
+    if constexpr (is_float) return compute_finite(x).s;
+    else return compute(x);
+  }
+
   // The real score s * scale, saturated at +-FLT_MAX (NaN stays NaN).
   static constexpr float to_real(accum_type a, float scale) noexcept {
     if constexpr (!is_float) {
