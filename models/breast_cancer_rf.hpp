@@ -9,6 +9,7 @@
 #include <limits>
 
 #include <ctml/core/quantize.hpp>
+#include <ctml/core/budget.hpp>
 #include <ctml/platform/flash.hpp>
 #include <ctml/trees/forest_classifier.hpp>
 

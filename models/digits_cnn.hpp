@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include <ctml/core/layout.hpp>
+#include <ctml/core/budget.hpp>
 #include <ctml/nn/nn.hpp>
 #include <ctml/platform/flash.hpp>
 

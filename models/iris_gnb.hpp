@@ -9,6 +9,7 @@
 
 #include <ctml/bayes/gaussian_nb.hpp>
 #include <ctml/core/quantize.hpp>
+#include <ctml/core/budget.hpp>
 #include <ctml/platform/flash.hpp>
 
 namespace ctml_models::iris_gnb_data {

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include <ctml/core/quantize.hpp>
+#include <ctml/core/budget.hpp>
 #include <ctml/platform/flash.hpp>
 #include <ctml/linear/classifier.hpp>
 

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,3 +70,31 @@ def test_the_troubleshooting_page_lists_every_message_of_the_sources():
 def test_the_docs_figure_tables_are_the_harness_results():
     r = subprocess.run([PY, str(ROOT / "bench" / "docs_figures.py"), "--check"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_readme_classify_gives_scikit_learns_classes(converted):
+    """The C++ snippet's classify(), linked and run on the host over the whole data set the Python
+    snippet trained on, against scikit-learn's predict (the same forest: random_state=0)."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.ensemble import RandomForestClassifier
+    X, y = load_breast_cancer(return_X_y=True)
+    forest = RandomForestClassifier(n_estimators=10, max_depth=6, random_state=0).fit(X, y)
+    expected = forest.predict(X)
+    rows = ",\n".join("{" + ", ".join(f"{v!r}f" for v in np.float32(x)) + "}" for x in X)
+    driver = converted / "readme_driver.cpp"
+    driver.write_text(
+        "#include <array>\n#include <cstdio>\n"
+        "long classify(const std::array<float, 30>& features);\n"
+        f"static const std::array<float, 30> X[{len(X)}] = {{\n{rows}}};\n"
+        f"static const long expected[{len(X)}] = {{{', '.join(str(int(v)) for v in expected)}}};\n"
+        "int main() {\n  int same = 0;\n"
+        f"  for (int i = 0; i < {len(X)}; ++i) same += classify(X[i]) == expected[i];\n"
+        f"  std::printf(\"%d/{len(X)}\\n\", same);\n  return same == {len(X)} ? 0 : 1;\n}}\n")
+    (cpp,) = [c for c in blocks("cpp") if "classify" in c]
+    (converted / "classify.cpp").write_text(cpp)
+    exe = converted / "readme_classify"
+    r = subprocess.run(["g++", "-std=c++20", "-O1", f"-I{ROOT / 'include'}", f"-I{converted / 'models'}",
+                        str(converted / "classify.cpp"), str(driver), "-o", str(exe)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[:3000]
+    r = subprocess.run([str(exe)], capture_output=True, text=True)
+    assert r.returncode == 0, f"classify differs from scikit-learn: {r.stdout.strip()} agree"

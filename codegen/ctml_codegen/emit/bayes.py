@@ -96,7 +96,7 @@ def header(lw: LoweredNB, name: str) -> str:
             + ("." if fl else f"; log-likelihoods in int64 units of 2^-{lw.frac_bits}."),
             "Classes (predict returns the index): " + ", ".join(repr(c) for c in m.classes) + "."]
     lines = [comment_block(info), "#pragma once", "#include <array>", "#include <cstdint>", "#include <limits>", "",
-             "#include <ctml/bayes/gaussian_nb.hpp>", "#include <ctml/core/quantize.hpp>", "#include <ctml/platform/flash.hpp>",
+             "#include <ctml/bayes/gaussian_nb.hpp>", "#include <ctml/core/quantize.hpp>", "#include <ctml/core/budget.hpp>", "#include <ctml/platform/flash.hpp>",
              "", f"namespace ctml_models::{data_ns} {{", "",
              "// Row c: class c's per-feature center (theta) and weight (1 / (2 var)) in the input domain.",
              f"CTML_FLASH inline constexpr {ctype} center[] = {{", wrap([cell(v) for v in lw.center.reshape(-1)]), "};",

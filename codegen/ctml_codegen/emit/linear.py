@@ -78,7 +78,7 @@ def header(lw: LoweredLinear, name: str) -> str:
     cell = f32 if fm.is_float else (lambda v: str(int(v)))
     what = "classifier" if m.kind == "classifier" else "regressor"
     lines = [comment_block(info), "#pragma once", "#include <array>", "#include <cstdint>", "#include <limits>", "",
-             "#include <ctml/core/quantize.hpp>", "#include <ctml/platform/flash.hpp>",
+             "#include <ctml/core/quantize.hpp>", "#include <ctml/core/budget.hpp>", "#include <ctml/platform/flash.hpp>",
              f"#include <ctml/linear/{what}.hpp>", "", f"namespace ctml_models::{data_ns} {{", "",
              "// Row o holds output o's weights over the input features.",
              f"CTML_FLASH inline constexpr {wtype} weights[] = {{",

@@ -61,11 +61,18 @@ def check_samples(X: np.ndarray, n: int) -> None:
 
 
 def info_block(name: str, fmap: FeatureMap, n_features: int, classes: tuple) -> list[str]:
+    """<name>_info: the integer class labels and quantize(), float features to the model's input.
+    A float model gets the identity, so firmware calls quantize() whatever the model's input type."""
     out = [f"namespace {name}_info {{"]
     if classes and all(isinstance(c, (int, np.integer)) for c in classes):
         out.append(f"inline constexpr std::array<long, {len(classes)}> class_labels = {{"
                    + ", ".join(str(int(c)) for c in classes) + "};")
-    if not fmap.is_float:
+    if fmap.is_float:
+        out += ["// The model reads float features as they are: quantize() is the identity, kept so that firmware",
+                "// written for a quantized model compiles unchanged.",
+                f"inline constexpr const std::array<float, {n_features}>& quantize(const std::array<float, {n_features}>& x) noexcept {{",
+                "  return x;", "}"]
+    else:
         maps = [f"{{{f32(o)}, {f32(i)}}}" for o, i in zip(fmap.offset, fmap.inv_scale())]
         out += [f"CTML_FLASH inline constexpr ctml::quantize::affine<{fmap.ctype}> quantizer[] = {{", wrap(maps), "};",
                 "// Float features to the model's input codes (float32 arithmetic, the same as codegen's).",

@@ -117,7 +117,7 @@ def header(lw: LoweredKNN, name: str) -> str:
     if m.classes:
         info.append("Classes (predict returns the index): " + ", ".join(repr(c) for c in m.classes) + ".")
     lines = [comment_block(info), "#pragma once", "#include <array>", "#include <cstdint>", "#include <limits>", "",
-             "#include <ctml/core/quantize.hpp>", "#include <ctml/neighbors/knn.hpp>", "#include <ctml/platform/flash.hpp>",
+             "#include <ctml/core/quantize.hpp>", "#include <ctml/core/budget.hpp>", "#include <ctml/neighbors/knn.hpp>", "#include <ctml/platform/flash.hpp>",
              "", f"namespace ctml_models::{data_ns} {{", "", "// The training set, one sample per row, in training order.",
              f"CTML_FLASH inline constexpr {fm.ctype} train[] = {{", wrap([cell(v) for v in lw.train.reshape(-1)]), "};"]
     if m.kind == "classifier":

@@ -159,7 +159,7 @@ def float_header(net: ir.Network, name: str) -> str:
             f"The float path of `{name}`: input {h}x{w}x{c} (HWC) float, the trained weights (BatchNorm folded).",
             "Layers: " + ", ".join(float_kind(l) + "_f32" for l in net.layers) + "."]
     lines = [comment_block(info), "#pragma once", "#include <cstddef>", "#include <limits>", "",
-             "#include <ctml/core/layout.hpp>"] + \
+             "#include <ctml/core/layout.hpp>", "#include <ctml/core/budget.hpp>"] + \
         (["#include <ctml/nn/branch.hpp>"] if any(isinstance(l, ir.Branch) for l in net.layers) else []) + \
         ["#include <ctml/nn/layers_f32.hpp>", "#include <ctml/nn/network.hpp>"] + \
         (["#include <ctml/nn/regressor.hpp>"] if net.kind == "regressor" else []) + \
@@ -201,7 +201,8 @@ def header(q: QNetwork, name: str, shapes: list, float_path: bool = False) -> st
         info.append(f"{name}_float.hpp: the same network in float (host, Cortex-M4F).")
     lines = [comment_block(info), "#pragma once", "#include <array>", "#include <cstddef>", "#include <cstdint>",
 "",
-             "#include <ctml/core/layout.hpp>", "#include <ctml/nn/nn.hpp>", "#include <ctml/platform/flash.hpp>", "",
+             "#include <ctml/core/layout.hpp>", "#include <ctml/core/budget.hpp>", "#include <ctml/nn/nn.hpp>",
+             "#include <ctml/platform/flash.hpp>", "",
              f"namespace ctml_models::{name}_data {{", ""]
     types = []
     for i, ql in enumerate(layers):

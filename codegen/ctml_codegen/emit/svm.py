@@ -20,6 +20,7 @@ from ..ir.svm import KernelMachine
 from ..quantize.features import INT_TYPES, FeatureMap
 from .vectors import HEAD, vectors_file
 from .cpp import comment_block, f32, wrap
+from .model_io import info_block
 
 COEF_SUM = 30000          # the largest sum of |int16 coefficients| one output may add up
 INTERCEPT_LIMIT = 1 << 30
@@ -182,7 +183,7 @@ def header(lw: Lowered, name: str) -> str:
     if lw.folded_scaling:
         info.append("The Pipeline's scaler is folded into the input quantizer (the model takes raw features).")
     lines = [comment_block(info), "#pragma once", "#include <array>", "#include <cstdint>", "#include <limits>", "",
-             "#include <ctml/core/quantize.hpp>", "#include <ctml/platform/flash.hpp>",
+             "#include <ctml/core/quantize.hpp>", "#include <ctml/core/budget.hpp>", "#include <ctml/platform/flash.hpp>",
              f"#include <ctml/svm/{HEADER[km.kind]}.hpp>", "", f"namespace ctml_models::{data_ns} {{", ""]
     rows = ["{" + ", ".join(num(v) for v in r) + "}" for r in lw.sv]
     lines += [f"CTML_FLASH inline constexpr {ftype} sv[{km.n_sv}][{km.n_features}] = {{", wrap(rows), "};"]
@@ -234,21 +235,10 @@ def header(lw: Lowered, name: str) -> str:
     lines += ["", "// The model type; the layout can be chosen: ctml::layout::unrolled, ::table or ::automatic.",
               "template <class Layout = ctml::layout::automatic>",
               f"using {name}_t = ctml::svm::{MODEL_TYPE[km.kind]}<{name}_spec, Layout>;",
-              f"using {name} = {name}_t<>;", "", f"namespace {name}_info {{"]
-    if km.classes and all(isinstance(c, (int, np.integer)) for c in km.classes):
-        lines.append(f"inline constexpr std::array<long, {len(km.classes)}> class_labels = {{{', '.join(str(int(c)) for c in km.classes)}}};")
-    if not fm.is_float:
-        maps = [f"{{{f32(o)}, {f32(s)}}}" for o, s in zip(fm.offset, fm.inv_scale())]
-        lines += [f"CTML_FLASH inline constexpr ctml::quantize::affine<{ftype}> quantizer[] = {{", wrap(maps), "};",
-                  "// Float features to the model's input codes (float32 arithmetic, the same as codegen's).",
-                  f"inline std::array<{ftype}, {km.n_features}> quantize(const std::array<float, {km.n_features}>& x) noexcept {{",
-                  f"  std::array<{ftype}, {km.n_features}> q{{}};",
-                  "  for (std::size_t i = 0; i < q.size(); ++i) q[i] = ctml::platform::flash_read(&quantizer[i])(x[i]);",
-                  "  return q;", "}"]
-    lines += [f"}}  // namespace {name}_info", "", "}  // namespace ctml_models", ""]
+              f"using {name} = {name}_t<>;", ""]
+    lines += info_block(name, fm, km.n_features, km.classes)
+    lines += ["}  // namespace ctml_models", ""]
     return "\n".join(lines)
-
-
 
 
 def reference(est, km: KernelMachine, X: np.ndarray) -> dict:

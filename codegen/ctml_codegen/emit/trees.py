@@ -10,6 +10,7 @@ from ..errors import ConversionError
 from ..ir.trees import Forest, Tree
 from ..quantize.features import FeatureMap, map_threshold
 from .cpp import comment_block, f32, int_type, wrap
+from .model_io import info_block
 
 VOTE_MAX = 0xFFFF
 
@@ -213,7 +214,7 @@ def header(lw: Lowered, name: str) -> str:
     if fo.classes:
         info.append("Classes (predict returns the index): " + ", ".join(repr(c) for c in fo.classes) + ".")
     lines += [comment_block(info), "#pragma once", "#include <array>", "#include <cstdint>", "#include <limits>", "",
-              "#include <ctml/core/quantize.hpp>", "#include <ctml/platform/flash.hpp>",
+              "#include <ctml/core/quantize.hpp>", "#include <ctml/core/budget.hpp>", "#include <ctml/platform/flash.hpp>",
               f"#include <ctml/trees/{include}.hpp>", "", f"namespace ctml_models::{data_ns} {{", "",
               f"using node = ctml::trees::node<{ftype}, {ttype}, {ctype}>;",
               f"inline constexpr {ftype} leaf = ctml::trees::leaf_feature<{ftype}>;", ""]
@@ -317,18 +318,4 @@ def _hot_lines(lw: Lowered) -> list[str]:
 
 
 def _info(lw: Lowered, name: str) -> list[str]:
-    fo, fm = lw.forest, lw.fmap
-    out = [f"namespace {name}_info {{"]
-    if fo.classes and all(isinstance(c, (int, np.integer)) for c in fo.classes):
-        out.append(f"inline constexpr std::array<long, {len(fo.classes)}> class_labels = {{"
-                   + ", ".join(str(int(c)) for c in fo.classes) + "};")
-    if not fm.is_float:
-        maps = [f"{{{f32(o)}, {f32(i)}}}" for o, i in zip(fm.offset, fm.inv_scale())]
-        out += [f"CTML_FLASH inline constexpr ctml::quantize::affine<{fm.ctype}> quantizer[] = {{", wrap(maps), "};",
-                "// Float features to the model's input codes (float32 arithmetic, the same as codegen's).",
-                f"inline std::array<{fm.ctype}, {fo.n_features}> quantize(const std::array<float, {fo.n_features}>& x) noexcept {{",
-                f"  std::array<{fm.ctype}, {fo.n_features}> q{{}};",
-                f"  for (std::size_t i = 0; i < q.size(); ++i) q[i] = ctml::platform::flash_read(&quantizer[i])(x[i]);",
-                "  return q;", "}"]
-    out += [f"}}  // namespace {name}_info", ""]
-    return out
+    return info_block(name, lw.fmap, lw.forest.n_features, lw.forest.classes)
