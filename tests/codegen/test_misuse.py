@@ -46,3 +46,36 @@ def test_misuse_gives_the_readable_static_assert_first(tmp_path, cxx, misuse):
         counts[model] = len(r.stderr.splitlines())
         assert counts[model] <= MAX_LINES, (model, counts[model], r.stderr)
     print(f"\n{cxx} {misuse}: lines of output per model: {counts}")
+
+
+# The entry points besides predict: each model that has one gives the same readable error for a
+# wrong input (a model without it is skipped through the requires-expression, and each entry point
+# must be found on at least one model).
+OTHER_CALLS = ["predict_proba", "decision_function", "score_samples", "logits", "probabilities"]
+
+
+@pytest.mark.parametrize("cxx", ["g++", "clang++-14"])
+@pytest.mark.parametrize("call", OTHER_CALLS)
+def test_every_entry_point_gives_the_readable_static_assert_first(tmp_path, cxx, call):
+    if shutil.which(cxx) is None:
+        pytest.skip(f"{cxx} is not installed")
+    checked = []
+    for model in MODELS + ["breast_cancer_if", "breast_cancer_ocsvm", "breast_cancer_gb", "diabetes_ridge"]:
+        for misuse in ("c_array", "vector", "wrong_count"):
+            decl, words = MISUSE[misuse]
+            src = tmp_path / f"{model}_{misuse}.cpp"
+            src.write_text(f'#include <array>\n#include <vector>\n#include "{model}.hpp"\n'
+                           f"template <class M> int use() {{ {decl}\n"
+                           f"  if constexpr (requires(const typename M::input_type& i) {{ M::{call}(i); }}) {{\n"
+                           f"    (void)M::{call}(x); return 1; }} else return 0; }}\n"
+                           f"int main() {{ return use<ctml_models::{model}>(); }}\n")
+            r = subprocess.run([cxx, "-std=c++20", "-fsyntax-only", f"-I{ROOT / 'include'}", f"-I{ROOT / 'models'}",
+                                f"-I{ROOT / 'tests' / 'fixtures'}", str(src)], capture_output=True, text=True)
+            if r.returncode == 0:
+                break   # the model has no such entry point
+            errors = [l for l in r.stderr.splitlines() if "error" in l]
+            assert errors and "ctml:" in errors[0] and words in errors[0], (model, call, misuse, errors[:2])
+            assert len(r.stderr.splitlines()) <= MAX_LINES, (model, call, misuse, r.stderr)
+            checked.append(f"{model}/{misuse}")
+    assert checked, f"no model has {call}"
+    print(f"\n{cxx} {call}: {len(checked)} misuses checked")

@@ -65,6 +65,7 @@ struct gaussian_nb
   using output_type = ::ctml::class_index_t<Spec::n_classes>;
   using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, output_type>;
   using guard::predict;  // any other input array: a readable compile error
+  using guard::predict_proba;
   using feature_type = typename Spec::feature_type;
   static constexpr std::size_t n_features = Spec::n_features;
   static constexpr std::size_t n_classes = Spec::n_classes;

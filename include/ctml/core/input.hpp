@@ -28,10 +28,10 @@ template <class A>
 consteval bool check_container() {
   using D = std::remove_cvref_t<A>;
   static_assert(!std::is_array_v<D>,
-                "ctml: predict takes the model's input_type, std::array<feature_type, n_features>, not a C array: "
+                "ctml: predict (and every entry point of a model) takes the model's input_type, std::array<feature_type, n_features>, not a C array: "
                 "pass std::to_array(x), or copy the values into a <model>::input_type");
   static_assert(std::is_array_v<D> || is_std_array_v<D>,
-                "ctml: predict takes the model's input_type, std::array<feature_type, n_features>, not this type "
+                "ctml: predict (and every entry point of a model) takes the model's input_type, std::array<feature_type, n_features>, not this type "
                 "(std::vector, pointer, span...): copy the values into a <model>::input_type (the size is fixed at compile time)");
   return false;
 }
@@ -65,6 +65,26 @@ struct input_guard {
   static constexpr Output predict(const A&) noexcept {
     static_assert(check_container<A>());
     return Output{};
+  }
+  // The same message from the other entry points; a model that has one brings its guard in with
+  // `using guard::predict_proba;` (its own overload would hide it otherwise).
+  template <class A>
+    requires(!std::is_same_v<std::remove_cvref_t<A>, Input>)
+  static constexpr int predict_proba(const A&) noexcept {
+    static_assert(check_any_input<A, Input>());
+    return 0;
+  }
+  template <class A>
+    requires(!std::is_same_v<std::remove_cvref_t<A>, Input>)
+  static constexpr int decision_function(const A&) noexcept {
+    static_assert(check_any_input<A, Input>());
+    return 0;
+  }
+  template <class A>
+    requires(!std::is_same_v<std::remove_cvref_t<A>, Input>)
+  static constexpr int score_samples(const A&) noexcept {
+    static_assert(check_any_input<A, Input>());
+    return 0;
   }
 };
 

@@ -33,6 +33,7 @@ struct linear_regressor : ::ctml::detail::input_guard<::ctml::detail::input_of<S
   using core = detail::scores<Spec, LayoutPolicy>;
   using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, float>;
   using guard::predict;  // any other input array: a readable compile error
+  using guard::decision_function;
   static_assert(Spec::n_outputs == 1, "ctml: linear_regressor predicts one output");
   using layout_type = typename core::layout_type;
   using feature_type = typename core::feature_type;

@@ -145,6 +145,7 @@ struct knn_classifier
   using output_type = ::ctml::class_index_t<Spec::n_classes>;
   using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, output_type>;
   using guard::predict;  // any other input array: a readable compile error
+  using guard::predict_proba;
   using layout_type = typename core::layout_type;
   using feature_type = typename core::feature_type;
   using input_type = typename core::input_type;

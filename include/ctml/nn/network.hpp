@@ -261,6 +261,18 @@ struct network {
     static_assert(::ctml::detail::check_any_input<A, input_type>());
     return logits_type{};
   }
+  template <class A>
+    requires(!std::is_same_v<std::remove_cvref_t<A>, input_type>)
+  static constexpr logits_type probabilities(const A&) noexcept {
+    static_assert(::ctml::detail::check_any_input<A, input_type>());
+    return logits_type{};
+  }
+  template <class A>
+    requires(!std::is_same_v<std::remove_cvref_t<A>, input_type>)
+  static constexpr int predict_proba(const A&) noexcept {
+    static_assert(::ctml::detail::check_any_input<A, input_type>());
+    return 0;
+  }
 
   // The final softmax's output: int8 codes of probabilities (scale 1/256, zero point -128), or floats.
   template <bool Softmax = has_softmax>

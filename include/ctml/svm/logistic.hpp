@@ -20,6 +20,8 @@ template <class Spec, class LayoutPolicy = layout::automatic>
 struct logistic_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::uint8_t> {
   using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::uint8_t>;
   using guard::predict;  // any other input array: a readable compile error
+  using guard::decision_function;
+  using guard::predict_proba;
   using core = detail::expansion<Spec, LayoutPolicy>;
   static_assert(Spec::kind == machine_kind::logistic, "ctml: logistic_classifier needs a logistic spec");
   static constexpr std::size_t n_outputs = core::n_outputs;

@@ -12,6 +12,8 @@ template <class Spec, class LayoutPolicy = layout::automatic>
 struct one_class : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::int8_t> {
   using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::int8_t>;
   using guard::predict;  // any other input array: a readable compile error
+  using guard::decision_function;
+  using guard::score_samples;
   using core = detail::expansion<Spec, LayoutPolicy>;
   static_assert(Spec::kind == machine_kind::one_class, "ctml: one_class needs a one-class spec");
   using layout_type = typename core::layout_type;

@@ -21,6 +21,8 @@ template <class Spec, class LayoutPolicy = layout::automatic>
 struct svc : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::uint8_t> {
   using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::uint8_t>;
   using guard::predict;  // any other input array: a readable compile error
+  using guard::decision_function;
+  using guard::predict_proba;
   using core = detail::expansion<Spec, LayoutPolicy>;
   static_assert(Spec::kind == machine_kind::ovo, "ctml: svc needs a one-vs-one spec (kind ovo)");
   using layout_type = typename core::layout_type;

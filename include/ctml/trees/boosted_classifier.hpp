@@ -20,6 +20,8 @@ template <class Spec, class LayoutPolicy = layout::automatic>
 struct boosted_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::uint8_t> {
   using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::uint8_t>;
   using guard::predict;  // any other input array: a readable compile error
+  using guard::decision_function;
+  using guard::predict_proba;
   using core = detail::additive<Spec, LayoutPolicy>;
   using layout_type = typename core::layout_type;
   using feature_type = typename core::feature_type;

@@ -36,6 +36,7 @@ template <class Spec, class LayoutPolicy = layout::automatic>
 struct forest_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, ::ctml::class_index_t<Spec::n_classes>> {
   using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, ::ctml::class_index_t<Spec::n_classes>>;
   using guard::predict;  // any other input array: a readable compile error
+  using guard::predict_proba;
   static_assert(layout::is_layout<LayoutPolicy>,
                 "ctml: the layout must be ctml::layout::unrolled, ::table or ::automatic");
   using traits = detail::ensemble_traits<Spec, LayoutPolicy, detail::ensemble_kind::vote>;

@@ -18,6 +18,8 @@ template <class Spec, class LayoutPolicy = layout::automatic>
 struct isolation_forest : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::int8_t> {
   using guard = ::ctml::detail::input_guard<::ctml::detail::input_of<Spec>, std::int8_t>;
   using guard::predict;  // any other input array: a readable compile error
+  using guard::decision_function;
+  using guard::score_samples;
   using core = detail::additive<Spec, LayoutPolicy, detail::ensemble_kind::path>;
   static_assert(Spec::n_outputs == 1, "ctml: an isolation forest has one output");
   using layout_type = typename core::layout_type;
