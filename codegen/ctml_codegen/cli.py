@@ -148,6 +148,9 @@ def _main(argv=None) -> int:
     c.add_argument("--drop-last", action="store_true",
                    help="networks (MLPClassifier/MLPRegressor): convert the frozen part without the final layer, "
                         "a feature extractor for a tinyOL head (ctml::learn::tinyol)")
+    c.add_argument("--float-network", action="store_true",
+                   help="networks (MLP, ONNX): also write <name>_float.hpp, the network in float with the trained "
+                        "weights (host, Cortex-M4F/M7), beside the int8 header")
     sm = c.add_mutually_exclusive_group()
     sm.add_argument("--softmax", dest="softmax", action="store_const", const=True, default=None,
                     help="networks: end a classifier in a softmax (probabilities(), predict_proba()) if it ends in logits")
@@ -190,7 +193,8 @@ def _main(argv=None) -> int:
             X_test, y_test = data["X"], (data["y"] if "y" in data else None)
         if args.model.suffix.lower() == ".onnx" or _is_network(est):
             return _convert_network(est, args, sample, X_test, y_test)
-        for flag, given in (("--drop-last", args.drop_last), ("--softmax/--no-softmax", args.softmax is not None)):
+        for flag, given in (("--drop-last", args.drop_last), ("--softmax/--no-softmax", args.softmax is not None),
+                            ("--float-network", args.float_network)):
             if given:
                 raise ConversionError(f"{flag} applies to networks (.onnx, MLPClassifier/MLPRegressor) only")
         r = convert(est, args.name, args.out, X_sample=sample, feature_bits=args.feature_bits, target=args.target,
@@ -255,10 +259,13 @@ def _convert_network(est, args, sample, X_test, y_test) -> int:
     if sample is None:
         raise ConversionError("a network needs --sample: a .npy/.npz of typical inputs to calibrate its int8 activations")
     r = convert_network(est, args.name, args.out, X_sample=sample, target=args.target, ram_budget=args.ram_budget,
-                        X_test=X_test, y_test=y_test, drop_last=args.drop_last, softmax=args.softmax)
+                        X_test=X_test, y_test=y_test, drop_last=args.drop_last, softmax=args.softmax,
+                        float_path=args.float_network)
     what = "frozen part (final layer dropped)" if args.drop_last else "network"
     what += ", softmax" if r.qnet.has_softmax else ""
     print(f"wrote {r.header} (int8 {what}, {r.arena_bytes} B activations, {r.flash_bytes} B weights, {r.macs} MACs)")
+    if args.float_network:
+        print(f"wrote {Path(r.header).with_name(args.name + '_float.hpp')} (the same network in float)")
     return 0
 
 
@@ -266,7 +273,8 @@ def _convert_tflite(args) -> int:
     """A TFLite int8 model: its own quantization, so no --sample; --vectors may hold X (floats, NHWC) or codes (int8)."""
     from .families.network import convert_tflite
     for flag, given in (("--sample", args.sample), ("--drop-last", args.drop_last), ("--softmax/--no-softmax", args.softmax
-                                                                                     is not None)):
+                                                                                     is not None),
+                        ("--float-network", args.float_network)):
         if given:
             raise ConversionError(f"{flag} does not apply to a .tflite model (it carries its own quantization)")
     X_test = codes = None

@@ -105,7 +105,7 @@ def test_help_lists_the_model_kinds_every_option_and_the_version():
     assert "--version" in top and "XGBoost" in top and "TFLite" in top and "ONNX" in top
     h = cli("convert", "--help").stdout
     for opt in ("--name", "--out", "--allow-pickle", "--feature-bits", "--sample", "--vectors", "--target", "--layout",
-                "--flash-budget", "--ram-budget", "--drop-last", "--softmax", "--no-softmax", "--test-codes",
+                "--flash-budget", "--ram-budget", "--drop-last", "--float-network", "--softmax", "--no-softmax", "--test-codes",
                 "--tflite-softmax"):
         assert opt in h, opt
     assert "unrolled" in h and "LightGBM" in h
@@ -126,3 +126,47 @@ def test_a_header_below_cpp20_gives_one_readable_error(tmp_path, cxx):
         errors = [l for l in r.stderr.splitlines() if "error" in l]
         assert r.returncode != 0 and "ctml needs C++20" in errors[0], (header.name, r.stderr[:500])
         assert len(r.stderr.splitlines()) <= 15, (header.name, len(r.stderr.splitlines()))
+
+
+def test_float_network_writes_the_float_header_and_it_gives_scikit_learns_classes(tmp_path):
+    """--float-network: the CLI writes <name>_float.hpp (the API's float_path); compiled and run on
+    the host over held-out digits, its classes are scikit-learn's own predict."""
+    import pickle
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    from sklearn.neural_network import MLPClassifier
+    X, y = load_digits(return_X_y=True)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=0)
+    mlp = MLPClassifier(hidden_layer_sizes=(8,), random_state=0, max_iter=300).fit(Xtr, ytr)
+    (tmp_path / "mlp.pkl").write_bytes(pickle.dumps(mlp))
+    np.save(tmp_path / "sample.npy", Xtr)
+    np.savez(tmp_path / "test.npz", X=Xte, y=yte)
+    out = tmp_path / "models"
+    r = cli("convert", tmp_path / "mlp.pkl", "--allow-pickle", "--name", "cli_mlp", "--out", out, "--sample",
+            tmp_path / "sample.npy", "--vectors", tmp_path / "test.npz", "--float-network")
+    assert r.returncode == 0, r.stderr
+    assert (out / "cli_mlp_float.hpp").exists() and (out / "cli_mlp_float_vectors.hpp").exists(), r.stdout
+    src = tmp_path / "run.cpp"
+    src.write_text('#include <cstdio>\n#include "cli_mlp_float.hpp"\n#include "cli_mlp_float_vectors.hpp"\n'
+                   "int main() {\n  using M = ctml_models::cli_mlp_float; using V = ctml_models::cli_mlp_float_vectors;\n"
+                   "  int same = 0;\n  for (std::size_t i = 0; i < V::n_samples; ++i) {\n    M::input_type x{};\n"
+                   "    for (std::size_t j = 0; j < M::n_features; ++j) x[j] = V::inputs[i][j];\n"
+                   "    same += M::predict(x) == V::expected_class[i];\n  }\n"
+                   '  std::printf("%d/%d\\n", same, int(V::n_samples));\n  return same == int(V::n_samples) ? 0 : 1;\n}\n')
+    exe = tmp_path / "run"
+    c = subprocess.run(["g++", "-std=c++20", "-O1", f"-I{ROOT / 'include'}", f"-I{out}", str(src), "-o", str(exe)],
+                       capture_output=True, text=True)
+    assert c.returncode == 0, c.stderr[:3000]
+    run = subprocess.run([str(exe)], capture_output=True, text=True)
+    assert run.returncode == 0, f"float network vs scikit-learn: {run.stdout.strip()}"
+    # expected_class is scikit-learn's own predict on those inputs
+    import re
+    text = (out / "cli_mlp_float_vectors.hpp").read_text()
+    got = [int(v) for v in re.search(r"expected_class\[\d+\] = \{([^}]*)\}", text).group(1).split(",")]
+    assert got == [list(mlp.classes_).index(p) for p in mlp.predict(Xte)]
+
+
+def test_float_network_is_refused_for_other_models(files):
+    d, _, _ = files
+    out = d / "out_float_net"
+    failure(cli("convert", d / "iris.json", "--name", "m", "--out", out, "--float-network"), out, "--float-network")
