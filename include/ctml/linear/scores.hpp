@@ -123,8 +123,43 @@ struct scores {
     const auto sum = static_cast<std::int32_t>(static_cast<std::uint32_t>(static_cast<std::int8_t>(hi)) << 16 | lo);
     return Spec::bias[O] + sum;
   }
+  // AVR, int16 inputs (int8 or int16 weights): the nonzero weights as immediates, one asm
+  // statement a term (platform::avr::mac_s16_imm picks the 2- or 4-product form from the weight),
+  // the input read as Z+2j from a pointer advanced 32 features at a time. The sum is exact modulo
+  // 2^32, and accumulator_fits proves the true sum is an int32.
+  static constexpr bool avr_imm16 = !is_float && sizeof(feature_type) == 2;
+  struct nonzero16 {
+    std::array<std::uint16_t, n_features> j{};
+    std::array<std::int16_t, n_features> w{};
+    std::size_t count = 0;
+  };
+  template <std::size_t O>
+  static consteval nonzero16 nonzero16_terms() {
+    nonzero16 t;
+    for (std::size_t j = 0; j < n_features; ++j)
+      if (const weight_type w = Spec::weights[O * n_features + j]; w != 0) {
+        t.j[t.count] = static_cast<std::uint16_t>(j);
+        t.w[t.count++] = static_cast<std::int16_t>(w);
+      }
+    return t;
+  }
+  template <std::size_t O>
+  static constexpr nonzero16 terms16_of = nonzero16_terms<O>();
+  template <std::size_t O, std::size_t... K>
+  [[gnu::always_inline]] static void mac16_terms(const std::int16_t* x, std::uint16_t& lo, std::uint16_t& hi,
+                                                 std::index_sequence<K...>) noexcept {
+    constexpr const nonzero16& t = terms16_of<O>;
+    (platform::avr::mac_s16_imm<2 * (t.j[K] % 32), t.w[K]>(x + t.j[K] / 32 * 32, lo, hi), ...);
+  }
+  template <std::size_t O>
+  [[gnu::always_inline]] static accum_type row_avr16(const input_type& x) noexcept {
+    std::uint16_t lo = 0, hi = 0;
+    mac16_terms<O>(x.data(), lo, hi, std::make_index_sequence<terms16_of<O>.count>{});
+    return Spec::bias[O] + static_cast<std::int32_t>(static_cast<std::uint32_t>(hi) << 16 | lo);
+  }
 #else
   static constexpr bool avr_imm = false;
+  static constexpr bool avr_imm16 = false;
 #endif
 
   template <std::size_t O>
@@ -132,6 +167,8 @@ struct scores {
 #if defined(__AVR__) && defined(__AVR_HAVE_MUL__) && !defined(__AVR_HAVE_ELPM__)
     if constexpr (avr_imm)
       if (!std::is_constant_evaluated()) return row_avr<O>(x);
+    if constexpr (avr_imm16)
+      if (!std::is_constant_evaluated()) return row_avr16<O>(x);
 #endif
     accum_type acc = Spec::bias[O];
     // Integer zero weights cost nothing; float ones stay so that NaN and -0 behave as the table's.
