@@ -80,6 +80,16 @@ def hist_models():
            (Xtr, with_missing(Xte), ytr, None), {"feature_bits": 0})
 
 
+def adaboost_models():
+    """AdaBoostClassifier: scikit-learn's default (50 stumps, SAMME.R) on three classes and int16
+    codes (each stump becomes one tree per class), and SAMME over depth-2 trees on float inputs
+    (binary: one score, class 1's weight minus class 0's)."""
+    yield ("iris_ada", ensemble.AdaBoostClassifier(random_state=0), split(datasets.load_iris), {"feature_bits": 16})
+    yield ("breast_cancer_ada", ensemble.AdaBoostClassifier(tree.DecisionTreeClassifier(max_depth=2), n_estimators=20,
+                                                            algorithm="SAMME", random_state=0),
+           split(datasets.load_breast_cancer), {"feature_bits": 0})
+
+
 def models():
     bc, dg, ir, rg = split(datasets.load_breast_cancer), split(datasets.load_digits), split(datasets.load_iris), regression_split()
     R = 0
@@ -107,6 +117,7 @@ def models():
     yield from xgb_models()
     yield from lightgbm_models()
     yield from hist_models()
+    yield from adaboost_models()
     yield from linear_family_models()
     yield from kind_models()
 
@@ -131,6 +142,13 @@ def linear_family_models():
     yield "iris_sgd_huber_float", pipeline.make_pipeline(
         preprocessing.MinMaxScaler(), linear_model.SGDClassifier(loss="modified_huber", random_state=0)), ir, {"feature_bits": 0}
     yield "diabetes_ridge", linear_model.Ridge(alpha=0.1), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
+    # A PCA step folded into the weights (W' = W A, b' = b + W c): whitened after a scaler on int16
+    # codes, and on raw features before a scaler and a regressor (float).
+    from sklearn.decomposition import PCA
+    yield "breast_cancer_pca_logit", pipeline.make_pipeline(
+        preprocessing.StandardScaler(), PCA(8, whiten=True), linear_model.LogisticRegression(random_state=0)), bc, {"feature_bits": 16}
+    yield "diabetes_pca_ridge", pipeline.make_pipeline(PCA(6), preprocessing.StandardScaler(), linear_model.Ridge(alpha=0.1)), \
+        (rg[0], rg[1], rg[2], None), {"feature_bits": 0}
     yield "diabetes_ridge_float", linear_model.Ridge(alpha=0.1), (rg[0], rg[1], rg[2], None), {"feature_bits": 0}
     yield "iris_gnb", naive_bayes.GaussianNB(), ir, {"feature_bits": 16}
     yield "iris_gnb_float", naive_bayes.GaussianNB(), ir, {"feature_bits": 0}

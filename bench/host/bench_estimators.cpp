@@ -13,6 +13,10 @@
 #include "diabetes_poisson_vectors.hpp"
 #include "iris_gb300.hpp"
 #include "iris_gb300_vectors.hpp"
+#include "breast_cancer_pca_logit.hpp"
+#include "breast_cancer_pca_logit_vectors.hpp"
+#include "iris_ada.hpp"
+#include "iris_ada_vectors.hpp"
 #include "iris_hgb.hpp"
 #include "iris_hgb_vectors.hpp"
 #include "iris_lgb.hpp"
@@ -32,4 +36,6 @@ CTML_BENCH_ESTIMATOR(PoissonRegressor, diabetes_poisson);
 CTML_BENCH_ESTIMATOR(GradientBoostingClassifier_300_trees, iris_gb300);
 CTML_BENCH_ESTIMATOR(LightGBM_multiclass, iris_lgb);
 CTML_BENCH_ESTIMATOR(HistGradientBoostingClassifier, iris_hgb);
+CTML_BENCH_ESTIMATOR(AdaBoostClassifier_SAMME_R, iris_ada);
+CTML_BENCH_ESTIMATOR(Pipeline_PCA_LogisticRegression, breast_cancer_pca_logit);
 CTML_BENCH_ESTIMATOR(GradientBoostingClassifier_exponential, breast_cancer_gb_exp);

@@ -32,11 +32,16 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
         raise ConversionError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)}")
     if layout not in ("automatic", "unrolled", "table"):
         raise ConversionError("layout must be automatic, unrolled or table")
-    from .frontends.sklearn_pipeline import split
-    scaling, final = split(est)
+    from .frontends.sklearn_pipeline import split, split_projection
+    scaling, projection, final = split_projection(est)
     options = dict(X_sample=X_sample, feature_bits=feature_bits, target=target, layout=layout,
                    flash_budget=flash_budget, ram_budget=ram_budget, X_test=X_test, y_test=y_test, n_vectors=n_vectors)
     family = families.find(final)
+    if projection is not None:
+        from .families import linear
+        if family is not linear:
+            split(est)   # refuses the PCA step in one line, naming the estimator
+        return linear.convert(final, name, out_dir, pipeline=est, scaling=scaling, projection=projection, **options)
     if family is not None:
         return family.convert(final, name, out_dir, pipeline=est, scaling=scaling, **options)
     if scaling is not None or final is not est:

@@ -394,3 +394,50 @@ def test_hist_gradient_boosting_splits_nan_against_numbers_and_refuses_categorie
     poisson = ensemble.HistGradientBoostingRegressor(loss="poisson", max_iter=3).fit(Xtr, ytr + 1.0)
     with pytest.raises(ConversionError, match="log link"):
         convert(poisson, "poisson", tmp_path)
+
+
+@pytest.mark.parametrize("algorithm", ["SAMME", "SAMME.R"])
+@pytest.mark.parametrize("loader", [datasets.load_breast_cancer, datasets.load_wine])
+@pytest.mark.parametrize("depth", [1, 3])
+def test_adaboost_trees_reproduce_scikit_learns_decision_function(algorithm, loader, depth):
+    """The Forest IR of an AdaBoostClassifier (binary: one score; K classes: one tree per member
+    and class) adds up to scikit-learn's decision_function, on float32 held-out inputs."""
+    from sklearn import tree
+    from ctml_codegen.emit.trees import leaf_payloads
+    from ctml_codegen.frontends.sklearn_trees import from_sklearn
+    Xtr, Xte, ytr, yte = split(loader)
+    est = ensemble.AdaBoostClassifier(tree.DecisionTreeClassifier(max_depth=depth), n_estimators=25,
+                                      algorithm=algorithm, random_state=0).fit(Xtr, ytr)
+    forest = from_sklearn(est)
+    X = Xte.astype(np.float32)
+    acc = np.zeros((len(X), forest.n_outputs))
+    for t, tr in enumerate(forest.trees):
+        acc[:, t % forest.n_outputs] += [v[0] for v in leaf_payloads(tr, X)]
+    want = est.decision_function(X).reshape(len(X), -1)
+    assert np.abs(acc - want).max() <= 1e-12 * max(1.0, np.abs(want).max())
+    assert len(forest.trees) == len(est.estimators_) * (1 if forest.n_outputs == 1 else forest.n_outputs)
+
+
+def test_adaboost_a_near_tie_float32_would_flip_is_refused_and_other_kinds_in_one_line(tmp_path):
+    """Two trees whose weights float32 cannot tell apart, voting for opposite classes: scikit-learn's
+    float64 sum decides, ctml's float32 sum would tie. The converter refuses and writes nothing."""
+    from sklearn import linear_model, tree
+    Xtr, Xte, ytr, yte = split(datasets.load_breast_cancer)
+    est = ensemble.AdaBoostClassifier(tree.DecisionTreeClassifier(max_depth=1), n_estimators=2, algorithm="SAMME",
+                                      random_state=0).fit(Xtr, ytr)
+    votes = np.stack([m.predict(Xtr) for m in est.estimators_])
+    assert np.any(votes[0] != votes[1])
+    # The second tree outweighs the first by 1e-12: wherever they differ, the second one wins.
+    est.estimator_weights_ = np.array([1.0, 1.0 + 1e-12])
+    with pytest.raises(ConversionError, match=r"float32 score sums pick another class than scikit-learn on \d+ of 426"):
+        convert(est, "tie", tmp_path, X_sample=Xtr, feature_bits=0)
+    assert not list(tmp_path.iterdir())
+    with pytest.raises(ConversionError, match="AdaBoostRegressor .* is not supported; use GradientBoostingRegressor"):
+        convert(ensemble.AdaBoostRegressor(n_estimators=3).fit(Xtr, ytr), "r", tmp_path, X_sample=Xtr)
+    lr = ensemble.AdaBoostClassifier(linear_model.LogisticRegression(max_iter=50), n_estimators=2, algorithm="SAMME")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lr.fit(Xtr, ytr)
+    with pytest.raises(ConversionError, match="AdaBoostClassifier over LogisticRegression is not supported"):
+        convert(lr, "lr", tmp_path, X_sample=Xtr)
+    assert not list(tmp_path.iterdir())

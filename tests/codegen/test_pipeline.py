@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.linear_model import LogisticRegression
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, PolynomialFeatures, StandardScaler
+from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
 from ctml_codegen import ConversionError, convert
-from ctml_codegen.frontends.sklearn_pipeline import split
+from ctml_codegen.frontends.sklearn_pipeline import split, split_projection
 
 
 def data():
@@ -53,3 +55,56 @@ def test_a_tree_behind_a_scaler_is_refused_and_nothing_is_written(tmp_path):
     with pytest.raises(ConversionError, match="final estimator alone"):
         convert(p, "m", tmp_path)
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("make", [
+    lambda: (PCA(3),), lambda: (PCA(2, whiten=True),), lambda: (StandardScaler(), PCA(3, whiten=True)),
+    lambda: (PCA(3), StandardScaler()), lambda: (MinMaxScaler(), PCA(3), MaxAbsScaler(), PCA(2)),
+])
+def test_a_pca_step_and_its_neighbours_compose_into_sklearns_transform(make):
+    """Scalers before the first PCA stay a per-feature scaling; the PCA and everything after it
+    become one affine map; together they give scikit-learn's transform."""
+    X, y = data()
+    p = make_pipeline(*make(), LogisticRegression()).fit(X, y)
+    scaling, projection, final = split_projection(p)
+    assert final is p[-1]
+    xs = X if scaling is None else scaling.apply(X)
+    np.testing.assert_allclose(projection.apply(xs), p[:-1].transform(X), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("est", [LogisticRegression(), Ridge(alpha=0.5)])
+def test_a_folded_pca_gives_the_pipelines_scores(est):
+    """W' = W A, b' = b + W c: in float64 the folded weights give the Pipeline's decision_function
+    (or predict) on the raw inputs."""
+    from ctml_codegen.families.linear import fold_projection
+    from ctml_codegen.frontends.sklearn_linear import from_sklearn
+    X, y = data()
+    target = y if isinstance(est, LogisticRegression) else X @ [1.0, -2.0, 0.5, 3.0]
+    p = make_pipeline(StandardScaler(), PCA(3, whiten=True), est).fit(X, target)
+    scaling, projection, final = split_projection(p)
+    model = fold_projection(from_sklearn(final, None), projection, scaling)
+    z = scaling.apply(X) @ np.asarray(model.coef).T + np.asarray(model.intercept)
+    want = p.decision_function(X) if isinstance(est, LogisticRegression) else p.predict(X)
+    np.testing.assert_allclose(z.ravel(), want, rtol=1e-9, atol=1e-9)
+
+
+def test_pca_before_anything_but_a_linear_model_is_refused_in_one_line(tmp_path):
+    X, y = data()
+    for est in (DecisionTreeClassifier(max_depth=2), SVC()):
+        p = make_pipeline(PCA(2), est).fit(X, y)
+        with pytest.raises(ConversionError, match=f"a PCA step folds only into a linear model, not into {type(est).__name__}"):
+            convert(p, "m", tmp_path)
+    p = make_pipeline(PCA(2), PolynomialFeatures(), LogisticRegression()).fit(X, y)
+    with pytest.raises(ConversionError, match="PolynomialFeatures is not supported"):
+        convert(p, "m", tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_folded_pca_classifier_converts_with_the_pipelines_classes(tmp_path):
+    """The converter checks the folded model's classes (float32, int16) against the Pipeline's on
+    every sample and test input; these convert, and their test vectors are the Pipeline's."""
+    X, y = data()
+    p = make_pipeline(PCA(3), LogisticRegression()).fit(X, y)
+    for bits in (0, 16):
+        r = convert(p, f"m{bits}", tmp_path, X_sample=X, feature_bits=bits, X_test=X[:10], y_test=y[:10])
+        assert "PCA(n_components=3) + LogisticRegression" in r.header.read_text()

@@ -275,7 +275,8 @@ def header(lw: Lowered, name: str) -> str:
         if fo.kind == "boosted_classifier":
             spec.append(f"  static constexpr std::size_t n_classes = {len(fo.classes)};")
             if fo.extra.get("proba_gain", 1.0) != 1.0:
-                spec.append(f"  static constexpr float proba_gain = {f32(fo.extra['proba_gain'])};  // predict_proba: sigmoid(gain * score)")
+                spec.append(f"  static constexpr float proba_gain = {f32(fo.extra['proba_gain'])};  // predict_proba: "
+                            + ("sigmoid(gain * score)" if fo.n_outputs == 1 else "softmax(gain * scores)"))
         if fo.kind == "isolation":
             h = _inlier_sum(fo)
             if lw.value_int:

@@ -38,9 +38,36 @@ def _reference(pipeline, model):
     return ref
 
 
-def convert(est, name: str, out_dir, *, pipeline, scaling, **options) -> Result:
-    model = from_sklearn(est, scaling)
-    return convert_model(model, _reference(pipeline, model), name, out_dir, **options)
+def convert(est, name: str, out_dir, *, pipeline, scaling, projection=None, **options) -> Result:
+    model = from_sklearn(est, scaling if projection is None else None)
+    if projection is None:
+        return convert_model(model, _reference(pipeline, model), name, out_dir, **options)
+    model = fold_projection(model, projection, scaling)
+    check = None
+    if model.kind == "classifier":
+        # Folding changes the order of the arithmetic: the emitted model's classes must stay the
+        # Pipeline's on every sample and test input, or the model is refused.
+        check = lambda X: model_io.class_index(model.classes, pipeline.predict(X))  # noqa: E731
+    return convert_model(model, _reference(pipeline, model), name, out_dir, check_classes=check, **options)
+
+
+def fold_projection(model, projection, scaling):
+    """A linear model on z = A x_s + c (a PCA step) as one on x_s: W' = W A, b' = b + W c, computed
+    in float64; x_s keeps the scalers before the PCA (scaling)."""
+    from dataclasses import replace
+    from ..ir.common import Source
+    w = np.asarray(model.coef, dtype=np.float64)
+    if w.shape[1] != projection.matrix.shape[0]:
+        raise ConversionError(f"the Pipeline's PCA gives {projection.matrix.shape[0]} features but the "
+                              f"{model.source.estimator} takes {w.shape[1]}")
+    if scaling is not None and len(scaling.offset) != projection.matrix.shape[1]:
+        raise ConversionError(f"the Pipeline's scaling has {len(scaling.offset)} features but its PCA "
+                              f"{projection.matrix.shape[1]}")
+    coef = w @ projection.matrix
+    intercept = np.asarray(model.intercept, dtype=np.float64) + w @ projection.offset
+    src = Source(model.source.framework, f"{projection.steps} + {model.source.estimator}")
+    return replace(model, coef=tuple(map(tuple, coef.tolist())), intercept=tuple(intercept.tolist()), source=src,
+                   scaling=scaling)
 
 
 def convert_model(model, reference, name: str, out_dir, *, X_sample=None, feature_bits: Optional[int] = None,

@@ -20,12 +20,12 @@ from ..targets import TARGETS, check_budget
 
 def to_ir(est) -> Forest:
     """The Forest IR of a tree model; anything else is refused with every estimator ctml converts."""
-    from ..frontends.sklearn_trees import SUPPORTED
+    from ..frontends.sklearn_trees import REFUSED, SUPPORTED
     mod = type(est).__module__
     if mod.startswith("xgboost"):
         from ..frontends.xgboost_trees import from_xgboost
         return from_xgboost(est)
-    if mod.startswith("sklearn") and type(est).__name__ in SUPPORTED:
+    if mod.startswith("sklearn") and type(est).__name__ in SUPPORTED + REFUSED:
         from ..frontends.sklearn_trees import from_sklearn
         return from_sklearn(est)
     from . import supported as families_supported
@@ -69,6 +69,39 @@ def estimate_footprint(lw: emit_trees.Lowered, target: str, layout: str = "autom
     return chosen, flash, scratch + tg["call_frame"], fp
 
 
+def boosted_disagreements(est, lw: emit_trees.Lowered, X: np.ndarray) -> int:
+    """Rows of X (float inputs) where the lowered boosted classifier's score sums, added in the C++'s
+    order and arithmetic (float32, or int32 fixed point), pick another class than est.predict."""
+    fo, fmap = lw.forest, lw.fmap
+    Xq = fmap.dequantize(fmap.quantize(np.asarray(X)))
+    n, k = len(Xq), fo.n_outputs
+    if lw.value_int:
+        acc = np.tile(np.array([round(v * 2 ** lw.frac_bits) for v in fo.init], dtype=np.int64), (n, 1))
+    else:
+        acc = np.tile(np.array(fo.init, dtype=np.float32), (n, 1))
+    for t, tree in enumerate(fo.trees):
+        for r, v in enumerate(emit_trees.leaf_payloads(tree, Xq)):
+            if lw.value_int:
+                acc[r, t % k] += int(round(v[0] * 2 ** lw.frac_bits))
+            else:
+                acc[r, t % k] = np.float32(acc[r, t % k] + np.float32(v[0]))
+    mine = (acc[:, 0] > 0).astype(np.int64) if k == 1 else np.argmax(acc, axis=1)
+    classes = list(fo.classes)
+    theirs = np.array([classes.index(c) for c in est.predict(Xq).tolist()])
+    return int(np.sum(mine != theirs))
+
+
+def _check_boosted_classes(est, lw: emit_trees.Lowered, inputs: list) -> None:
+    """Refuses a boosted classifier whose C++ score sums would decide a given input otherwise than
+    the framework (a near tie that float32 or fixed point resolves the other way)."""
+    for X in inputs:
+        bad = boosted_disagreements(est, lw, X)
+        if bad:
+            raise ConversionError(f"{type(est).__name__}: ctml's {'fixed-point' if lw.value_int else 'float32'} score sums "
+                                  f"pick another class than scikit-learn on {bad} of {len(X)} given inputs (near ties); "
+                                  "use float inputs (feature_bits=0) or retrain with other weights")
+
+
 def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Optional[int] = None,
             vote_bits: int = 8, target: str = "host", layout: str = "automatic",
             flash_budget: Optional[int] = None, ram_budget: Optional[int] = None,
@@ -93,6 +126,8 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
         Xq = fmap.dequantize(fmap.quantize(np.asarray(X_sample)))
         if emit_trees.vote_disagreements(forest, lw.codes["scale"], Xq):
             lw = emit_trees.lower(forest, fmap, 16)
+    if type(est).__name__ == "AdaBoostClassifier":
+        _check_boosted_classes(est, lw, [X for X in (X_sample, X_test) if X is not None])
     chosen, flash, ram, fp = estimate_footprint(lw, target, layout)
     check_budget(name, target, chosen, flash, ram, flash_budget, ram_budget,
                  advice=f"fewer or shallower trees ({lw.n_nodes} nodes now)", other_flash=fp.other)

@@ -11,13 +11,15 @@ CLASSIFIERS = ("DecisionTreeClassifier", "ExtraTreeClassifier", "RandomForestCla
 REGRESSORS = ("DecisionTreeRegressor", "ExtraTreeRegressor", "RandomForestRegressor", "ExtraTreesRegressor")
 BOOSTED = ("GradientBoostingClassifier", "GradientBoostingRegressor")
 HIST = ("HistGradientBoostingClassifier", "HistGradientBoostingRegressor")
-SUPPORTED = CLASSIFIERS + REGRESSORS + BOOSTED + HIST + ("IsolationForest",)
+ADABOOST = ("AdaBoostClassifier",)
+SUPPORTED = CLASSIFIERS + REGRESSORS + BOOSTED + HIST + ADABOOST + ("IsolationForest",)
+REFUSED = ("AdaBoostRegressor",)   # tree models from_sklearn refuses with a reason of their own
 
 
 def _source(est) -> Source:
     import sklearn
     params = est.get_params(deep=False)
-    shown = {k: params[k] for k in ("n_estimators", "max_iter", "max_depth", "learning_rate", "max_samples") if k in params}
+    shown = {k: params[k] for k in ("n_estimators", "max_iter", "max_depth", "learning_rate", "max_samples", "algorithm") if k in params}
     args = ", ".join(f"{k}={v!r}" for k, v in shown.items())
     return Source(f"scikit-learn {sklearn.__version__}", f"{type(est).__name__}({args})")
 
@@ -78,6 +80,9 @@ def _isolation_tree(t, feature_map) -> Tree:
 
 def from_sklearn(est) -> Forest:
     name = type(est).__name__
+    if name == "AdaBoostRegressor":
+        raise ConversionError("AdaBoostRegressor (a weighted median of its trees) is not supported; use "
+                              "GradientBoostingRegressor or HistGradientBoostingRegressor, which ctml converts")
     if name not in SUPPORTED:
         raise ConversionError(f"{name} is not a tree model; supported: {', '.join(SUPPORTED)}")
     from sklearn.exceptions import NotFittedError
@@ -98,6 +103,8 @@ def from_sklearn(est) -> Forest:
         return Forest("regressor", n_features, trees, src, average=True)
     if name in HIST:
         return _from_hist(est, n_features, src)
+    if name in ADABOOST:
+        return _from_adaboost(est, n_features, src)
     if name in BOOSTED:
         if est.init not in (None, "zero"):
             raise ConversionError("only the default or 'zero' init of gradient boosting is supported")
@@ -155,3 +162,73 @@ def _from_hist(est, n_features: int, src: Source) -> Forest:
     k = len(est._predictors[0]) if est._predictors else 1
     return Forest("boosted_classifier", n_features, trees, src, classes=tuple(est.classes_.tolist()),
                   n_outputs=k, init=base, nan_aware=True)
+
+
+def map_leaves(tree: Tree, fn) -> Tree:
+    """The tree with each leaf payload v replaced by fn(v), and every test whose two sides end in
+    leaves of one payload replaced by that leaf (applied bottom-up, so constant subtrees vanish)."""
+    feats, thr, rights, dl, vals, weights = [], [], [], [], [], []
+
+    def build(i: int):
+        """Appends node i's subtree; returns its payload when the subtree is one leaf."""
+        me = len(feats)
+        w = tree.weight[i] if tree.weight else 0.0
+        if tree.feature[i] < 0:
+            v = tuple(float(x) for x in fn(tree.value[i]))
+            feats.append(-1), thr.append(0.0), rights.append(-1), dl.append(False), vals.append(v), weights.append(w)
+            return v
+        feats.append(tree.feature[i]), thr.append(tree.threshold[i]), rights.append(-1)
+        dl.append(tree.default_left[i]), vals.append(None), weights.append(w)
+        lv = build(i + 1)
+        rights[me] = len(feats)
+        rv = build(tree.right[i])
+        if lv is not None and lv == rv:
+            del feats[me:], thr[me:], rights[me:], dl[me:], vals[me:], weights[me:]
+            feats.append(-1), thr.append(0.0), rights.append(-1), dl.append(False), vals.append(lv), weights.append(w)
+            return lv
+        return None
+    build(0)
+    return Tree(tuple(feats), tuple(thr), tuple(rights), tuple(dl), tuple(vals), tuple(weights) if tree.weight else ())
+
+
+def _from_adaboost(est, n_features: int, src: Source) -> Forest:
+    """AdaBoostClassifier over decision trees (scikit-learn 1.2's decision_function).
+    SAMME: tree i adds its weight w_i to the class it predicts; SAMME.R: it adds
+    (K-1) (log p_k - mean_j log p_j), p clipped at float64 eps. Both divide by the sum of the weights.
+    A binary model has one score, class 1's minus class 0's, and predict_proba sigmoid(score);
+    with K classes each tree becomes K trees (tree i, class k adds to output k; constant parts pruned)
+    and predict_proba is softmax(score / (K-1))."""
+    inner = ("DecisionTreeClassifier", "ExtraTreeClassifier")
+    for m in est.estimators_:
+        if type(m).__name__ not in inner:
+            raise ConversionError(f"AdaBoostClassifier over {type(m).__name__} is not supported; ctml converts "
+                                  "AdaBoost over DecisionTreeClassifier or ExtraTreeClassifier")
+    if est.algorithm not in ("SAMME", "SAMME.R"):
+        raise ConversionError(f"AdaBoostClassifier(algorithm={est.algorithm!r}) is not supported; use 'SAMME' or 'SAMME.R'")
+    k = int(est.n_classes_)
+    total = float(np.sum(est.estimator_weights_))
+    if not np.isfinite(total) or total <= 0:
+        raise ConversionError("the AdaBoostClassifier's estimator weights do not sum to a positive number; retrain it")
+    eps = float(np.finfo(np.float64).eps)
+    out = []
+    for m, w in zip(est.estimators_, est.estimator_weights_):
+        if list(m.classes_) != list(est.classes_):
+            raise ConversionError("an AdaBoost member tree was fitted on other classes than the ensemble; retrain it")
+        base = _class_tree(m.tree_)
+
+        def contribution(p, w=float(w)):
+            p = np.asarray(p, dtype=np.float64)
+            if est.algorithm == "SAMME":
+                c = np.zeros(k)
+                c[int(np.argmax(p))] = w
+            else:
+                lp = np.log(np.clip(p, eps, None))
+                c = (k - 1) * (lp - (1.0 / k) * lp.sum())
+            return c / total
+        if k == 2:
+            out.append(map_leaves(base, lambda p, f=contribution: (f(p)[1] - f(p)[0],)))
+        else:
+            out.extend(map_leaves(base, lambda p, f=contribution, j=j: (f(p)[j],)) for j in range(k))
+    extra = {} if k == 2 else {"proba_gain": 1.0 / (k - 1)}
+    return Forest("boosted_classifier", n_features, tuple(out), src, classes=tuple(est.classes_.tolist()),
+                  n_outputs=1 if k == 2 else k, init=(0.0,) * (1 if k == 2 else k), extra=extra)

@@ -1,8 +1,9 @@
 // Boosted tree classifiers: GradientBoostingClassifier and XGBClassifier. Binary models have one
 // raw score (class 1 when it is positive, as scikit-learn's argmax of [1 - p, p] and XGBoost's
 // p > 0.5 decide); multiclass models have one score per class and predict the first maximum.
-// A binary spec may set proba_gain: predict_proba is sigmoid(proba_gain * score)
-// (GradientBoostingClassifier(loss='exponential') takes expit(2 raw)); the default is 1.
+// A spec may set proba_gain: predict_proba is sigmoid(proba_gain * score) when binary
+// (GradientBoostingClassifier(loss='exponential') takes expit(2 raw)) and softmax(proba_gain *
+// scores) otherwise (AdaBoostClassifier: softmax(scores / (K - 1))); the default is 1.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -41,7 +42,6 @@ struct boosted_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of
     if constexpr (requires { Spec::proba_gain; }) return static_cast<float>(Spec::proba_gain);
     else return 1.0f;
   }();
-  static_assert(proba_gain == 1.0f || n_classes == 2, "ctml: proba_gain applies to binary boosted classifiers only");
   using proba_type = std::array<float, n_classes>;
 
   static constexpr output_type predict(const input_type& x) noexcept {
@@ -60,7 +60,8 @@ struct boosted_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of
     return d;
   }
 
-  // The logistic of proba_gain times the score when binary, the softmax of the scores otherwise.
+  // The logistic of proba_gain times the score when binary, the softmax of proba_gain times the
+  // scores otherwise.
   static constexpr proba_type predict_proba(const input_type& x) noexcept {
     const auto d = decision_function(x);
     proba_type p{};
@@ -71,7 +72,9 @@ struct boosted_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of
       float top = d[0];
       for (float v : d) top = v > top ? v : top;
       float sum = 0.0f;
-      for (std::size_t k = 0; k < n_classes; ++k) sum += (p[k] = math::exp(d[k] - top));
+      for (std::size_t k = 0; k < n_classes; ++k) {
+        sum += (p[k] = math::exp(proba_gain == 1.0f ? d[k] - top : proba_gain * (d[k] - top)));
+      }
       for (auto& v : p) v /= sum;
     }
     return p;
