@@ -51,6 +51,16 @@ def xgb_models():
     Xtr, Xte, ytr, yte = regression_split()
     yield ("diabetes_xgb", xgb.XGBRegressor(n_estimators=20, max_depth=3, random_state=0, n_jobs=1),
            (Xtr, Xte, ytr, None), {"feature_bits": 0})
+    # XGBRFClassifier on three classes (num_parallel_tree trees per class and round, interleaved so
+    # tree t adds to class t % 3), and the linear booster (gblinear) through the linear family.
+    ir = split(datasets.load_iris)
+    yield ("iris_xgbrf", xgb.XGBRFClassifier(n_estimators=8, max_depth=3, random_state=0, n_jobs=1), ir, {"feature_bits": 16})
+    yield ("iris_gblinear", xgb.XGBClassifier(booster="gblinear", n_estimators=30, random_state=0, n_jobs=1), ir,
+           {"feature_bits": 16})
+    yield ("breast_cancer_gblinear", xgb.XGBClassifier(booster="gblinear", n_estimators=30, random_state=0, n_jobs=1),
+           split(datasets.load_breast_cancer), {"feature_bits": 0})
+    yield ("diabetes_gblinear", xgb.XGBRegressor(booster="gblinear", n_estimators=30, random_state=0, n_jobs=1),
+           (Xtr, Xte, ytr, None), {"feature_bits": 0})
 
 
 def lightgbm_models():
@@ -143,12 +153,12 @@ def linear_family_models():
         preprocessing.MinMaxScaler(), linear_model.SGDClassifier(loss="modified_huber", random_state=0)), ir, {"feature_bits": 0}
     yield "diabetes_ridge", linear_model.Ridge(alpha=0.1), (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
     # A PCA step folded into the weights (W' = W A, b' = b + W c): whitened after a scaler on int16
-    # codes, and on raw features before a scaler and a regressor (float).
+    # codes, and on raw features before a scaler and a regressor (int16 codes).
     from sklearn.decomposition import PCA
     yield "breast_cancer_pca_logit", pipeline.make_pipeline(
         preprocessing.StandardScaler(), PCA(8, whiten=True), linear_model.LogisticRegression(random_state=0)), bc, {"feature_bits": 16}
     yield "diabetes_pca_ridge", pipeline.make_pipeline(PCA(6), preprocessing.StandardScaler(), linear_model.Ridge(alpha=0.1)), \
-        (rg[0], rg[1], rg[2], None), {"feature_bits": 0}
+        (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
     yield "diabetes_ridge_float", linear_model.Ridge(alpha=0.1), (rg[0], rg[1], rg[2], None), {"feature_bits": 0}
     yield "iris_gnb", naive_bayes.GaussianNB(), ir, {"feature_bits": 16}
     yield "iris_gnb_float", naive_bayes.GaussianNB(), ir, {"feature_bits": 0}

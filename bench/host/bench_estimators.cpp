@@ -17,6 +17,11 @@
 #include "breast_cancer_pca_logit_vectors.hpp"
 #include "iris_ada.hpp"
 #include "iris_ada_vectors.hpp"
+#include "iris_gblinear.hpp"
+#include "iris_gblinear_vectors.hpp"
+#include "iris_xgbrf.hpp"
+#include "iris_xgbrf_vectors.hpp"
+#include "iris_ada_vectors.hpp"
 #include "iris_hgb.hpp"
 #include "iris_hgb_vectors.hpp"
 #include "iris_lgb.hpp"
@@ -38,4 +43,6 @@ CTML_BENCH_ESTIMATOR(LightGBM_multiclass, iris_lgb);
 CTML_BENCH_ESTIMATOR(HistGradientBoostingClassifier, iris_hgb);
 CTML_BENCH_ESTIMATOR(AdaBoostClassifier_SAMME_R, iris_ada);
 CTML_BENCH_ESTIMATOR(Pipeline_PCA_LogisticRegression, breast_cancer_pca_logit);
+CTML_BENCH_ESTIMATOR(XGBRFClassifier_multiclass, iris_xgbrf);
+CTML_BENCH_ESTIMATOR(XGBClassifier_gblinear, iris_gblinear);
 CTML_BENCH_ESTIMATOR(GradientBoostingClassifier_exponential, breast_cancer_gb_exp);

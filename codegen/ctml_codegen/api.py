@@ -44,6 +44,14 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
         return linear.convert(final, name, out_dir, pipeline=est, scaling=scaling, projection=projection, **options)
     if family is not None:
         return family.convert(final, name, out_dir, pipeline=est, scaling=scaling, **options)
+    from .frontends import xgboost_linear
+    if xgboost_linear.is_gblinear(final):
+        if final is not est:
+            raise ConversionError("an XGBoost model in a Pipeline is not supported: convert the XGBoost model alone")
+        from .families import linear
+        model, reference = xgboost_linear.from_xgboost(est)
+        check = reference.classes if model.kind == "classifier" else None
+        return linear.convert_model(model, reference, name, out_dir, check_classes=check, **options)
     if scaling is not None or final is not est:
         raise ConversionError("tree models need no input scaling: convert the Pipeline's final estimator alone")
     from .families import trees

@@ -52,6 +52,23 @@ def test_vectors_work_for_an_xgboost_model_file(files):
         assert [int(v) for v in expected.replace("\n", " ").split(",")] == m.predict(X).tolist()
 
 
+def test_an_xgboost_gblinear_file_converts_through_the_linear_family(files):
+    import xgboost as xgb
+    from sklearn.datasets import load_iris
+    d, _, X = files
+    Xa, y = load_iris(return_X_y=True)
+    m = xgb.XGBClassifier(booster="gblinear", n_estimators=10, random_state=0, n_jobs=1).fit(Xa, y)
+    m.save_model(d / "gblinear.json")
+    r = cli("convert", d / "gblinear.json", "--name", "gbl", "--feature-bits", "0", "--vectors", d / "test.npz",
+            "--out", d / "ok_gbl")
+    assert r.returncode == 0, r.stderr
+    header = (d / "ok_gbl" / "gbl.hpp").read_text()
+    assert "booster='gblinear'" in header and "ctml/linear/" in header
+    text = (d / "ok_gbl" / "gbl_vectors.hpp").read_text()
+    expected = text.split("expected_class[30] = {", 1)[1].split("}", 1)[0]
+    assert [int(v) for v in expected.replace("\n", " ").split(",")] == m.predict(X).tolist()
+
+
 @pytest.mark.parametrize("cut", [40, 300, 2000])
 def test_a_truncated_xgboost_file_is_one_clear_error(files, cut):
     d, _, _ = files

@@ -441,3 +441,65 @@ def test_adaboost_a_near_tie_float32_would_flip_is_refused_and_other_kinds_in_on
     with pytest.raises(ConversionError, match="AdaBoostClassifier over LogisticRegression is not supported"):
         convert(lr, "lr", tmp_path, X_sample=Xtr)
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("make, loader", [
+    (lambda xgb: xgb.XGBClassifier(booster="gblinear", n_estimators=20), datasets.load_breast_cancer),
+    (lambda xgb: xgb.XGBClassifier(booster="gblinear", n_estimators=20, base_score=0.3), datasets.load_breast_cancer),
+    (lambda xgb: xgb.XGBClassifier(booster="gblinear", n_estimators=20), datasets.load_wine),
+    (lambda xgb: xgb.XGBRegressor(booster="gblinear", n_estimators=20), datasets.load_diabetes),
+])
+def test_xgboost_gblinear_weights_give_xgboosts_margins(make, loader):
+    """weights[f * k + g] and the biases after them, plus base_score in margin space (logit for
+    binary:logistic), give XGBoost's output_margin on float32 inputs."""
+    import xgboost as xgb
+    from ctml_codegen.frontends.xgboost_linear import from_xgboost
+    Xtr, Xte, ytr, yte = split(loader)
+    est = make(xgb).set_params(random_state=0, n_jobs=1).fit(Xtr, ytr)
+    model, reference = from_xgboost(est)
+    X = Xte.astype(np.float32).astype(np.float64)
+    ours = X @ np.asarray(model.coef).T + np.asarray(model.intercept)
+    theirs = est.predict(Xte.astype(np.float32), output_margin=True).reshape(len(X), -1)
+    assert np.abs(ours - theirs).max() <= 1e-5 * max(1.0, np.abs(theirs).max())
+    if model.kind == "classifier":
+        assert np.array_equal(reference.classes(Xte), model_classes(est, Xte))
+
+
+def model_classes(est, X):
+    return np.searchsorted(est.classes_, est.predict(X.astype(np.float32)))
+
+
+def test_xgboost_gblinear_refusals_are_one_line(tmp_path):
+    import xgboost as xgb
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    Xtr, Xte, ytr, yte = split(datasets.load_diabetes)
+    est = xgb.XGBRegressor(booster="gblinear", objective="count:poisson", n_estimators=5).fit(Xtr, np.abs(ytr))
+    with pytest.raises(ConversionError, match="objective count:poisson is not supported with gblinear"):
+        convert(est, "p", tmp_path, X_sample=Xtr)
+    p = make_pipeline(StandardScaler(), xgb.XGBRegressor(booster="gblinear", n_estimators=5)).fit(Xtr, ytr)
+    with pytest.raises(ConversionError, match="convert the XGBoost model alone"):
+        convert(p, "p", tmp_path, X_sample=Xtr)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("loader", [datasets.load_iris, datasets.load_wine])
+@pytest.mark.parametrize("kind", ["rf", "parallel"])
+def test_xgboost_parallel_trees_on_several_classes_sum_to_xgboosts_margins(loader, kind):
+    """XGBRFClassifier (and num_parallel_tree > 1) write a block of trees per class and round;
+    interleaved so that tree t adds to class t % k, each class keeps XGBoost's order."""
+    import xgboost as xgb
+    from ctml_codegen.emit.trees import leaf_payloads
+    from ctml_codegen.frontends.xgboost_trees import from_xgboost
+    Xtr, Xte, ytr, yte = split(loader)
+    est = (xgb.XGBRFClassifier(n_estimators=6, max_depth=3) if kind == "rf" else
+           xgb.XGBClassifier(n_estimators=4, max_depth=2, num_parallel_tree=3)).set_params(random_state=0, n_jobs=1)
+    est.fit(Xtr, ytr)
+    forest = from_xgboost(est)
+    X = Xte.astype(np.float32)
+    acc = np.tile(np.asarray(forest.init, dtype=np.float64), (len(X), 1))
+    for t, tr in enumerate(forest.trees):
+        acc[:, t % forest.n_outputs] += [v[0] for v in leaf_payloads(tr, X)]
+    theirs = est.predict(X, output_margin=True).reshape(len(X), -1)
+    assert forest.n_outputs == len(est.classes_)
+    assert np.abs(acc - theirs).max() <= 1e-5

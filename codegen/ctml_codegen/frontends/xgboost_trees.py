@@ -37,6 +37,18 @@ def _tree(t: dict) -> Tree:
     return Tree(tuple(feats), tuple(thr), tuple(right), tuple(dl), tuple(vals), weights)
 
 
+def _round_robin(info: list[int], k: int) -> list[int]:
+    """The trees in an order where tree t adds to output t % k (what ctml's additive ensembles
+    take), keeping each class's trees in XGBoost's order, so every class sums its leaves in the
+    same order as XGBoost. Several parallel trees per round (XGBRFClassifier, num_parallel_tree)
+    come in blocks of one class; they are interleaved here."""
+    per = [[i for i, c in enumerate(info) if c == j] for j in range(k)]
+    if any(c < 0 or c >= k for c in info) or len({len(p) for p in per}) > 1:
+        raise ConversionError(f"the XGBoost model's trees are not spread evenly over its {k} outputs (tree_info); "
+                              "re-save it with XGBoost")
+    return [per[j][r] for r in range(len(per[0])) for j in range(k)]
+
+
 def from_xgboost(model) -> Forest:
     import xgboost as xgb
     booster = model if isinstance(model, xgb.Booster) else None
@@ -60,9 +72,8 @@ def from_xgboost(model) -> Forest:
     trees_json = gb["model"]["trees"]
     info = gb["model"]["tree_info"]
     k = max(1, n_class)
-    if any(int(c) != i % k for i, c in enumerate(info)):
-        raise ConversionError("XGBoost models with several parallel trees per round are not supported")
-    trees = tuple(_tree(t) for t in trees_json)
+    order = _round_robin([int(c) for c in info], k)
+    trees = tuple(_tree(trees_json[i]) for i in order)
     src = Source(f"XGBoost {xgb.__version__}", f"{type(model).__name__}(objective={objective}, n_trees={len(trees)})")
     if objective == "binary:logistic":
         init = (math.log(base / (1 - base)),)
