@@ -186,7 +186,9 @@ def check_learning(rows: list[dict]) -> list[str]:
 # Models whose answer goes through the target's own libm (the log link's expf): the integer score is
 # the same everywhere, the float value may differ in its last bits, so the cross-target identity
 # check skips them (their conformance against scikit-learn is checked on every target).
-LIBM_OUTPUT = {"diabetes_poisson"}
+# breast_cancer_lgb_rf_xent: a float32 sum of float leaves through ctml's sigmoid; AVR and Cortex-M
+# differed in the printed value on 2 of 30 samples (the host test checks it against the reference within 1e-5).
+LIBM_OUTPUT = {"diabetes_poisson", "breast_cancer_lgb_rf_xent"}
 
 
 def check(rows: list[dict]) -> list[str]:

@@ -74,6 +74,19 @@ def lightgbm_models():
     Xtr, Xte, ytr, yte = split(datasets.load_iris)
     text = text_model(random_trees(Xtr, 30, 3, seed=2), "multiclass num_class:3", Xtr.shape[1], 3, 3)
     yield "iris_lgb", text, (Xtr, Xte, None, None), {"feature_bits": 16}
+    # multiclassova (one sigmoid per class, not normalised) on int16 codes; boosting='rf'
+    # (average_output) with the cross-entropy objective (predict = sigmoid of the mean) on floats;
+    # poisson (predict = exp(raw)) on floats with missing values.
+    text = text_model(random_trees(Xtr, 24, 3, seed=3), "multiclassova num_class:3 sigmoid:1.5", Xtr.shape[1], 3, 3)
+    yield "iris_lgb_ova", text, (Xtr, Xte, None, None), {"feature_bits": 16}
+    Xtr, Xte, ytr, yte = split(datasets.load_breast_cancer)
+    text = text_model(random_trees(Xtr, 10, 4, seed=4), "cross_entropy", Xtr.shape[1]).replace(
+        "objective=", "average_output\nobjective=", 1)
+    yield "breast_cancer_lgb_rf_xent", text, (Xtr, Xte, None, None), {"feature_bits": 0}
+    Xtr, Xte, ytr, yte = regression_split()
+    Xtr, Xte = with_missing(Xtr), with_missing(Xte)
+    text = text_model(random_trees(Xtr, 20, 4, seed=5, scale=0.1), "poisson", Xtr.shape[1])
+    yield "diabetes_lgb_poisson", text, (Xtr, Xte, None, None), {"feature_bits": 0}
 
 
 def hist_models():

@@ -25,6 +25,8 @@
 #include "iris_hgb.hpp"
 #include "iris_hgb_vectors.hpp"
 #include "iris_lgb.hpp"
+#include "iris_lgb_ova.hpp"
+#include "iris_lgb_ova_vectors.hpp"
 #include "iris_lgb_vectors.hpp"
 #include "iris_linear_svc.hpp"
 #include "iris_linear_svc_vectors.hpp"
@@ -40,6 +42,7 @@ CTML_BENCH_ESTIMATOR(SVC_linear_primal_ovo, iris_linear_svc);
 CTML_BENCH_ESTIMATOR(PoissonRegressor, diabetes_poisson);
 CTML_BENCH_ESTIMATOR(GradientBoostingClassifier_300_trees, iris_gb300);
 CTML_BENCH_ESTIMATOR(LightGBM_multiclass, iris_lgb);
+CTML_BENCH_ESTIMATOR(LightGBM_multiclassova, iris_lgb_ova);
 CTML_BENCH_ESTIMATOR(HistGradientBoostingClassifier, iris_hgb);
 CTML_BENCH_ESTIMATOR(AdaBoostClassifier_SAMME_R, iris_ada);
 CTML_BENCH_ESTIMATOR(Pipeline_PCA_LogisticRegression, breast_cancer_pca_logit);

@@ -273,7 +273,9 @@ def _ir_raw(forest, X):
 
 
 LGB_CASES = [("binary sigmoid:1", "bc", 1, 1), ("binary sigmoid:0.7", "bc", 1, 1), ("multiclass num_class:3", "iris", 3, 3),
-             ("regression", "diabetes", 1, 1), ("huber", "diabetes", 1, 1), ("quantile", "diabetes", 1, 1)]
+             ("regression", "diabetes", 1, 1), ("huber", "diabetes", 1, 1), ("quantile", "diabetes", 1, 1),
+             ("poisson", "diabetes", 1, 1), ("gamma", "diabetes", 1, 1), ("tweedie tweedie_variance_power:1.5", "diabetes", 1, 1),
+             ("cross_entropy", "bc", 1, 1), ("multiclassova num_class:3 sigmoid:1.5", "iris", 3, 3)]
 
 
 @pytest.mark.parametrize("objective, dataset, num_class, per_iteration", LGB_CASES)
@@ -299,6 +301,50 @@ def test_lightgbm_models_follow_lightgbms_documented_decision_rule(tmp_path, obj
     assert "expected_score" in vec if objective.startswith(("binary", "multi")) else "expected_value" in vec
     if objective.startswith("binary sigmoid:0.7"):
         assert "proba_gain = 7e-01f" in r.header.read_text()
+    header = r.header.read_text()
+    name = objective.split()[0]
+    assert ("output_link::exp" in header) == (name in ("poisson", "gamma", "tweedie"))
+    assert ("output_link::logistic" in header) == (name == "cross_entropy")
+    assert ("one_vs_rest = true" in header) == (name == "multiclassova")
+    # The reference's documented output transforms.
+    raw = ref.raw(X32)
+    if name in ("poisson", "gamma", "tweedie"):
+        np.testing.assert_allclose(ref.predict(X32), np.exp(raw[:, 0]))
+    if name == "cross_entropy":
+        np.testing.assert_allclose(ref.predict(X32), 1 / (1 + np.exp(-raw[:, 0])))
+    if name == "multiclassova":
+        p = ref.predict_proba(X32)
+        np.testing.assert_allclose(p, 1 / (1 + np.exp(-1.5 * raw)))
+        assert not np.allclose(p.sum(1), 1.0)   # one binary model per class: not normalised
+
+
+@pytest.mark.parametrize("objective, dataset, num_class", [("binary sigmoid:1", "bc", 1), ("multiclass num_class:3", "iris", 3),
+                                                           ("regression", "diabetes", 1)])
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_lightgbm_rf_averages_its_iterations(tmp_path, objective, dataset, num_class, fmt):
+    """boosting='rf' writes average_output: LightGBM divides the raw scores by the number of
+    iterations; the IR's leaves carry 1 / iterations, and convert accepts the model."""
+    import json
+
+    from lightgbm_format import json_model, random_trees, text_model
+    from ctml_codegen.frontends.lightgbm import from_lightgbm
+    loader = {"bc": datasets.load_breast_cancer, "iris": datasets.load_iris, "diabetes": datasets.load_diabetes}[dataset]
+    Xtr, Xte, _, _ = split(loader)
+    trees = random_trees(Xtr, 6 * num_class, 3, seed=7)
+    args = (trees, objective, Xtr.shape[1], num_class, num_class)
+    path = tmp_path / ("m.txt" if fmt == "text" else "m.json")
+    if fmt == "text":
+        path.write_text(text_model(*args).replace("objective=", "average_output\nobjective=", 1))
+    else:
+        path.write_text(json.dumps(dict(json_model(*args), average_output=True)))
+    forest, ref = from_lightgbm(str(path))
+    X32 = Xte.astype(np.float32).astype(np.float64)
+    summed = np.zeros((len(X32), num_class))
+    for i, t in enumerate(trees):
+        summed[:, i % num_class] += [ref._leaf(t, x) for x in X32]
+    np.testing.assert_allclose(ref.raw(X32), summed / 6, rtol=1e-12)
+    np.testing.assert_allclose(_ir_raw(forest, X32), ref.raw(X32), rtol=0, atol=1e-12)
+    convert(str(path), "lgb", tmp_path, X_sample=Xtr, X_test=Xte, feature_bits=0)
 
 
 def _lgb_text(tmp_path, decision_type=2, num_cat=0, objective="binary sigmoid:1", extra=""):
@@ -316,9 +362,8 @@ def _lgb_text(tmp_path, decision_type=2, num_cat=0, objective="binary sigmoid:1"
 @pytest.mark.parametrize("kw, match", [
     (dict(decision_type=1), "categorical splits are not supported"),
     (dict(decision_type=2 | (1 << 2)), "missing type Zero"),
-    (dict(objective="poisson"), "objective 'poisson' is not supported"),
-    (dict(objective="multiclassova num_class:2"), "objective 'multiclassova' is not supported"),
-    (dict(extra="average_output"), "boosting='rf'"),
+    (dict(objective="cross_entropy_lambda"), "objective 'cross_entropy_lambda' is not supported"),
+    (dict(objective="lambdarank"), "objective 'lambdarank' is not supported"),
 ])
 def test_lightgbm_features_ctml_lacks_are_refused_in_one_line(tmp_path, kw, match):
     p = _lgb_text(tmp_path, **kw)

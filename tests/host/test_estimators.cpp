@@ -19,6 +19,12 @@
 #include "breast_cancer_pca_logit_vectors.hpp"
 #include "breast_cancer_hgb_vectors.hpp"
 #include "conformance.hpp"
+#include "breast_cancer_lgb_rf_xent.hpp"
+#include "breast_cancer_lgb_rf_xent_vectors.hpp"
+#include "diabetes_lgb_poisson.hpp"
+#include "diabetes_lgb_poisson_vectors.hpp"
+#include "iris_lgb_ova.hpp"
+#include "iris_lgb_ova_vectors.hpp"
 #include "breast_cancer_gblinear.hpp"
 #include "breast_cancer_gblinear_vectors.hpp"
 #include "diabetes_gblinear.hpp"
@@ -53,6 +59,7 @@
 #include "regression_mlp_float_vectors.hpp"
 #include "regression_mlp_vectors.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
@@ -241,7 +248,33 @@ TEST_CASE("XGBRFClassifier on three classes and gblinear agree with XGBoost", "[
   CHECK(ctml_test::regression<m::diabetes_gblinear_t<table>, m::diabetes_gblinear_vectors>().worst <= 1e-5 * scale);
 }
 
+// LightGBM's other objectives, against the numpy reference of its documented rules:
+// multiclassova (one sigmoid per class, not normalised; int16 codes), boosting='rf' with
+// cross_entropy (sigmoid of the mean of the trees; float), poisson (exp of the sum; float, NaN cells).
+TEST_CASE("LightGBM multiclassova, rf with cross-entropy and poisson follow LightGBM's rules", "[trees][lightgbm][conformance]") {
+  using O = m::iris_lgb_ova_t<unrolled>;
+  STATIC_REQUIRE(O::one_vs_rest);
+  check_lightgbm<O, m::iris_lgb_ova_t<table>, m::iris_lgb_ova_vectors>(static_cast<double>(O::n_trees) * O::core::to_real(1) + 1e-5);
+  for (std::size_t i = 0; i < m::iris_lgb_ova_vectors::n_samples; ++i) {
+    const auto p = O::predict_proba(ctml_test::row<O>(m::iris_lgb_ova_vectors::inputs[i]));
+    CHECK(O::predict(ctml_test::row<O>(m::iris_lgb_ova_vectors::inputs[i])) ==
+          std::max_element(p.begin(), p.end()) - p.begin());
+  }
+  STATIC_REQUIRE(m::breast_cancer_lgb_rf_xent::link == ctml::trees::output_link::logistic);
+  STATIC_REQUIRE(m::diabetes_lgb_poisson::link == ctml::trees::output_link::exp);
+  // Values in (0, 1): 1e-5 absolute. exp(raw): 1e-5 of the largest value (ctml's exp is within a
+  // few ulps).
+  CHECK(ctml_test::regression<m::breast_cancer_lgb_rf_xent_t<unrolled>, m::breast_cancer_lgb_rf_xent_vectors>().worst <= 1e-5);
+  CHECK(ctml_test::regression<m::breast_cancer_lgb_rf_xent_t<table>, m::breast_cancer_lgb_rf_xent_vectors>().worst <= 1e-5);
+  double scale = 0;
+  for (double v : m::diabetes_lgb_poisson_vectors::expected_value) scale = std::fmax(scale, std::fabs(v));
+  CHECK(ctml_test::regression<m::diabetes_lgb_poisson_t<unrolled>, m::diabetes_lgb_poisson_vectors>().worst <= 1e-5 * scale);
+  CHECK(ctml_test::regression<m::diabetes_lgb_poisson_t<table>, m::diabetes_lgb_poisson_vectors>().worst <= 1e-5 * scale);
+}
+
 // At compile time: if this file compiles, these have passed.
+static_assert(ctml_test::classes_match<m::iris_lgb_ova_t<unrolled>, m::iris_lgb_ova_vectors>(std::make_index_sequence<20>{}),
+              "the LightGBM multiclassova model predicts the reference's classes at compile time");
 static_assert(ctml_test::classes_match<m::iris_xgbrf_t<table>, m::iris_xgbrf_vectors>(std::make_index_sequence<20>{}),
               "the three-class XGBRFClassifier predicts XGBoost's classes at compile time");
 static_assert(ctml_test::classes_match<m::iris_gblinear_t<unrolled>, m::iris_gblinear_vectors>(std::make_index_sequence<20>{}),

@@ -272,11 +272,16 @@ def header(lw: Lowered, name: str) -> str:
             spec.append(f"  static constexpr float value_scale = {f32(2.0 ** -lw.frac_bits)};  // 2^-{lw.frac_bits}")
         if fo.kind == "regressor":
             spec.append(f"  static constexpr bool average = {'true' if fo.average else 'false'};")
+            if fo.extra.get("link"):
+                spec.append(f"  static constexpr auto link = ctml::trees::output_link::{fo.extra['link']};")
         if fo.kind == "boosted_classifier":
             spec.append(f"  static constexpr std::size_t n_classes = {len(fo.classes)};")
+            if fo.extra.get("one_vs_rest"):
+                spec.append("  static constexpr bool one_vs_rest = true;  // one binary model per class (LightGBM multiclassova)")
             if fo.extra.get("proba_gain", 1.0) != 1.0:
                 spec.append(f"  static constexpr float proba_gain = {f32(fo.extra['proba_gain'])};  // predict_proba: "
-                            + ("sigmoid(gain * score)" if fo.n_outputs == 1 else "softmax(gain * scores)"))
+                            + ("sigmoid(gain * score)" if fo.n_outputs == 1 else "sigmoid(gain * score) per class"
+                               if fo.extra.get("one_vs_rest") else "softmax(gain * scores)"))
         if fo.kind == "isolation":
             h = _inlier_sum(fo)
             if lw.value_int:

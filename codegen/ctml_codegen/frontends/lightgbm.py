@@ -25,7 +25,10 @@ from ..ir.common import Source
 from ..ir.trees import Forest, Tree, preorder
 
 IDENTITY = ("regression", "regression_l1", "huber", "fair", "quantile", "mape")
-SUPPORTED_OBJECTIVES = IDENTITY + ("binary", "multiclass")
+EXP_LINK = ("poisson", "gamma", "tweedie")          # predict = exp(raw)
+LOGISTIC_LINK = ("cross_entropy",)                  # predict = sigmoid(raw)
+REGRESSION = IDENTITY + EXP_LINK + LOGISTIC_LINK
+SUPPORTED_OBJECTIVES = REGRESSION + ("binary", "multiclass", "multiclassova")
 MISSING = {0: "None", 1: "Zero", 2: "NaN"}
 
 
@@ -172,10 +175,7 @@ def _from_json(doc: dict) -> dict:
 def _check(model: dict) -> None:
     name, _ = model["objective"]
     if name not in SUPPORTED_OBJECTIVES:
-        raise ConversionError(f"LightGBM objective {name!r} is not supported; supported: {', '.join(SUPPORTED_OBJECTIVES)} "
-                              "(exp-link objectives, cross-entropy and multiclassova are not yet)")
-    if model["average_output"]:
-        raise ConversionError("LightGBM boosting='rf' (average_output) is not supported yet; use gbdt, dart or goss")
+        raise ConversionError(f"LightGBM objective {name!r} is not supported; supported: {', '.join(SUPPORTED_OBJECTIVES)}")
     for i, t in enumerate(model["trees"]):
         if t["is_linear"]:
             raise ConversionError(f"LightGBM tree {i} is a linear tree (linear_tree=True); retrain without it")
@@ -198,10 +198,11 @@ def _check(model: dict) -> None:
         raise ConversionError("the LightGBM model's tree count is not a multiple of num_tree_per_iteration")
 
 
-def _tree(t: dict) -> Tree:
+def _tree(t: dict, scale: float = 1.0) -> Tree:
+    """One tree in preorder; leaf values times scale (1 / iterations for average_output)."""
     n = len(t["split_feature"])
     if n == 0:
-        return Tree((-1,), (0.0,), (-1,), (False,), ((float(t["leaf_value"][0]),),))
+        return Tree((-1,), (0.0,), (-1,), (False,), ((float(t["leaf_value"][0]) * scale,),))
     node = lambda c: c if c >= 0 else n + ~c      # internal nodes 0..n-1, then the leaves
     left = [node(c) for c in t["left_child"]] + [-1] * (n + 1)
     right = [node(c) for c in t["right_child"]] + [-1] * (n + 1)
@@ -210,7 +211,7 @@ def _tree(t: dict) -> Tree:
     for o in order:
         if o >= n:
             feats.append(-1), thr.append(0.0), rights.append(-1), dl.append(False)
-            vals.append((float(t["leaf_value"][o - n]),))
+            vals.append((float(t["leaf_value"][o - n]) * scale,))
         else:
             d, th = t["decision_type"][o], float(t["threshold"][o])
             missing = (d >> 2) & 3
@@ -225,15 +226,19 @@ def from_lightgbm(source) -> tuple[Forest, "Reference"]:
     model = parse(source)
     _check(model)
     name, params = model["objective"]
-    trees = tuple(_tree(t) for t in model["trees"])
     k = model["per_iteration"]
+    # boosting='rf' (average_output): LightGBM divides the raw scores by the number of iterations.
+    scale = 1.0 / max(1, len(model["trees"]) // k) if model["average_output"] else 1.0
+    trees = tuple(_tree(t, scale) for t in model["trees"])
     src = Source("LightGBM model format (read by ctml; LightGBM itself not run)",
                  f"LightGBM(objective={name}, n_trees={len(trees)}, per_iteration={k})")
     ref = Reference(model)
-    if name in IDENTITY:
+    if name in REGRESSION:
         if k != 1:
             raise ConversionError("a LightGBM regression model must have one tree per iteration")
-        return Forest("regressor", model["n_features"], trees, src, init=(0.0,), nan_aware=True), ref
+        link = "exp" if name in EXP_LINK else "logistic" if name in LOGISTIC_LINK else None
+        return Forest("regressor", model["n_features"], trees, src, init=(0.0,), nan_aware=True,
+                      extra={"link": link} if link else {}), ref
     classes = model["classes"] or tuple(range(max(2, model["num_class"])))
     if name == "binary":
         gain = float(params.get("sigmoid", "1"))
@@ -243,8 +248,17 @@ def from_lightgbm(source) -> tuple[Forest, "Reference"]:
                       nan_aware=True, extra={"proba_gain": gain} if gain != 1.0 else {}), ref
     if k != model["num_class"] or len(classes) != k:
         raise ConversionError("a LightGBM multiclass model must have num_class trees per iteration")
+    extra = {}
+    if name == "multiclassova":
+        # One binary model per class: predict_proba is sigmoid(sigmoid * raw_k), not normalised.
+        if k < 3:
+            raise ConversionError("a LightGBM multiclassova model with 2 classes is not supported; use objective=binary")
+        gain = float(params.get("sigmoid", "1"))
+        if not (gain > 0 and math.isfinite(gain)):
+            raise ConversionError(f"LightGBM multiclassova sigmoid parameter {gain} is invalid")
+        extra = {"one_vs_rest": True, "proba_gain": gain}
     return Forest("boosted_classifier", model["n_features"], trees, src, classes=classes, n_outputs=k, init=(0.0,) * k,
-                  nan_aware=True), ref
+                  nan_aware=True, extra=extra), ref
 
 
 class Reference:
@@ -261,6 +275,8 @@ class Reference:
         for i, t in enumerate(self.model["trees"]):
             for s, x in enumerate(X):
                 out[s, i % k] += self._leaf(t, x)
+        if self.model["average_output"]:
+            out /= max(1, len(self.model["trees"]) // k)
         return out
 
     @staticmethod
@@ -291,13 +307,16 @@ class Reference:
         if name == "binary":
             p = 1.0 / (1.0 + np.exp(-float(params.get("sigmoid", "1")) * r[:, 0]))
             return np.column_stack([1 - p, p])
+        if name == "multiclassova":
+            return 1.0 / (1.0 + np.exp(-float(params.get("sigmoid", "1")) * r))
         e = np.exp(r - r.max(1, keepdims=True))
         return e / e.sum(1, keepdims=True)
 
     def predict(self, X) -> np.ndarray:
         name, _ = self.model["objective"]
-        if name in IDENTITY:
-            return self.raw(X)[:, 0]
+        if name in REGRESSION:
+            r = self.raw(X)[:, 0]
+            return np.exp(r) if name in EXP_LINK else 1.0 / (1.0 + np.exp(-r)) if name in LOGISTIC_LINK else r
         classes = np.asarray(self.model["classes"] or tuple(range(max(2, self.model["num_class"]))))
         r = self.raw(X)
         return classes[(r[:, 0] > 0).astype(int)] if r.shape[1] == 1 else classes[np.argmax(r, 1)]

@@ -3,7 +3,9 @@
 // p > 0.5 decide); multiclass models have one score per class and predict the first maximum.
 // A spec may set proba_gain: predict_proba is sigmoid(proba_gain * score) when binary
 // (GradientBoostingClassifier(loss='exponential') takes expit(2 raw)) and softmax(proba_gain *
-// scores) otherwise (AdaBoostClassifier: softmax(scores / (K - 1))); the default is 1.
+// scores) otherwise (AdaBoostClassifier: softmax(scores / (K - 1))); the default is 1. A spec with
+// one_vs_rest (LightGBM multiclassova) has one binary model per class: predict_proba is
+// sigmoid(proba_gain * score) for each class, not normalised, as LightGBM gives it.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -43,6 +45,10 @@ struct boosted_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of
     else return 1.0f;
   }();
   using proba_type = std::array<float, n_classes>;
+  static constexpr bool one_vs_rest = [] {
+    if constexpr (requires { Spec::one_vs_rest; }) return static_cast<bool>(Spec::one_vs_rest);
+    else return false;
+  }();
 
   static constexpr output_type predict(const input_type& x) noexcept {
     const auto r = core::raw(x);
@@ -68,6 +74,8 @@ struct boosted_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of
     if constexpr (n_classes == 2) {
       p[1] = math::sigmoid(proba_gain == 1.0f ? d[0] : proba_gain * d[0]);
       p[0] = 1.0f - p[1];
+    } else if constexpr (one_vs_rest) {
+      for (std::size_t k = 0; k < n_classes; ++k) p[k] = math::sigmoid(proba_gain == 1.0f ? d[k] : proba_gain * d[k]);
     } else {
       float top = d[0];
       for (float v : d) top = v > top ? v : top;
