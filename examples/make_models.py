@@ -111,6 +111,12 @@ def adaboost_models():
     yield ("breast_cancer_ada", ensemble.AdaBoostClassifier(tree.DecisionTreeClassifier(max_depth=2), n_estimators=20,
                                                             algorithm="SAMME", random_state=0),
            split(datasets.load_breast_cancer), {"feature_bits": 0})
+    # AdaBoostRegressor: the weighted median of its trees; scikit-learn's default (50 depth-3 trees,
+    # loss 'linear') on int16 codes, and loss 'square' on float inputs.
+    Xtr, Xte, ytr, _ = regression_split()
+    yield ("diabetes_ada", ensemble.AdaBoostRegressor(random_state=0), (Xtr, Xte, ytr, None), {"feature_bits": 16})
+    yield ("diabetes_ada_float", ensemble.AdaBoostRegressor(n_estimators=20, loss="square", random_state=0),
+           (Xtr, Xte, ytr, None), {"feature_bits": 0})
 
 
 def models():

@@ -9,6 +9,8 @@
 #include "breast_cancer_gb_exp_vectors.hpp"
 #include "breast_cancer_linear_svc_int.hpp"
 #include "breast_cancer_linear_svc_int_vectors.hpp"
+#include "diabetes_ada.hpp"
+#include "diabetes_ada_vectors.hpp"
 #include "diabetes_poisson.hpp"
 #include "diabetes_poisson_vectors.hpp"
 #include "iris_gb300.hpp"
@@ -45,6 +47,7 @@ CTML_BENCH_ESTIMATOR(LightGBM_multiclass, iris_lgb);
 CTML_BENCH_ESTIMATOR(LightGBM_multiclassova, iris_lgb_ova);
 CTML_BENCH_ESTIMATOR(HistGradientBoostingClassifier, iris_hgb);
 CTML_BENCH_ESTIMATOR(AdaBoostClassifier_SAMME_R, iris_ada);
+CTML_BENCH_ESTIMATOR(AdaBoostRegressor, diabetes_ada);
 CTML_BENCH_ESTIMATOR(Pipeline_PCA_LogisticRegression, breast_cancer_pca_logit);
 CTML_BENCH_ESTIMATOR(XGBRFClassifier_multiclass, iris_xgbrf);
 CTML_BENCH_ESTIMATOR(XGBClassifier_gblinear, iris_gblinear);

@@ -477,14 +477,57 @@ def test_adaboost_a_near_tie_float32_would_flip_is_refused_and_other_kinds_in_on
     with pytest.raises(ConversionError, match=r"float32 score sums pick another class than scikit-learn on \d+ of 426"):
         convert(est, "tie", tmp_path, X_sample=Xtr, feature_bits=0)
     assert not list(tmp_path.iterdir())
-    with pytest.raises(ConversionError, match="AdaBoostRegressor .* is not supported; use GradientBoostingRegressor"):
-        convert(ensemble.AdaBoostRegressor(n_estimators=3).fit(Xtr, ytr), "r", tmp_path, X_sample=Xtr)
     lr = ensemble.AdaBoostClassifier(linear_model.LogisticRegression(max_iter=50), n_estimators=2, algorithm="SAMME")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         lr.fit(Xtr, ytr)
     with pytest.raises(ConversionError, match="AdaBoostClassifier over LogisticRegression is not supported"):
         convert(lr, "lr", tmp_path, X_sample=Xtr)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("loss", ["linear", "square", "exponential"])
+@pytest.mark.parametrize("member", ["DecisionTreeRegressor", "ExtraTreeRegressor"])
+@pytest.mark.parametrize("bits", [0, 16, 8])
+def test_adaboost_regressor_weighted_median_is_scikit_learns(loss, member, bits, tmp_path):
+    """The value trees/regressor.hpp's weighted median returns (integer weights, leaves in float32
+    or fixed point; emit.trees.weighted_medians follows the C++ step by step) is scikit-learn's
+    AdaBoostRegressor.predict on every held-out input, within the leaf's rounding."""
+    from sklearn import tree
+    from ctml_codegen.emit import trees as emit_trees
+    from ctml_codegen.families.trees import median_disagreements
+    from ctml_codegen.frontends.sklearn_trees import from_sklearn
+    from ctml_codegen.quantize import features as quantize
+    from ctml_codegen.families.trees import _thresholds
+    X, y = datasets.load_diabetes(return_X_y=True)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=1)
+    est = ensemble.AdaBoostRegressor(getattr(tree, member)(max_depth=4), n_estimators=40, loss=loss,
+                                     random_state=0).fit(Xtr, ytr)
+    forest = from_sklearn(est)
+    lw = emit_trees.lower(forest, quantize.choose(_thresholds(forest), bits, Xtr))
+    assert median_disagreements(est, lw, Xte) == 0
+    assert median_disagreements(est, lw, Xtr) == 0
+    mean = np.average(np.stack([m.predict(Xte) for m in est.estimators_]), axis=0,
+                      weights=est.estimator_weights_[:len(est.estimators_)])
+    assert np.abs(emit_trees.weighted_medians(lw, Xte) - mean).max() > 1.0   # a median, not a weighted mean
+    r = convert(est, "ada", tmp_path, X_sample=Xtr, feature_bits=bits, target="avr", X_test=Xte)
+    assert r.ram_bytes >= len(est.estimators_) * 5   # each tree's value and its place in the order
+
+
+def test_adaboost_regressor_a_weight_tie_integers_cannot_see_is_refused(tmp_path):
+    """Two trees whose weights differ by 1e-12: scikit-learn's float64 median takes the heavier one's
+    value, ctml's integer weights are equal and take the lower value. Refused, nothing written."""
+    from sklearn import linear_model, tree
+    X, y = datasets.load_diabetes(return_X_y=True)
+    est = ensemble.AdaBoostRegressor(tree.DecisionTreeRegressor(max_depth=2), n_estimators=2, random_state=0).fit(X, y)
+    est.estimator_weights_ = np.array([1.0, 1.0 + 1e-12])
+    assert len(est.estimators_) == 2
+    with pytest.raises(ConversionError, match=r"integer tree weights pick another tree's value than scikit-learn's "
+                                              r"weighted median on \d+ of 442 given inputs"):
+        convert(est, "tie", tmp_path, X_sample=X, feature_bits=0)
+    lr = ensemble.AdaBoostRegressor(linear_model.LinearRegression(), n_estimators=2, random_state=0).fit(X, y)
+    with pytest.raises(ConversionError, match="AdaBoostRegressor over LinearRegression is not supported"):
+        convert(lr, "lr", tmp_path, X_sample=X)
     assert not list(tmp_path.iterdir())
 
 

@@ -21,6 +21,10 @@
 #include "conformance.hpp"
 #include "breast_cancer_lgb_rf_xent.hpp"
 #include "breast_cancer_lgb_rf_xent_vectors.hpp"
+#include "diabetes_ada.hpp"
+#include "diabetes_ada_float.hpp"
+#include "diabetes_ada_float_vectors.hpp"
+#include "diabetes_ada_vectors.hpp"
 #include "diabetes_lgb_poisson.hpp"
 #include "diabetes_lgb_poisson_vectors.hpp"
 #include "iris_lgb_ova.hpp"
@@ -272,6 +276,27 @@ TEST_CASE("LightGBM multiclassova, rf with cross-entropy and poisson follow Ligh
   CHECK(ctml_test::regression<m::diabetes_lgb_poisson_t<table>, m::diabetes_lgb_poisson_vectors>().worst <= 1e-5 * scale);
 }
 
+// AdaBoostRegressor predicts the weighted median of its trees: one tree's value. Float leaves are
+// scikit-learn's float64 values rounded to float32; int32 leaves within half a step of them.
+TEST_CASE("AdaBoostRegressor returns scikit-learn's weighted median of its trees in both layouts", "[trees][adaboost][conformance]") {
+  STATIC_REQUIRE(m::diabetes_ada::weighted_median);
+  STATIC_REQUIRE(m::diabetes_ada::n_trees == 50);
+  STATIC_REQUIRE(m::diabetes_ada::ram_bytes >= 50 * (4 + 1));
+  using U = m::diabetes_ada_t<unrolled>;
+  using F = m::diabetes_ada_float_t<unrolled>;
+  double scale = 0;
+  for (double v : m::diabetes_ada_vectors::expected_value) scale = std::fmax(scale, std::fabs(v));
+  const double tol = U::core::to_real(1) + scale * 0x1p-23;  // half a step each side, and float32's output rounding
+  CHECK(ctml_test::regression<U, m::diabetes_ada_vectors>().worst <= tol);
+  CHECK(ctml_test::regression<m::diabetes_ada_t<table>, m::diabetes_ada_vectors>().worst <= tol);
+  CHECK(ctml_test::regression<F, m::diabetes_ada_float_vectors>().worst == 0);  // float32(scikit-learn) exactly
+  CHECK(ctml_test::regression<m::diabetes_ada_float_t<table>, m::diabetes_ada_float_vectors>().worst == 0);
+  for (std::size_t i = 0; i < m::diabetes_ada_vectors::n_samples; ++i) {
+    const auto x = ctml_test::row<U>(m::diabetes_ada_vectors::inputs[i]);
+    CHECK(U::predict(x) == m::diabetes_ada_t<table>::predict(x));
+  }
+}
+
 // At compile time: if this file compiles, these have passed.
 static_assert(ctml_test::classes_match<m::iris_lgb_ova_t<unrolled>, m::iris_lgb_ova_vectors>(std::make_index_sequence<20>{}),
               "the LightGBM multiclassova model predicts the reference's classes at compile time");
@@ -282,6 +307,15 @@ static_assert(ctml_test::classes_match<m::iris_gblinear_t<unrolled>, m::iris_gbl
 static_assert(ctml_test::classes_match<m::breast_cancer_pca_logit_t<unrolled>, m::breast_cancer_pca_logit_vectors>(
                   std::make_index_sequence<20>{}),
               "the folded PCA + LogisticRegression predicts the Pipeline's classes at compile time");
+static_assert([] {
+  using M = m::diabetes_ada_float_t<table>;
+  using V = m::diabetes_ada_float_vectors;
+  for (std::size_t i = 0; i < 10; ++i) {
+    const float v = M::predict(ctml_test::row<M>(V::inputs[i])), e = static_cast<float>(V::expected_value[i]);
+    if (v != e) return false;
+  }
+  return true;
+}(), "the AdaBoostRegressor's weighted median is scikit-learn's (float32) value at compile time");
 static_assert(ctml_test::classes_match<m::iris_ada_t<table>, m::iris_ada_vectors>(std::make_index_sequence<20>{}),
               "the AdaBoost SAMME.R model predicts scikit-learn's classes at compile time");
 static_assert(ctml_test::classes_match<m::iris_hgb_t<table>, m::iris_hgb_vectors>(std::make_index_sequence<20>{}),

@@ -20,6 +20,7 @@ COSTS: dict[str, dict] = {
         "kernel_float": {"unrolled": (0, (7768, 0, 0, 0, 0, 976)), "table": (0, (16137, 4303, 0, 4659))},
         "knn": {"unrolled": (0, (0, 863)), "table": (14765, ())},
         "bayes": {"unrolled": (0, (2417,)), "table": (0, (4875,))},
+        "median": {"unrolled": (14400, (0,)), "table": (14400, (0,))},
         "network": (4800, (11200,)),
         "network_float": (4800, (11200,)),
     },
@@ -33,6 +34,7 @@ COSTS: dict[str, dict] = {
         "kernel_float": {"unrolled": (0, (3902, 0, 0, 0, 0, 226)), "table": (0, (3144, 920, 0, 0))},
         "knn": {"unrolled": (0, (243, 308)), "table": (5728, ())},
         "bayes": {"unrolled": (0, (717,)), "table": (0, (1103,))},
+        "median": {"unrolled": (4800, (0,)), "table": (4800, (0,))},
         "network": (1600, (5200,)),
         "network_float": (800, (2560,)),
     },
@@ -46,6 +48,7 @@ COSTS: dict[str, dict] = {
         "kernel_float": {"unrolled": (0, (5609, 0, 0, 0, 0, 301)), "table": (0, (3493, 1378, 0, 0))},
         "knn": {"unrolled": (0, (129, 319)), "table": (5680, ())},
         "bayes": {"unrolled": (0, (694,)), "table": (0, (1103,))},
+        "median": {"unrolled": (4800, (0,)), "table": (4800, (0,))},
         "network": (0, (3200,)),
         "network_float": (0, (3200,)),   # not measured (no float network runs on the M3)
     },
@@ -111,7 +114,13 @@ def trees(lw, target: str, layout: str) -> Footprint:
     # Unrolled, a vote forest still reads its leaf distributions; the table layout reads everything.
     data_u = fp["leaf_bytes"] if family == "forest_vote" else 0
     data_t = fp["node_bytes"] + fp["leaf_bytes"] if family == "forest_vote" else fp["node_bytes"] + fp["leaf_bytes"]
-    return choose(target, layout, code_u + data_u, code_t + data_t)
+    picked = choose(target, layout, code_u + data_u, code_t + data_t)
+    if "median_weights" not in fo.extra:
+        return picked
+    # AdaBoostRegressor (trees/regressor.hpp): the layout is picked on the forest alone, then the
+    # weighted median adds its code and one uint32 weight per tree.
+    med = lambda lay: code_bytes(target, "median", lay, n_trees) + 4 * n_trees
+    return Footprint(picked.unrolled + med("unrolled"), picked.table + med("table"), picked.chosen, picked.reason)
 
 
 def _aligned(*sizes: int) -> int:

@@ -115,6 +115,39 @@ def lower(forest: Forest, fmap: FeatureMap, vote_bits: int = 8) -> Lowered:
     return Lowered(forest, fmap, trees, {"values": list(values)}, value_int, frac)
 
 
+def median_codes(weights) -> tuple[list[int], int]:
+    """AdaBoostRegressor's float64 weights as the integers trees/regressor.hpp adds: scaled by one
+    power of two so that they sum below 2^30 (equal weights stay equal), and half their sum."""
+    w = np.asarray(weights, dtype=np.float64)
+    shift = int(math.floor(math.log2(2.0 ** 30 / float(w.sum()))))
+    codes = [int(round(math.ldexp(float(v), shift))) for v in w]
+    return codes, (sum(codes) + 1) // 2
+
+
+def weighted_medians(lw: "Lowered", X: np.ndarray) -> np.ndarray:
+    """The value trees/regressor.hpp's median returns for each row of float inputs X, as a real."""
+    fo, fmap = lw.forest, lw.fmap
+    Xq = fmap.dequantize(fmap.quantize(np.asarray(X)))
+    codes, half = median_codes(fo.extra["median_weights"])
+    per_tree = []
+    for tree in fo.trees:
+        vals = [v[0] for v in leaf_payloads(tree, Xq)]
+        per_tree.append([round(v * 2 ** lw.frac_bits) * 2.0 ** -lw.frac_bits if lw.value_int else float(np.float32(v))
+                         for v in vals])
+    V = np.array(per_tree).T   # rows x trees
+    out = np.empty(len(V))
+    for r, row in enumerate(V):
+        acc = 0
+        order = np.argsort(row, kind="stable")
+        out[r] = row[order[-1]]
+        for i in order[:-1]:
+            acc += codes[i]
+            if acc >= half:
+                out[r] = row[i]
+                break
+    return out
+
+
 def leaf_payloads(tree: Tree, X: np.ndarray) -> list:
     """The IR tree's leaf payload for each row of float32 inputs X (x <= threshold goes left)."""
     out = []
@@ -270,6 +303,13 @@ def header(lw: Lowered, name: str) -> str:
                  f"  static constexpr const auto& values = {data_ns}::values;"]
         if lw.value_int:
             spec.append(f"  static constexpr float value_scale = {f32(2.0 ** -lw.frac_bits)};  // 2^-{lw.frac_bits}")
+        if "median_weights" in fo.extra:
+            codes, half = median_codes(fo.extra["median_weights"])
+            lines += ["// AdaBoostRegressor: each tree's weight (scikit-learn's estimator_weights_, scaled to integers);",
+                      "// predict is the value at which the weights of the trees sorted by value reach median_half.",
+                      f"CTML_FLASH inline constexpr std::uint32_t median_weights[] = {{", wrap([str(c) for c in codes]), "};", ""]
+            spec += [f"  static constexpr const auto& median_weights = {data_ns}::median_weights;",
+                     f"  static constexpr std::uint32_t median_half = {half};"]
         if fo.kind == "regressor":
             spec.append(f"  static constexpr bool average = {'true' if fo.average else 'false'};")
             if fo.extra.get("link"):

@@ -66,6 +66,8 @@ def estimate_footprint(lw: emit_trees.Lowered, target: str, layout: str = "autom
         scratch = 0 if len(fo.trees) == 1 else (vote + 1) * len(fo.classes) + vote + (code + tree_code + rest) * len(fo.trees)
     else:
         scratch = 4 * fo.n_outputs
+        if "median_weights" in fo.extra:   # tree_regressor::median_ram: the values and their order
+            scratch += len(fo.trees) * (4 + (1 if len(fo.trees) <= 0x100 else 2))
     return chosen, flash, scratch + tg["call_frame"], fp
 
 
@@ -102,6 +104,25 @@ def _check_boosted_classes(est, lw: emit_trees.Lowered, inputs: list) -> None:
                                   "use float inputs (feature_bits=0) or retrain with other weights")
 
 
+def median_disagreements(est, lw: emit_trees.Lowered, X: np.ndarray) -> int:
+    """Rows of X where the C++'s weighted median (integer weights) returns another tree's value than
+    est.predict: more than the leaf's float32 or fixed-point rounding away from it."""
+    Xq = lw.fmap.dequantize(lw.fmap.quantize(np.asarray(X)))
+    theirs = np.asarray(est.predict(Xq), dtype=np.float64)
+    step = 2.0 ** -lw.frac_bits if lw.value_int else 0.0
+    tol = np.maximum(step, np.abs(theirs) * 2.0 ** -23)
+    return int(np.sum(np.abs(emit_trees.weighted_medians(lw, Xq) - theirs) > tol))
+
+
+def _check_medians(est, lw: emit_trees.Lowered, inputs: list) -> None:
+    for X in inputs:
+        bad = median_disagreements(est, lw, X)
+        if bad:
+            raise ConversionError(f"AdaBoostRegressor: ctml's integer tree weights pick another tree's value than "
+                                  f"scikit-learn's weighted median on {bad} of {len(X)} given inputs (weights within "
+                                  "2^-30 of a tie); retrain with another random_state")
+
+
 def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Optional[int] = None,
             vote_bits: int = 8, target: str = "host", layout: str = "automatic",
             flash_budget: Optional[int] = None, ram_budget: Optional[int] = None,
@@ -128,6 +149,8 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
             lw = emit_trees.lower(forest, fmap, 16)
     if type(est).__name__ == "AdaBoostClassifier":
         _check_boosted_classes(est, lw, [X for X in (X_sample, X_test) if X is not None])
+    if "median_weights" in forest.extra:
+        _check_medians(est, lw, [X for X in (X_sample, X_test) if X is not None])
     chosen, flash, ram, fp = estimate_footprint(lw, target, layout)
     check_budget(name, target, chosen, flash, ram, flash_budget, ram_budget,
                  advice=f"fewer or shallower trees ({lw.n_nodes} nodes now)", other_flash=fp.other)

@@ -11,9 +11,9 @@ CLASSIFIERS = ("DecisionTreeClassifier", "ExtraTreeClassifier", "RandomForestCla
 REGRESSORS = ("DecisionTreeRegressor", "ExtraTreeRegressor", "RandomForestRegressor", "ExtraTreesRegressor")
 BOOSTED = ("GradientBoostingClassifier", "GradientBoostingRegressor")
 HIST = ("HistGradientBoostingClassifier", "HistGradientBoostingRegressor")
-ADABOOST = ("AdaBoostClassifier",)
+ADABOOST = ("AdaBoostClassifier", "AdaBoostRegressor")
 SUPPORTED = CLASSIFIERS + REGRESSORS + BOOSTED + HIST + ADABOOST + ("IsolationForest",)
-REFUSED = ("AdaBoostRegressor",)   # tree models from_sklearn refuses with a reason of their own
+REFUSED = ()   # tree models from_sklearn refuses with a reason of their own
 
 
 def _source(est) -> Source:
@@ -80,9 +80,6 @@ def _isolation_tree(t, feature_map) -> Tree:
 
 def from_sklearn(est) -> Forest:
     name = type(est).__name__
-    if name == "AdaBoostRegressor":
-        raise ConversionError("AdaBoostRegressor (a weighted median of its trees) is not supported; use "
-                              "GradientBoostingRegressor or HistGradientBoostingRegressor, which ctml converts")
     if name not in SUPPORTED:
         raise ConversionError(f"{name} is not a tree model; supported: {', '.join(SUPPORTED)}")
     from sklearn.exceptions import NotFittedError
@@ -103,6 +100,8 @@ def from_sklearn(est) -> Forest:
         return Forest("regressor", n_features, trees, src, average=True)
     if name in HIST:
         return _from_hist(est, n_features, src)
+    if name == "AdaBoostRegressor":
+        return _from_adaboost_regressor(est, n_features, src)
     if name in ADABOOST:
         return _from_adaboost(est, n_features, src)
     if name in BOOSTED:
@@ -232,3 +231,18 @@ def _from_adaboost(est, n_features: int, src: Source) -> Forest:
     extra = {} if k == 2 else {"proba_gain": 1.0 / (k - 1)}
     return Forest("boosted_classifier", n_features, tuple(out), src, classes=tuple(est.classes_.tolist()),
                   n_outputs=1 if k == 2 else k, init=(0.0,) * (1 if k == 2 else k), extra=extra)
+
+
+def _from_adaboost_regressor(est, n_features: int, src: Source) -> Forest:
+    """AdaBoostRegressor (AdaBoost.R2) over regression trees: predict is the weighted median of the
+    members' values (scikit-learn's _get_median_predict), with the weights of the fitted members."""
+    inner = ("DecisionTreeRegressor", "ExtraTreeRegressor")
+    for m in est.estimators_:
+        if type(m).__name__ not in inner:
+            raise ConversionError(f"AdaBoostRegressor over {type(m).__name__} is not supported; ctml converts "
+                                  "AdaBoost over DecisionTreeRegressor or ExtraTreeRegressor")
+    weights = np.asarray(est.estimator_weights_[:len(est.estimators_)], dtype=np.float64)
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
+        raise ConversionError("the AdaBoostRegressor's estimator weights are not finite and positive; retrain it")
+    trees = tuple(_value_tree(m.tree_) for m in est.estimators_)
+    return Forest("regressor", n_features, trees, src, extra={"median_weights": tuple(float(w) for w in weights)})

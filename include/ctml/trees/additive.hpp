@@ -66,6 +66,12 @@ struct additive {
     static constexpr value_type load(auto code) noexcept { return platform::flash_read(&Spec::values[code]); }
   };
 
+  // f(std::integral_constant<std::size_t, tree>, leaf value) for every tree, in tree order.
+  template <class F>
+  static constexpr void for_each_leaf(const input_type& x, F&& f) noexcept {
+    forest_ops<typename Spec::trees>::template for_each<layout_type, traits::nan_aware, leaf>(x, f);
+  }
+
   // init + the sum of the leaves each output's trees reach.
   static constexpr raw_type raw(const input_type& x) noexcept {
     raw_type acc{};
