@@ -186,6 +186,13 @@ def linear_family_models():
     yield "iris_knn_float", knn(), ir, {"feature_bits": 0}
     yield "diabetes_knn", neighbors.KNeighborsRegressor(n_neighbors=5, p=1, algorithm="brute"), \
         (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
+    # weights='distance': each neighbour weighs 1 / its distance (euclidean: ctml's rsqrt; the regressor
+    # manhattan, whose int16 distances fit 32 bits: squared ones would need 64-bit sums on AVR).
+    knn_d = lambda: neighbors.KNeighborsClassifier(n_neighbors=5, weights="distance", algorithm="brute")
+    yield "iris_knn_distance", knn_d(), ir, {"feature_bits": 8}
+    yield "iris_knn_distance_float", knn_d(), ir, {"feature_bits": 0}
+    yield "diabetes_knn_distance", neighbors.KNeighborsRegressor(n_neighbors=5, weights="distance", p=1, algorithm="brute"), \
+        (rg[0], rg[1], rg[2], None), {"feature_bits": 16}
 
     yield from svm_models()
 

@@ -11,6 +11,10 @@
 #include "breast_cancer_linear_svc_int_vectors.hpp"
 #include "diabetes_ada.hpp"
 #include "diabetes_ada_vectors.hpp"
+#include "diabetes_knn_distance.hpp"
+#include "diabetes_knn_distance_vectors.hpp"
+#include "iris_knn_distance.hpp"
+#include "iris_knn_distance_vectors.hpp"
 #include "diabetes_poisson.hpp"
 #include "diabetes_poisson_vectors.hpp"
 #include "iris_gb300.hpp"
@@ -48,6 +52,8 @@ CTML_BENCH_ESTIMATOR(LightGBM_multiclassova, iris_lgb_ova);
 CTML_BENCH_ESTIMATOR(HistGradientBoostingClassifier, iris_hgb);
 CTML_BENCH_ESTIMATOR(AdaBoostClassifier_SAMME_R, iris_ada);
 CTML_BENCH_ESTIMATOR(AdaBoostRegressor, diabetes_ada);
+CTML_BENCH_ESTIMATOR(KNeighborsClassifier_distance, iris_knn_distance);
+CTML_BENCH_ESTIMATOR(KNeighborsRegressor_distance, diabetes_knn_distance);
 CTML_BENCH_ESTIMATOR(Pipeline_PCA_LogisticRegression, breast_cancer_pca_logit);
 CTML_BENCH_ESTIMATOR(XGBRFClassifier_multiclass, iris_xgbrf);
 CTML_BENCH_ESTIMATOR(XGBClassifier_gblinear, iris_gblinear);

@@ -531,6 +531,65 @@ def test_adaboost_regressor_a_weight_tie_integers_cannot_see_is_refused(tmp_path
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("p", [1, 2])
+@pytest.mark.parametrize("bits", [0, 8, 16])
+@pytest.mark.parametrize("loader", [datasets.load_iris, datasets.load_wine])
+def test_knn_distance_weights_follow_scikit_learn(p, bits, loader, tmp_path):
+    """weights='distance' as knn.hpp computes it (emit.neighbors.LoweredKNN, float64 weights on the
+    code-space distances): scikit-learn's class on every held-out input of a scaled k-NN, and
+    probabilities within 1e-6 on float inputs wherever the k-th distance is not an exact tie (80 %
+    of the inputs here), within the codes' distance error on int8 and int16."""
+    from sklearn import neighbors, pipeline, preprocessing
+    from ctml_codegen.emit import neighbors as emit_nn
+    from ctml_codegen.frontends.sklearn_neighbors import from_sklearn
+    Xtr, Xte, ytr, yte = split(loader)
+    knn = neighbors.KNeighborsClassifier(5, weights="distance", p=p, algorithm="brute")
+    est = pipeline.make_pipeline(preprocessing.StandardScaler(), knn) if bits else knn
+    est.fit(Xtr, ytr)
+    scaling = None
+    if bits:
+        from ctml_codegen.ir.common import InputScaling
+        sc = est.steps[0][1]
+        scaling = InputScaling(tuple(sc.mean_.tolist()), tuple((1.0 / sc.scale_).tolist()))
+    lw = emit_nn.lower(from_sklearn(knn, scaling), bits)
+    s = lw.predict(lw.fmap.quantize(Xte), scores=True)
+    assert np.array_equal(np.argmax(s, 1), est.predict(Xte))
+    ref = est.predict_proba(Xte)
+    err = np.abs(s / s.sum(1, keepdims=True) - ref).max(1)
+    # Float: exact but for k-th ties; codes: the quantized distances' error (int8 ~1 %).
+    assert np.quantile(err, 0.8) <= {0: 1e-6, 16: 1e-4, 8: 1e-2}[bits]
+    if bits == 16:
+        assert err.max() <= 1e-3
+    r = convert(est, "knn", tmp_path, X_sample=Xtr, feature_bits=bits, X_test=Xte, target="avr")
+    assert "distance_weights = true" in r.header.read_text()
+
+
+def test_knn_distance_regressor_and_refusals(tmp_path):
+    """KNeighborsRegressor(weights='distance'): sum(w y) / sum(w) within 1e-6 relative on float
+    inputs; a near tie of the weighted vote and a callable weight are refused in one line."""
+    from sklearn import neighbors
+    from ctml_codegen.emit import neighbors as emit_nn
+    from ctml_codegen.frontends.sklearn_neighbors import from_sklearn
+    X, y = datasets.load_diabetes(return_X_y=True)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=0)
+    for p in (1, 2):
+        est = neighbors.KNeighborsRegressor(4, weights="distance", p=p, algorithm="brute").fit(Xtr, ytr)
+        lw = emit_nn.lower(from_sklearn(est, None), 0)
+        got = lw.predict(lw.fmap.quantize(Xte))
+        assert np.abs(got - est.predict(Xte)).max() <= 1e-6 * np.abs(ytr).max()
+        # The training points themselves: distance 0 to one sample, whose target is the answer.
+        assert np.allclose(lw.predict(lw.fmap.quantize(Xtr)), ytr, rtol=1e-6)
+    # Two training points equally far from every query on the line between them: an exact tie.
+    Xt = np.array([[0.0], [2.0]])
+    tie = neighbors.KNeighborsClassifier(2, weights="distance", algorithm="brute").fit(Xt, [0, 1])
+    with pytest.raises(ConversionError, match=r"weights='distance': on 1 of 1 given inputs ctml's weighted vote"):
+        convert(tie, "tie", tmp_path, X_sample=np.array([[1.0]]), feature_bits=0)
+    odd = neighbors.KNeighborsClassifier(2, weights=lambda d: d).fit(Xt, [0, 1])
+    with pytest.raises(ConversionError, match="weights=<function"):
+        convert(odd, "odd", tmp_path, X_sample=Xt)
+    assert not list(tmp_path.iterdir())
+
+
 @pytest.mark.parametrize("make, loader", [
     (lambda xgb: xgb.XGBClassifier(booster="gblinear", n_estimators=20), datasets.load_breast_cancer),
     (lambda xgb: xgb.XGBClassifier(booster="gblinear", n_estimators=20, base_score=0.3), datasets.load_breast_cancer),

@@ -172,7 +172,8 @@ def test_unsupported_options_are_refused_with_the_supported_list(tmp_path):
     _refused(tmp_path, neighbors.KNeighborsClassifier(metric="chebyshev", algorithm="brute").fit(Xtr, ytr),
              r"chebyshev.*supported: minkowski with p=1 or p=2, euclidean, manhattan")
     _refused(tmp_path, neighbors.KNeighborsClassifier(p=3).fit(Xtr, ytr), "supported: minkowski with p=1 or p=2")
-    _refused(tmp_path, neighbors.KNeighborsClassifier(weights="distance").fit(Xtr, ytr), "supported: weights='uniform'")
+    _refused(tmp_path, neighbors.KNeighborsClassifier(weights=lambda d: 1 / (1 + d)).fit(Xtr, ytr),
+             "supported: weights='uniform' or 'distance'")
     _refused(tmp_path, make_pipeline(StandardScaler(), neighbors.KNeighborsClassifier()).fit(Xtr, ytr),
              "feature_bits 8 or 16", feature_bits=0)
     sp = linear_model.SGDClassifier(random_state=0).fit(Xtr, ytr)

@@ -30,6 +30,21 @@ TEST_CASE("exp2 handles NaN, infinities and underflow without UB", "[core][math]
   CHECK(ctml::math::sigmoid(200.0f) == Approx(1.0f));
 }
 
+TEST_CASE("rsqrt is within 4 float ulps of 1 / sqrt over every binade, subnormals included", "[core][math]") {
+  double worst = 0;
+  for (float x = 1.5e-45f; x < 3e38f; x = std::fmax(x * 1.0007f, std::nextafter(x, 1e38f))) {
+    const double ref = 1.0 / std::sqrt(static_cast<double>(x));
+    worst = std::fmax(worst, std::fabs(ctml::math::rsqrt(x) - ref) / ref);
+  }
+  CHECK(worst < 4 * 0x1p-24);
+  CHECK(ctml::math::rsqrt(0.0f) == std::numeric_limits<float>::infinity());
+  CHECK(ctml::math::rsqrt(std::numeric_limits<float>::infinity()) == 0.0f);
+  CHECK(std::isnan(ctml::math::rsqrt(-1.0f)));
+  CHECK(std::isnan(ctml::math::rsqrt(std::numeric_limits<float>::quiet_NaN())));
+  STATIC_REQUIRE(ctml::math::rsqrt(4.0f) > 0.4999f);
+  STATIC_REQUIRE(ctml::math::rsqrt(4.0f) < 0.5001f);
+}
+
 TEST_CASE("the quantizer rounds half away from zero, clamps, and maps NaN to the minimum", "[core][quantize]") {
   constexpr ctml::quantize::affine<std::int8_t> q{0.0f, 2.0f};  // scale 0.5
   CHECK(q(0.25f) == 1);   // 0.5 rounds away from zero

@@ -25,6 +25,12 @@
 #include "diabetes_ada_float.hpp"
 #include "diabetes_ada_float_vectors.hpp"
 #include "diabetes_ada_vectors.hpp"
+#include "diabetes_knn_distance.hpp"
+#include "diabetes_knn_distance_vectors.hpp"
+#include "iris_knn_distance.hpp"
+#include "iris_knn_distance_float.hpp"
+#include "iris_knn_distance_float_vectors.hpp"
+#include "iris_knn_distance_vectors.hpp"
 #include "diabetes_lgb_poisson.hpp"
 #include "diabetes_lgb_poisson_vectors.hpp"
 #include "iris_lgb_ova.hpp"
@@ -297,6 +303,47 @@ TEST_CASE("AdaBoostRegressor returns scikit-learn's weighted median of its trees
   }
 }
 
+// KNeighbors with weights='distance': each of the k nearest weighs 1 / its distance (1 for those at
+// distance 0, 0 for the rest). On iris' 0.1 grid the int8 codes are lossless, so the distances
+// are scikit-learn's up to the common scale, which cancels.
+TEST_CASE("k-NN with weights='distance' votes and averages like scikit-learn", "[neighbors][conformance]") {
+  STATIC_REQUIRE(m::iris_knn_distance::core::distance_weighted);
+  STATIC_REQUIRE(m::iris_knn_distance::ram_bytes >= m::iris_knn_distance::core::list_bytes + 5 * 4 + 3 * 4);
+  const auto q = ctml_test::classify<m::iris_knn_distance_t, m::iris_knn_distance_vectors>();
+  CHECK(q.agree == q.total);
+  CHECK(q.layouts_differ == 0);
+  // Probabilities within 1e-5 except where the k-th distance is an exact tie, which scikit-learn's
+  // |x|^2 - 2 x.t + |t|^2 breaks by rounding and ctml by training order (see test_linear_family).
+  using M = m::iris_knn_distance_t<table>;
+  using V = m::iris_knn_distance_vectors;
+  std::size_t differ = 0, at_ties = 0;
+  for (std::size_t i = 0; i < V::n_samples; ++i) {
+    const auto x = ctml_test::row<M>(V::inputs[i]);
+    const auto p = M::predict_proba(x);
+    bool same = true;
+    for (std::size_t c = 0; c < M::n_classes; ++c) same = same && std::fabs(p[c] - V::expected_proba[i][c]) < 1e-5;
+    if (same) continue;
+    ++differ;
+    const auto list = M::core::nearest(x);
+    std::size_t at_kth = 0, kept = 0;
+    for (std::size_t t = 0; t < M::core::n_samples; ++t) at_kth += M::core::distance_table(x, t) == list.dist[M::k - 1];
+    for (std::size_t r = 0; r < M::k; ++r) kept += list.dist[r] == list.dist[M::k - 1];
+    at_ties += at_kth > kept;
+  }
+  INFO(differ << " of " << V::n_samples << " weighted neighbour sets differ from scikit-learn's");
+  CHECK(differ == at_ties);
+  CHECK(differ * 5 <= V::n_samples);
+  const auto f = ctml_test::classify<m::iris_knn_distance_float_t, m::iris_knn_distance_float_vectors>();
+  CHECK(f.agree == f.total);
+  CHECK(f.worst_proba < 1e-5);
+  CHECK(f.layouts_differ == 0);
+  // Codes: int16 distances on one common scale; within 1e-4 of the target (float32 sums).
+  const auto r = ctml_test::regress<m::diabetes_knn_distance_t, m::diabetes_knn_distance_vectors>();
+  INFO("int16 worst relative error " << r.worst_value);
+  CHECK(r.worst_value < 1e-4);
+  CHECK(r.layouts_differ == 0);
+}
+
 // At compile time: if this file compiles, these have passed.
 static_assert(ctml_test::classes_match<m::iris_lgb_ova_t<unrolled>, m::iris_lgb_ova_vectors>(std::make_index_sequence<20>{}),
               "the LightGBM multiclassova model predicts the reference's classes at compile time");
@@ -316,6 +363,8 @@ static_assert([] {
   }
   return true;
 }(), "the AdaBoostRegressor's weighted median is scikit-learn's (float32) value at compile time");
+static_assert(ctml_test::classes_match<m::iris_knn_distance_t<unrolled>, m::iris_knn_distance_vectors>(std::make_index_sequence<20>{}),
+              "the distance-weighted k-NN predicts scikit-learn's classes at compile time");
 static_assert(ctml_test::classes_match<m::iris_ada_t<table>, m::iris_ada_vectors>(std::make_index_sequence<20>{}),
               "the AdaBoost SAMME.R model predicts scikit-learn's classes at compile time");
 static_assert(ctml_test::classes_match<m::iris_hgb_t<table>, m::iris_hgb_vectors>(std::make_index_sequence<20>{}),

@@ -21,6 +21,7 @@ COSTS: dict[str, dict] = {
         "knn": {"unrolled": (0, (0, 863)), "table": (14765, ())},
         "bayes": {"unrolled": (0, (2417,)), "table": (0, (4875,))},
         "median": {"unrolled": (14400, (0,)), "table": (14400, (0,))},
+        "knn_weights": {"unrolled": (14400, ()), "table": (14400, ())},
         "network": (4800, (11200,)),
         "network_float": (4800, (11200,)),
     },
@@ -35,6 +36,7 @@ COSTS: dict[str, dict] = {
         "knn": {"unrolled": (0, (243, 308)), "table": (5728, ())},
         "bayes": {"unrolled": (0, (717,)), "table": (0, (1103,))},
         "median": {"unrolled": (4800, (0,)), "table": (4800, (0,))},
+        "knn_weights": {"unrolled": (4960, ()), "table": (4960, ())},
         "network": (1600, (5200,)),
         "network_float": (800, (2560,)),
     },
@@ -49,6 +51,7 @@ COSTS: dict[str, dict] = {
         "knn": {"unrolled": (0, (129, 319)), "table": (5680, ())},
         "bayes": {"unrolled": (0, (694,)), "table": (0, (1103,))},
         "median": {"unrolled": (4800, (0,)), "table": (4800, (0,))},
+        "knn_weights": {"unrolled": (4960, ()), "table": (4960, ())},
         "network": (0, (3200,)),
         "network_float": (0, (3200,)),   # not measured (no float network runs on the M3)
     },
@@ -177,10 +180,16 @@ def kernel(lw, data: int, target: str, layout: str) -> Footprint:
     return choose(target, layout, code_u + shared + platt + data_u, code_t + shared + data)
 
 
-def neighbors(n_samples: int, n_features: int, train: int, labels: int, target: str, layout: str) -> Footprint:
+def neighbors(n_samples: int, n_features: int, train: int, labels: int, target: str, layout: str,
+              distance_weights: bool = False) -> Footprint:
     code_u = code_bytes(target, "knn", "unrolled", n_samples, n_samples * n_features)
     code_t = code_bytes(target, "knn", "table")
-    return choose(target, layout, code_u + labels, code_t + train + labels)
+    picked = choose(target, layout, code_u + labels, code_t + train + labels)
+    if not distance_weights:
+        return picked
+    # neighbors/knn.hpp: picked on the distance code, then the weights' float code on top.
+    return Footprint(picked.unrolled + code_bytes(target, "knn_weights", "unrolled"),
+                     picked.table + code_bytes(target, "knn_weights", "table"), picked.chosen, picked.reason)
 
 
 def bayes(n_classes: int, n_features: int, data: int, target: str, layout: str) -> Footprint:

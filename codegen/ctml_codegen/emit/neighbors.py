@@ -22,8 +22,9 @@ class LoweredKNN:
     train: np.ndarray           # codes (int) or float32 points
     distance_type: str
 
-    def predict(self, q: np.ndarray) -> np.ndarray:
-        """What the C++ predicts: stable sort by distance (training order on ties), then the vote."""
+    def nearest(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The k nearest training samples of each row of codes q, as knn.hpp finds them: stable
+        sort by distance (training order on ties); (their distances, their indices)."""
         m = self.model
         if self.fmap.is_float:
             d = q.astype(np.float32)[:, None, :] - self.train.astype(np.float32)[None, :, :]
@@ -35,7 +36,17 @@ class LoweredKNN:
             d = q.astype(np.int64)[:, None, :] - self.train.astype(np.int64)[None, :, :]
             dist = (np.abs(d) if m.p == 1 else d * d).sum(2)
         idx = np.argsort(dist, axis=1, kind="stable")[:, :m.k]
+        return np.take_along_axis(dist, idx, 1), idx
+
+    def predict(self, q: np.ndarray, scores: bool = False) -> np.ndarray:
+        """What the C++ predicts: the vote or mean of the k nearest (weights='distance': the
+        weighted vote, or with scores=True each class's weight)."""
+        m = self.model
+        dist, idx = self.nearest(q)
         y = np.asarray(m.y)
+        if m.distance_weights:
+            r = self._weighted(dist, y[idx])
+            return r if m.kind == "regressor" or scores else np.argmax(r, 1)
         if m.kind == "regressor":
             out = np.zeros(len(q), dtype=np.float32)
             for i in range(m.k):
@@ -45,6 +56,35 @@ class LoweredKNN:
         for i in range(m.k):
             np.add.at(votes, (np.arange(len(q)), y[idx[:, i]]), 1)
         return np.argmax(votes, 1)
+
+    def weights(self, d: np.ndarray) -> np.ndarray:
+        """knn.hpp's weights in float64 from the code-space distances of the k nearest (rows)."""
+        d = np.asarray(d, dtype=np.float64)
+        w = np.zeros_like(d)
+        exact = d[:, 0] == 0
+        w[exact] = (d[exact] == 0).astype(np.float64)
+        far = ~exact
+        w[far] = 1.0 / (d[far] if self.model.p == 1 else np.sqrt(d[far]))
+        return w
+
+    def _weighted(self, d: np.ndarray, y_near: np.ndarray) -> np.ndarray:
+        w = self.weights(d)
+        if self.model.kind == "regressor":
+            return (w * y_near).sum(1) / w.sum(1)
+        s = np.zeros((len(d), len(self.model.classes)))
+        for i in range(self.model.k):
+            np.add.at(s, (np.arange(len(d)), y_near[:, i]), w[:, i])
+        return s
+
+    def class_margins(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """weights='distance' classifier: the class knn.hpp picks from float64 weights on its own
+        code-space distances, and the gap to the runner-up relative to the total weight."""
+        s = self.predict(q, scores=True)
+        order = np.sort(s, axis=1)
+        gap = (order[:, -1] - order[:, -2]) / s.sum(1)
+        # Neighbours at distance 0 weigh exactly 1 each: float32 counts them exactly, ties included.
+        exact = self.nearest(q)[0][:, 0] == 0
+        return np.argmax(s, 1), np.where(exact, np.inf, gap)
 
 
 def _decimal_grid(X: np.ndarray, bits: int):
@@ -113,7 +153,8 @@ def header(lw: LoweredKNN, name: str) -> str:
             f"Source: {m.source.estimator}, {m.source.framework}." +
             ("" if m.scaling is None else " The Pipeline's scaling is folded into the input codes."),
             f"{n} features, input {fm.ctype}" + ("" if fm.is_float else f" (affine codes on one common scale; see {name}_info::quantize)")
-            + f"; {n_s} training samples, k = {m.k}, " + ("manhattan" if m.p == 1 else "euclidean") + " distance."]
+            + f"; {n_s} training samples, k = {m.k}, " + ("manhattan" if m.p == 1 else "euclidean") + " distance"
+            + (", neighbours weighted by 1 / distance." if m.distance_weights else ".")]
     if m.classes:
         info.append("Classes (predict returns the index): " + ", ".join(repr(c) for c in m.classes) + ".")
     lines = [comment_block(info), "#pragma once", "#include <array>", "#include <cstdint>", "#include <limits>", "",
@@ -129,6 +170,8 @@ def header(lw: LoweredKNN, name: str) -> str:
               f"  using distance_type = {'float' if fm.is_float else lw.distance_type};",
               f"  static constexpr std::size_t n_samples = {n_s};", f"  static constexpr std::size_t k = {m.k};",
               f"  static constexpr int p = {m.p};", f"  static constexpr const auto& train = {data_ns}::train;"]
+    if m.distance_weights:
+        lines.append("  static constexpr bool distance_weights = true;  // weights='distance'")
     if m.kind == "classifier":
         lines += [f"  static constexpr std::size_t n_classes = {len(m.classes)};",
                   f"  static constexpr const auto& labels = {data_ns}::labels;"]

@@ -32,8 +32,10 @@ def from_sklearn(est, scaling: Optional[InputScaling]) -> Neighbors:
     name = type(est).__name__
     if not hasattr(est, "_fit_X"):
         raise ConversionError(f"the {name} is not fitted; fit it before converting")
-    if est.weights != "uniform":
-        raise ConversionError(f"{name}(weights={est.weights!r}) is not supported; supported: weights='uniform'")
+    if est.weights not in ("uniform", "distance"):
+        raise ConversionError(f"{name}(weights={est.weights!r}) is not supported; supported: weights='uniform' or "
+                              "'distance' (a callable cannot be converted)")
+    weighted = est.weights == "distance"
     p = _p(est)
     X = np.asarray(est._fit_X, dtype=np.float64)   # in a Pipeline: already scaled (z)
     check_all_finite(name + " training set", X)
@@ -43,15 +45,18 @@ def from_sklearn(est, scaling: Optional[InputScaling]) -> Neighbors:
     if scaling is not None and len(scaling.offset) != X.shape[1]:
         raise ConversionError(f"the Pipeline's scaling has {len(scaling.offset)} features but the {name} {X.shape[1]}")
     src = Source(f"scikit-learn {sklearn.__version__}",
-                 f"{name}(n_neighbors={k}, metric={est.metric!r}, p={est.p}, algorithm={est.algorithm!r})")
+                 f"{name}(n_neighbors={k}, metric={est.metric!r}, p={est.p}, algorithm={est.algorithm!r}"
+                 + (", weights='distance')" if weighted else ")"))
     if name == "KNeighborsClassifier":
         y = np.asarray(est._y)
         if y.ndim != 1:
             raise ConversionError("multi-output KNeighborsClassifier is not supported; fit one model per output")
         classes = tuple(v.item() if hasattr(v, "item") else v for v in est.classes_)
-        return Neighbors("classifier", tuple(map(tuple, X.tolist())), tuple(int(v) for v in y), k, p, src, scaling, classes)
+        return Neighbors("classifier", tuple(map(tuple, X.tolist())), tuple(int(v) for v in y), k, p, src, scaling, classes,
+                         weighted)
     y = np.asarray(est._y, dtype=np.float64)
     if y.ndim != 1:
         raise ConversionError("multi-output KNeighborsRegressor is not supported; fit one model per output")
     check_all_finite(name + " targets", y)
-    return Neighbors("regressor", tuple(map(tuple, X.tolist())), tuple(y.tolist()), k, p, src, scaling)
+    return Neighbors("regressor", tuple(map(tuple, X.tolist())), tuple(y.tolist()), k, p, src, scaling,
+                     distance_weights=weighted)

@@ -70,6 +70,7 @@ class Neighbors:
     source: Source
     scaling: Optional[InputScaling] = None
     classes: tuple = ()
+    distance_weights: bool = False   # weights='distance': 1 / distance (1 for zero distances, 0 for the rest)
 
     @property
     def n_features(self) -> int:

@@ -46,6 +46,24 @@ constexpr float sigmoid(float x) noexcept {
   return e / (1.0f + e);
 }
 
+// 1 / sqrt(x): the classic bit-level first guess (about 3.4 % off), then three Newton steps
+// y * (1.5 - x y^2 / 2), each squaring the error, so a few float ulps remain; no division.
+// x = 0 gives +inf, x < 0 or NaN gives NaN, +inf gives 0; subnormal x is scaled into the normal
+// range first. Used for k-NN's weights='distance'.
+constexpr float rsqrt(float x) noexcept {
+  if (!(x > 0.0f)) return x == 0.0f ? std::bit_cast<float>(0x7f800000u) : std::bit_cast<float>(0x7fc00000u);
+  if (x == std::bit_cast<float>(0x7f800000u)) return 0.0f;
+  float scale = 1.0f;
+  if (x < std::bit_cast<float>(0x00800000u)) {  // subnormal: times 2^24, answer times 2^12
+    x *= 16777216.0f;
+    scale = 4096.0f;
+  }
+  float y = std::bit_cast<float>(0x5f3759dfu - (std::bit_cast<std::uint32_t>(x) >> 1));
+  const float half = 0.5f * x;
+  for (int i = 0; i < 3; ++i) y = y * (1.5f - half * y * y);
+  return y * scale;
+}
+
 // Whether v is finite (constexpr, unlike std::isfinite in C++20): inf - inf and NaN - NaN are NaN.
 constexpr bool finite(float v) noexcept { return v - v == 0.0f; }
 

@@ -1,5 +1,6 @@
 // k nearest neighbours by brute force over a training set kept in flash (scikit-learn's
-// KNeighborsClassifier / KNeighborsRegressor with algorithm="brute", weights="uniform").
+// KNeighborsClassifier / KNeighborsRegressor with algorithm="brute", weights "uniform" or
+// "distance": a spec with distance_weights = true weights each neighbour by 1 / its distance).
 // Distances: p = 1 (manhattan) sums |x - t|, p = 2 (euclidean) sums (x - t)^2 (the square root
 // does not change the order). On integer codes with one common scale, they are exact integers.
 // Ties follow scikit-learn's brute-force search: among equal distances the earlier training
@@ -14,6 +15,7 @@
 #include "../core/argmax.hpp"
 #include "../core/input.hpp"
 #include "../core/layout.hpp"
+#include "../core/math.hpp"
 #include "../platform/code_size.hpp"
 #include "../core/unroll.hpp"
 #include "../platform/flash.hpp"
@@ -89,9 +91,34 @@ struct knn_core {
   static constexpr std::size_t code_estimate = code_unrolled;
   using layout_type = layout::resolve_t<LayoutPolicy, code_estimate>;
   static constexpr bool unrolled = std::is_same_v<layout_type, layout::unrolled>;
-  static constexpr std::size_t code_bytes = unrolled ? code_unrolled : platform::code_bytes(platform::costs.knn.table);
+  static constexpr bool distance_weighted = [] {
+    if constexpr (requires { Spec::distance_weights; }) return bool{Spec::distance_weights};
+    else return false;
+  }();
+  // The layout is picked on the distance code alone; weights='distance' adds its float code.
+  static constexpr std::size_t code_bytes =
+      (unrolled ? code_unrolled : platform::code_bytes(platform::costs.knn.table)) +
+      (distance_weighted ? platform::code_bytes(unrolled ? platform::costs.knn_weights.unrolled : platform::costs.knn_weights.table)
+                         : 0);
   static constexpr std::size_t train_bytes = unrolled ? 0 : sizeof(Spec::train);
   static constexpr std::size_t list_bytes = sizeof(neighbor_list<Spec>);
+  // Scratch of the weights and the per-class (or value) sums they go into.
+  static constexpr std::size_t weight_bytes = distance_weighted ? k * sizeof(float) : 0;
+
+  // scikit-learn's weights='distance' (sklearn.neighbors._base._get_weights): 1 / distance; when
+  // a neighbour is at distance 0, 1 for every such neighbour and 0 for the rest. Distances are
+  // on the codes' common scale, which cancels in the class and in the weighted mean.
+  static constexpr std::array<float, k> weights(const neighbor_list<Spec>& list) noexcept {
+    std::array<float, k> w{};
+    const bool exact = list.count > 0 && list.dist[0] == distance_type{0};
+    for (std::size_t i = 0; i < list.count; ++i) {
+      const distance_type d = list.dist[i];
+      if (exact) w[i] = d == distance_type{0} ? 1.0f : 0.0f;
+      else if constexpr (Spec::p == 1) w[i] = 1.0f / static_cast<float>(d);
+      else w[i] = math::rsqrt(static_cast<float>(d));  // d is the squared distance
+    }
+    return w;
+  }
 
   static constexpr distance_type part(feature_type a, feature_type b) noexcept {
     if constexpr (std::is_floating_point_v<feature_type>) {
@@ -155,7 +182,8 @@ struct knn_classifier
   using vote_count = std::conditional_t<(core::k <= 255), std::uint8_t, std::uint16_t>;
   static_assert(sizeof(Spec::labels) == sizeof(Spec::labels[0]) * core::n_samples,
                 "ctml: the label table must hold one class index per training sample");
-  static constexpr std::size_t ram_bytes = core::list_bytes + n_classes * sizeof(vote_count) + platform::call_frame_bytes;
+  static constexpr std::size_t ram_bytes = core::list_bytes + n_classes * (core::distance_weighted ? sizeof(float) : sizeof(vote_count)) +
+                                           core::weight_bytes + platform::call_frame_bytes;
   // The labels are read by index at run time, so they stay in flash in both layouts.
   static constexpr std::size_t code_bytes = core::code_bytes;  // estimated (platform/code_size.hpp)
   static constexpr std::size_t flash_bytes = code_bytes + core::train_bytes + sizeof(Spec::labels);  // code + constants
@@ -164,7 +192,21 @@ struct knn_classifier
     return static_cast<output_type>(platform::flash_read(&Spec::labels[i]));
   }
 
+  // weights='distance': the weight each class gathers among the k nearest (neighbours in order).
+  static constexpr std::array<float, n_classes> class_weights(const input_type& x) noexcept
+    requires core::distance_weighted
+  {
+    const auto list = core::nearest(x);
+    const auto w = core::weights(list);
+    std::array<float, n_classes> s{};
+    for (std::size_t i = 0; i < list.count; ++i) s[label(list.index[i])] += w[i];
+    return s;
+  }
+
   static constexpr output_type predict(const input_type& x) noexcept {
+    if constexpr (core::distance_weighted) {
+      return ::ctml::detail::argmax_first<output_type, n_classes>(class_weights(x));  // ties: the lowest class
+    }
     const auto list = core::nearest(x);
     std::array<vote_count, n_classes> votes{};
     for (std::size_t i = 0; i < list.count; ++i) ++votes[label(list.index[i])];
@@ -173,6 +215,13 @@ struct knn_classifier
 
   // The fraction of the k neighbours in each class (scikit-learn's predict_proba, uniform weights).
   static constexpr std::array<float, n_classes> predict_proba(const input_type& x) noexcept {
+    if constexpr (core::distance_weighted) {  // weights='distance': the weights normalised
+      auto s = class_weights(x);
+      float total = 0.0f;
+      for (float v : s) total += v;
+      for (float& v : s) v /= total;
+      return s;
+    }
     const auto list = core::nearest(x);
     std::array<float, n_classes> p{};
     for (std::size_t i = 0; i < list.count; ++i) p[label(list.index[i])] += 1.0f;
@@ -194,13 +243,28 @@ struct knn_regressor : ::ctml::detail::input_guard<::ctml::detail::input_of<Spec
   static constexpr std::size_t k = core::k;
   static_assert(sizeof(Spec::targets) == sizeof(float) * core::n_samples,
                 "ctml: the target table must hold one float per training sample");
-  static constexpr std::size_t ram_bytes = core::list_bytes + sizeof(float) + platform::call_frame_bytes;
+  static constexpr std::size_t ram_bytes = core::list_bytes + (core::distance_weighted ? 2 : 1) * sizeof(float) +
+                                           core::weight_bytes + platform::call_frame_bytes;
   static constexpr std::size_t code_bytes = core::code_bytes;  // estimated (platform/code_size.hpp)
   static constexpr std::size_t flash_bytes = code_bytes + core::train_bytes + sizeof(Spec::targets);  // code + constants
 
   // The mean of the k nearest targets, summed nearest first (scikit-learn's np.mean order).
   static constexpr output_type predict(const input_type& x) noexcept {
     const auto list = core::nearest(x);
+    if constexpr (core::distance_weighted) {  // sum(w y) / sum(w), nearest first
+      // Manhattan: y / d rather than (1 / d) * y, so no target can fuse it into a multiply-add
+      // (the Cortex-M4's vfma) and every target prints the same value.
+      const auto w = core::weights(list);
+      const bool exact = list.count > 0 && list.dist[0] == typename core::distance_type{0};
+      float num = 0.0f, den = 0.0f;
+      for (std::size_t i = 0; i < list.count; ++i) {
+        const float y = platform::flash_read(&Spec::targets[list.index[i]]);
+        if constexpr (Spec::p == 1) num += exact ? w[i] * y : y / static_cast<float>(list.dist[i]);
+        else num += w[i] * y;
+        den += w[i];
+      }
+      return num / den;
+    }
     float sum = 0.0f;
     for (std::size_t i = 0; i < list.count; ++i) sum += platform::flash_read(&Spec::targets[list.index[i]]);
     return sum / static_cast<float>(k);

@@ -48,6 +48,7 @@ inline constexpr isa this_isa =
 //   knn      unrolled: training samples, sample terms;  table: none
 //   bayes    unrolled: class x feature terms;  table: classes
 //   median   (AdaBoostRegressor's weighted median, on top of forest_sum): trees
+//   knn_weights (k-NN weights='distance', on top of knn: float weights and sums): none
 struct code_cost {
   unsigned long fixed = 0;
   unsigned long per[7] = {};
@@ -56,7 +57,7 @@ struct layout_costs {
   code_cost unrolled, table;
 };
 struct code_costs {
-  layout_costs forest_vote, forest_sum, forest_path, linear, linear_float, kernel, kernel_float, knn, bayes, median;
+  layout_costs forest_vote, forest_sum, forest_path, linear, linear_float, kernel, kernel_float, knn, bayes, median, knn_weights;
   code_cost network, network_float;
 };
 
@@ -76,6 +77,7 @@ inline constexpr code_costs costs_of<isa::avr> = {
     .knn = {{0, {0, 863}}, {14765, {}}},
     .bayes = {{0, {2417}}, {0, {4875}}},
     .median = {{14400, {0}}, {14400, {0}}},
+    .knn_weights = {{14400, {}}, {14400, {}}},
     .network = {4800, {11200}},
     .network_float = {4800, {11200}},  // not measured (no float network runs on AVR): the int8 row
 };
@@ -92,6 +94,7 @@ inline constexpr code_costs costs_of<isa::armv7em> = {
     .knn = {{0, {243, 308}}, {5728, {}}},
     .bayes = {{0, {717}}, {0, {1103}}},
     .median = {{4800, {0}}, {4800, {0}}},
+    .knn_weights = {{4960, {}}, {4960, {}}},
     .network = {1600, {5200}},
     .network_float = {800, {2560}},
 };
@@ -108,6 +111,7 @@ inline constexpr code_costs costs_of<isa::armv7m> = {
     .knn = {{0, {129, 319}}, {5680, {}}},
     .bayes = {{0, {694}}, {0, {1103}}},
     .median = {{4800, {0}}, {4800, {0}}},
+    .knn_weights = {{4960, {}}, {4960, {}}},
     .network = {0, {3200}},
     .network_float = {0, {3200}},  // not measured (no float network runs on the M3)
 };
