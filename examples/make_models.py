@@ -119,6 +119,20 @@ def adaboost_models():
            (Xtr, Xte, ytr, None), {"feature_bits": 0})
 
 
+def voting_models():
+    """VotingRegressor folded into one model: tree members into one additive forest (leaves times
+    their member's share), linear members behind a scaler into one weight vector."""
+    from sklearn import linear_model, pipeline, preprocessing
+    Xtr, Xte, ytr, _ = regression_split()
+    trees = ensemble.VotingRegressor([("rf", ensemble.RandomForestRegressor(n_estimators=5, max_depth=4, random_state=0)),
+                                      ("gb", ensemble.GradientBoostingRegressor(n_estimators=20, max_depth=3, random_state=0)),
+                                      ("dt", tree.DecisionTreeRegressor(max_depth=4, random_state=0))], weights=[1, 2, 0.5])
+    yield "diabetes_voting", trees, (Xtr, Xte, ytr, None), {"feature_bits": 16}
+    linear = pipeline.make_pipeline(preprocessing.StandardScaler(), ensemble.VotingRegressor(
+        [("ridge", linear_model.Ridge()), ("lasso", linear_model.Lasso(alpha=0.1)), ("huber", linear_model.HuberRegressor())]))
+    yield "diabetes_voting_linear", linear, (Xtr, Xte, ytr, None), {"feature_bits": 16}
+
+
 def models():
     bc, dg, ir, rg = split(datasets.load_breast_cancer), split(datasets.load_digits), split(datasets.load_iris), regression_split()
     R = 0
@@ -147,6 +161,7 @@ def models():
     yield from lightgbm_models()
     yield from hist_models()
     yield from adaboost_models()
+    yield from voting_models()
     yield from linear_family_models()
     yield from kind_models()
 

@@ -44,6 +44,12 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
         return linear.convert(final, name, out_dir, pipeline=est, scaling=scaling, projection=projection, **options)
     if family is not None:
         return family.convert(final, name, out_dir, pipeline=est, scaling=scaling, **options)
+    if type(final).__name__ == "VotingRegressor" and type(final).__module__.startswith("sklearn"):
+        from .frontends import sklearn_voting
+        if sklearn_voting.family(final) == "linear":
+            from .families import linear
+            model = sklearn_voting.fold_linear(final, scaling)
+            return linear.convert_model(model, linear._reference(est, model), name, out_dir, **options)
     from .frontends import xgboost_linear
     if xgboost_linear.is_gblinear(final):
         if final is not est:

@@ -590,6 +590,84 @@ def test_knn_distance_regressor_and_refusals(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+def _voting_cases():
+    from sklearn import linear_model, tree
+    import xgboost as xgb
+    yield "trees", lambda: ensemble.VotingRegressor([
+        ("rf", ensemble.RandomForestRegressor(n_estimators=4, max_depth=4, random_state=0)),
+        ("et", ensemble.ExtraTreesRegressor(n_estimators=3, max_depth=4, random_state=0)),
+        ("gb", ensemble.GradientBoostingRegressor(n_estimators=10, max_depth=3, random_state=0)),
+        ("dt", tree.DecisionTreeRegressor(max_depth=5, random_state=0))], weights=[1, 0.5, 2, 0.25])
+    yield "hist_xgb", lambda: ensemble.VotingRegressor([
+        ("hgb", ensemble.HistGradientBoostingRegressor(max_iter=10, random_state=0)),
+        ("xgb", xgb.XGBRegressor(n_estimators=10, max_depth=3)), ("drop", "drop")])
+    yield "linear", lambda: ensemble.VotingRegressor([
+        ("ridge", linear_model.Ridge()), ("lasso", linear_model.Lasso(alpha=0.1)),
+        ("huber", linear_model.HuberRegressor(max_iter=1000)), ("sgd", linear_model.SGDRegressor(random_state=0))],
+        weights=[3, 1, 1, 0.5])
+
+
+@pytest.mark.parametrize("case", [c for c, _ in _voting_cases()])
+def test_voting_regressor_folds_into_one_model_of_its_family(case, tmp_path):
+    """The folded IR (one forest: leaves times each member's share; or one weight vector) gives
+    scikit-learn's VotingRegressor.predict (np.average with the weights) within 1e-9 relative
+    (1e-6 with an XGBoost member, whose own sums are float32)."""
+    from sklearn import pipeline, preprocessing
+    from ctml_codegen.emit.trees import leaf_payloads
+    from ctml_codegen.frontends import sklearn_voting
+    X, y = datasets.load_diabetes(return_X_y=True)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=0)
+    est = dict(_voting_cases())[case]()
+    if case == "linear":
+        est = pipeline.make_pipeline(preprocessing.StandardScaler(), est)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(Xtr, ytr)
+    want = est.predict(Xte)
+    if case == "linear":
+        from ctml_codegen.frontends.sklearn_pipeline import split
+        scaling, final = split(est)
+        w, b = sklearn_voting.fold_linear(final, scaling).folded()
+        got = Xte @ w[0] + b[0]
+    else:
+        forest = sklearn_voting.fold_trees(est)
+        X32 = Xte.astype(np.float32)
+        got = np.full(len(X32), forest.init[0])
+        for t in forest.trees:
+            got += [v[0] for v in leaf_payloads(t, X32)]
+    tol = 1e-6 if case == "hist_xgb" else 1e-9   # XGBoost adds its trees in float32
+    assert np.abs(got - want).max() <= tol * np.abs(want).max()
+    r = convert(est, "vote", tmp_path, X_sample=Xtr, feature_bits=16, X_test=Xte, target="avr")
+    assert "VotingRegressor" in r.header.read_text()
+
+
+def test_voting_regressor_refusals_are_one_line(tmp_path):
+    """Mixed families, a log link, a median member, a Pipeline member and the classifier kinds are
+    refused in one line, and nothing is written."""
+    from sklearn import linear_model, pipeline, preprocessing, tree
+    X, y = datasets.load_diabetes(return_X_y=True)
+    cases = [
+        (ensemble.VotingRegressor([("r", linear_model.Ridge()), ("t", tree.DecisionTreeRegressor())]),
+         "mixing linear and tree regressors"),
+        (ensemble.VotingRegressor([("p", linear_model.PoissonRegressor()), ("r", linear_model.Ridge())]), "log link"),
+        (ensemble.VotingRegressor([("a", ensemble.AdaBoostRegressor(n_estimators=2)), ("t", tree.DecisionTreeRegressor())]),
+         "VotingRegressor over AdaBoostRegressor is not supported"),
+        (ensemble.VotingRegressor([("p", pipeline.make_pipeline(preprocessing.StandardScaler(), linear_model.Ridge())),
+                                   ("r", linear_model.Ridge())]), "member that is a Pipeline"),
+        (ensemble.VotingRegressor([("r", linear_model.Ridge()), ("t", linear_model.Lasso())]), "not fitted"),
+    ]
+    for est, match in cases:
+        if match != "not fitted":
+            est.fit(X, y)
+        with pytest.raises(ConversionError, match=match):
+            convert(est, "v", tmp_path, X_sample=X)
+    Xc, yc = datasets.load_iris(return_X_y=True)
+    vc = ensemble.VotingClassifier([("t", tree.DecisionTreeClassifier()), ("l", linear_model.LogisticRegression(max_iter=1000))]).fit(Xc, yc)
+    with pytest.raises(ConversionError, match="VotingClassifier .* is not supported"):
+        convert(vc, "vc", tmp_path, X_sample=Xc)
+    assert not list(tmp_path.iterdir())
+
+
 @pytest.mark.parametrize("make, loader", [
     (lambda xgb: xgb.XGBClassifier(booster="gblinear", n_estimators=20), datasets.load_breast_cancer),
     (lambda xgb: xgb.XGBClassifier(booster="gblinear", n_estimators=20, base_score=0.3), datasets.load_breast_cancer),

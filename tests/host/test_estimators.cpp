@@ -31,6 +31,10 @@
 #include "iris_knn_distance_float.hpp"
 #include "iris_knn_distance_float_vectors.hpp"
 #include "iris_knn_distance_vectors.hpp"
+#include "diabetes_voting.hpp"
+#include "diabetes_voting_linear.hpp"
+#include "diabetes_voting_linear_vectors.hpp"
+#include "diabetes_voting_vectors.hpp"
 #include "diabetes_lgb_poisson.hpp"
 #include "diabetes_lgb_poisson_vectors.hpp"
 #include "iris_lgb_ova.hpp"
@@ -344,6 +348,23 @@ TEST_CASE("k-NN with weights='distance' votes and averages like scikit-learn", "
   CHECK(r.layouts_differ == 0);
 }
 
+// VotingRegressor folded into one model: np.average of the members' predictions with the weights.
+// Trees: 5 + 20 + 1 trees in one additive forest (int16 codes; each int32 leaf within half a step).
+// Linear: Ridge, Lasso and Huber behind a StandardScaler as one weight vector (int16 codes).
+TEST_CASE("VotingRegressor folds into one forest or one linear model and averages like scikit-learn", "[trees][linear][voting][conformance]") {
+  STATIC_REQUIRE(m::diabetes_voting::n_trees == 26);
+  using U = m::diabetes_voting_t<unrolled>;
+  double scale = 0;
+  for (double v : m::diabetes_voting_vectors::expected_value) scale = std::fmax(scale, std::fabs(v));
+  const double tol = 26 * U::core::to_real(1) + scale * 0x1p-22;
+  CHECK(ctml_test::regression<U, m::diabetes_voting_vectors>().worst <= tol);
+  CHECK(ctml_test::regression<m::diabetes_voting_t<table>, m::diabetes_voting_vectors>().worst <= tol);
+  const auto l = ctml_test::regress<m::diabetes_voting_linear_t, m::diabetes_voting_linear_vectors>();
+  INFO("linear worst relative error " << l.worst_value);
+  CHECK(l.worst_value < 1e-3);
+  CHECK(l.layouts_differ == 0);
+}
+
 // At compile time: if this file compiles, these have passed.
 static_assert(ctml_test::classes_match<m::iris_lgb_ova_t<unrolled>, m::iris_lgb_ova_vectors>(std::make_index_sequence<20>{}),
               "the LightGBM multiclassova model predicts the reference's classes at compile time");
@@ -363,6 +384,15 @@ static_assert([] {
   }
   return true;
 }(), "the AdaBoostRegressor's weighted median is scikit-learn's (float32) value at compile time");
+static_assert([] {
+  using M = m::diabetes_voting_t<table>;
+  using V = m::diabetes_voting_vectors;
+  for (std::size_t i = 0; i < 10; ++i) {
+    const float v = M::predict(ctml_test::row<M>(V::inputs[i])), e = static_cast<float>(V::expected_value[i]);
+    if ((v > e ? v - e : e - v) > 1e-3f) return false;
+  }
+  return true;
+}(), "the folded VotingRegressor averages its members like scikit-learn at compile time");
 static_assert(ctml_test::classes_match<m::iris_knn_distance_t<unrolled>, m::iris_knn_distance_vectors>(std::make_index_sequence<20>{}),
               "the distance-weighted k-NN predicts scikit-learn's classes at compile time");
 static_assert(ctml_test::classes_match<m::iris_ada_t<table>, m::iris_ada_vectors>(std::make_index_sequence<20>{}),
