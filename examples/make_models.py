@@ -119,6 +119,19 @@ def adaboost_models():
            (Xtr, Xte, ytr, None), {"feature_bits": 0})
 
 
+def tree_step_models():
+    """Pipeline steps folded into the trees' tests: KBinsDiscretizer(ordinal) into thresholds on
+    the raw inputs (int16 codes), SimpleImputer into the NaN directions (float inputs with NaN cells)."""
+    from sklearn import impute, pipeline, preprocessing
+    Xtr, Xte, ytr, yte = split(datasets.load_breast_cancer)
+    kbins = pipeline.make_pipeline(preprocessing.KBinsDiscretizer(n_bins=8, encode="ordinal", strategy="quantile"),
+                                   ensemble.RandomForestClassifier(n_estimators=10, max_depth=6, random_state=0))
+    yield "breast_cancer_kbins_rf", kbins, (Xtr, Xte, ytr, yte), {"feature_bits": 16}
+    imputed = pipeline.make_pipeline(impute.SimpleImputer(strategy="median"),
+                                     ensemble.GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=0))
+    yield "breast_cancer_impute_gb", imputed, (with_missing(Xtr), with_missing(Xte), ytr, yte), {"feature_bits": 0}
+
+
 def voting_models():
     """VotingRegressor folded into one model: tree members into one additive forest (leaves times
     their member's share), linear members behind a scaler into one weight vector."""
@@ -162,6 +175,7 @@ def models():
     yield from hist_models()
     yield from adaboost_models()
     yield from voting_models()
+    yield from tree_step_models()
     yield from linear_family_models()
     yield from kind_models()
 

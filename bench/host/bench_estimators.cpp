@@ -17,6 +17,8 @@
 #include "iris_knn_distance_vectors.hpp"
 #include "diabetes_voting.hpp"
 #include "diabetes_voting_vectors.hpp"
+#include "breast_cancer_kbins_rf.hpp"
+#include "breast_cancer_kbins_rf_vectors.hpp"
 #include "diabetes_poisson.hpp"
 #include "diabetes_poisson_vectors.hpp"
 #include "iris_gb300.hpp"
@@ -56,6 +58,7 @@ CTML_BENCH_ESTIMATOR(AdaBoostClassifier_SAMME_R, iris_ada);
 CTML_BENCH_ESTIMATOR(AdaBoostRegressor, diabetes_ada);
 CTML_BENCH_ESTIMATOR(KNeighborsClassifier_distance, iris_knn_distance);
 CTML_BENCH_ESTIMATOR(VotingRegressor_trees, diabetes_voting);
+CTML_BENCH_ESTIMATOR(Pipeline_KBinsDiscretizer_RandomForest, breast_cancer_kbins_rf);
 CTML_BENCH_ESTIMATOR(KNeighborsRegressor_distance, diabetes_knn_distance);
 CTML_BENCH_ESTIMATOR(Pipeline_PCA_LogisticRegression, breast_cancer_pca_logit);
 CTML_BENCH_ESTIMATOR(XGBRFClassifier_multiclass, iris_xgbrf);

@@ -33,6 +33,17 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
     if layout not in ("automatic", "unrolled", "table"):
         raise ConversionError("layout must be automatic, unrolled or table")
     from .frontends.sklearn_pipeline import split, split_projection
+    from .frontends import sklearn_tree_steps, xgboost_linear
+    tree_pipeline = sklearn_tree_steps.pipeline_steps(est)
+    if tree_pipeline is not None:   # SimpleImputer / KBinsDiscretizer steps fold into a tree model
+        steps, final = tree_pipeline
+        if families.find(final) is not None or xgboost_linear.is_gblinear(final):
+            raise ConversionError(f"SimpleImputer and KBinsDiscretizer steps fold only into tree models, not into "
+                                  f"{type(final).__name__}; impute or bin the inputs on the device yourself")
+        from .families import trees
+        return trees.convert(est, name, out_dir, vote_bits=vote_bits, X_sample=X_sample, feature_bits=feature_bits,
+                             target=target, layout=layout, flash_budget=flash_budget, ram_budget=ram_budget,
+                             X_test=X_test, y_test=y_test, n_vectors=n_vectors, steps=steps, final=final)
     scaling, projection, final = split_projection(est)
     options = dict(X_sample=X_sample, feature_bits=feature_bits, target=target, layout=layout,
                    flash_budget=flash_budget, ram_budget=ram_budget, X_test=X_test, y_test=y_test, n_vectors=n_vectors)
@@ -50,7 +61,6 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
             from .families import linear
             model = sklearn_voting.fold_linear(final, scaling)
             return linear.convert_model(model, linear._reference(est, model), name, out_dir, **options)
-    from .frontends import xgboost_linear
     if xgboost_linear.is_gblinear(final):
         if final is not est:
             raise ConversionError("an XGBoost model in a Pipeline is not supported: convert the XGBoost model alone")

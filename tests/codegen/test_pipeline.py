@@ -108,3 +108,69 @@ def test_a_folded_pca_classifier_converts_with_the_pipelines_classes(tmp_path):
     for bits in (0, 16):
         r = convert(p, f"m{bits}", tmp_path, X_sample=X, feature_bits=bits, X_test=X[:10], y_test=y[:10])
         assert "PCA(n_components=3) + LogisticRegression" in r.header.read_text()
+
+
+def _walk(tree, row):
+    """A tree's leaf for one float32 row, NaN taking each test's default direction."""
+    i = 0
+    while tree.feature[i] >= 0:
+        x, t = row[tree.feature[i]], tree.threshold[i]
+        left = (not x > t) if tree.default_left[i] else x <= t
+        i = i + 1 if left else tree.right[i]
+    return tree.value[i]
+
+
+@pytest.mark.parametrize("strategy", ["quantile", "uniform", "kmeans"])
+@pytest.mark.parametrize("imputer", [None, "mean", "median", "most_frequent", "constant"])
+def test_kbins_and_imputer_fold_into_the_trees_exactly(strategy, imputer):
+    """KBinsDiscretizer(ordinal) becomes thresholds on the raw inputs and SimpleImputer the NaN
+    directions: the folded forest's probabilities are the Pipeline's on float32 inputs with NaN."""
+    from sklearn import datasets, ensemble, impute, pipeline, preprocessing
+    from sklearn.model_selection import train_test_split
+    from ctml_codegen.families.trees import to_ir
+    from ctml_codegen.frontends import sklearn_tree_steps
+    X, y = datasets.load_wine(return_X_y=True)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.3, random_state=0)
+    steps = [] if imputer is None else [impute.SimpleImputer(strategy=imputer, fill_value=1.0)]
+    steps.append(preprocessing.KBinsDiscretizer(n_bins=5, encode="ordinal", strategy=strategy))
+    est = pipeline.make_pipeline(*steps, ensemble.RandomForestClassifier(8, max_depth=5, random_state=0))
+    if imputer is not None:
+        rng = np.random.RandomState(1)
+        Xtr, Xte = Xtr.copy(), Xte.copy()
+        Xtr[rng.rand(*Xtr.shape) < 0.1] = np.nan
+        Xte[rng.rand(*Xte.shape) < 0.2] = np.nan
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # kmeans: fewer distinct bins than asked on some features
+        est.fit(Xtr, ytr)
+    transforms, final = sklearn_tree_steps.pipeline_steps(est)
+    forest = sklearn_tree_steps.fold(to_ir(final), transforms)
+    X32 = Xte.astype(np.float32)
+    got = np.array([np.mean([_walk(t, r) for t in forest.trees], axis=0) for r in X32])
+    assert np.abs(got - est.predict_proba(X32.astype(np.float64))).max() <= 1e-12
+    assert forest.nan_aware == (imputer is not None)
+
+
+def test_tree_steps_that_do_not_fold_are_refused_in_one_line(tmp_path):
+    from sklearn import datasets, ensemble, impute, linear_model, pipeline, preprocessing, tree
+    X, y = datasets.load_iris(return_X_y=True)
+    dt = lambda: tree.DecisionTreeClassifier(max_depth=3, random_state=0)  # noqa: E731
+    cases = [
+        (pipeline.make_pipeline(preprocessing.KBinsDiscretizer(3, encode="onehot"), dt()), "encode='ordinal'"),
+        (pipeline.make_pipeline(impute.SimpleImputer(add_indicator=True), dt()), "add_indicator=False"),
+        (pipeline.make_pipeline(impute.SimpleImputer(missing_values=-1.0), dt()), "missing_values=-1.0"),
+        (pipeline.make_pipeline(preprocessing.KBinsDiscretizer(3, encode="ordinal"),
+                                impute.SimpleImputer(), dt()), "one SimpleImputer \\(first\\)"),
+        (pipeline.make_pipeline(preprocessing.KBinsDiscretizer(3, encode="ordinal"),
+                                linear_model.LogisticRegression()), "fold only into tree models"),
+    ]
+    for est, match in cases:
+        est.fit(X, y)
+        with pytest.raises(ConversionError, match=match):
+            convert(est, "s", tmp_path, X_sample=X)
+    imp = pipeline.make_pipeline(impute.SimpleImputer(), dt()).fit(X, y)
+    with pytest.raises(ConversionError, match="needs float inputs"):
+        convert(imp, "s", tmp_path, X_sample=X, feature_bits=16)
+    assert not list(tmp_path.iterdir())
+    r = convert(imp, "s", tmp_path, X_sample=X, target="avr")   # automatic: float inputs
+    assert "nan_aware = true" in r.header.read_text()

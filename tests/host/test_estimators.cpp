@@ -35,6 +35,10 @@
 #include "diabetes_voting_linear.hpp"
 #include "diabetes_voting_linear_vectors.hpp"
 #include "diabetes_voting_vectors.hpp"
+#include "breast_cancer_impute_gb.hpp"
+#include "breast_cancer_impute_gb_vectors.hpp"
+#include "breast_cancer_kbins_rf.hpp"
+#include "breast_cancer_kbins_rf_vectors.hpp"
 #include "diabetes_lgb_poisson.hpp"
 #include "diabetes_lgb_poisson_vectors.hpp"
 #include "iris_lgb_ova.hpp"
@@ -365,6 +369,22 @@ TEST_CASE("VotingRegressor folds into one forest or one linear model and average
   CHECK(l.layouts_differ == 0);
 }
 
+// Pipeline steps folded into the trees' tests. KBinsDiscretizer(ordinal) + RandomForest: every test
+// on a bin becomes one on the raw input (int16 codes), so every class is scikit-learn's. SimpleImputer(median) + GradientBoosting on inputs with NaN cells: NaN takes
+// the side its median takes at each test (float inputs; scores within float32 sums).
+TEST_CASE("KBinsDiscretizer and SimpleImputer fold into the trees exactly", "[trees][pipeline][conformance]") {
+  STATIC_REQUIRE(m::breast_cancer_impute_gb::core::traits::nan_aware);
+  const auto k = ctml_test::classes<m::breast_cancer_kbins_rf_t<unrolled>, m::breast_cancer_kbins_rf_vectors>();
+  CHECK(k.agree == k.total);
+  const auto kt = ctml_test::classes<m::breast_cancer_kbins_rf_t<table>, m::breast_cancer_kbins_rf_vectors>();
+  CHECK(kt.agree == kt.total);
+  std::size_t with_nan = 0;
+  for (const auto& r : m::breast_cancer_impute_gb_vectors::inputs)
+    for (float v : r) with_nan += v != v;
+  CHECK(with_nan > 100);  // the held-out inputs do have missing cells
+  check_lightgbm<m::breast_cancer_impute_gb_t<unrolled>, m::breast_cancer_impute_gb_t<table>, m::breast_cancer_impute_gb_vectors>(1e-4);
+}
+
 // At compile time: if this file compiles, these have passed.
 static_assert(ctml_test::classes_match<m::iris_lgb_ova_t<unrolled>, m::iris_lgb_ova_vectors>(std::make_index_sequence<20>{}),
               "the LightGBM multiclassova model predicts the reference's classes at compile time");
@@ -393,6 +413,8 @@ static_assert([] {
   }
   return true;
 }(), "the folded VotingRegressor averages its members like scikit-learn at compile time");
+static_assert(ctml_test::classes_match<m::breast_cancer_kbins_rf_t<unrolled>, m::breast_cancer_kbins_rf_vectors>(std::make_index_sequence<20>{}),
+              "the KBinsDiscretizer folded into the forest's thresholds predicts the Pipeline's classes at compile time");
 static_assert(ctml_test::classes_match<m::iris_knn_distance_t<unrolled>, m::iris_knn_distance_vectors>(std::make_index_sequence<20>{}),
               "the distance-weighted k-NN predicts scikit-learn's classes at compile time");
 static_assert(ctml_test::classes_match<m::iris_ada_t<table>, m::iris_ada_vectors>(std::make_index_sequence<20>{}),

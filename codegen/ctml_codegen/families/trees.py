@@ -129,17 +129,30 @@ def _check_medians(est, lw: emit_trees.Lowered, inputs: list) -> None:
 def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Optional[int] = None,
             vote_bits: int = 8, target: str = "host", layout: str = "automatic",
             flash_budget: Optional[int] = None, ram_budget: Optional[int] = None,
-            X_test=None, y_test=None, n_vectors: Optional[int] = None) -> Result:
-    """Converts a tree model (api.convert has checked the name, target and layout)."""
-    from ..frontends import lightgbm
+            X_test=None, y_test=None, n_vectors: Optional[int] = None, steps=(), final=None) -> Result:
+    """Converts a tree model (api.convert has checked the name, target and layout). With steps, est
+    is a Pipeline of SimpleImputer / KBinsDiscretizer steps before the tree model final, and they
+    are folded into its tests (frontends/sklearn_tree_steps.py)."""
+    from ..frontends import lightgbm, sklearn_tree_steps
+    model = est if final is None else final
     reference = est   # what the test vectors ask for the framework's answers
-    if lightgbm.is_lightgbm(est):
-        forest, reference = lightgbm.from_lightgbm(est)
+    if lightgbm.is_lightgbm(model):
+        if steps:
+            raise ConversionError("a LightGBM model in a Pipeline is not supported: convert the LightGBM model alone")
+        forest, reference = lightgbm.from_lightgbm(model)
     else:
-        forest = to_ir(est)
-        if type(est).__name__ == "Booster" and type(est).__module__.startswith("xgboost"):
+        forest = to_ir(model)
+        if type(model).__name__ == "Booster" and type(model).__module__.startswith("xgboost"):
             from ..frontends.xgboost_trees import BoosterReference
-            reference = BoosterReference(est, forest)
+            reference = BoosterReference(model, forest)
+    if steps:
+        sklearn_tree_steps.check(steps, forest.n_features)
+        if type(steps[0]).__name__ == "SimpleImputer":
+            if feature_bits not in (None, 0):
+                raise ConversionError("a SimpleImputer before a tree model needs float inputs (feature_bits=0): "
+                                      "integer codes have no NaN")
+            feature_bits = 0
+        forest = sklearn_tree_steps.fold(forest, steps)
     check_finite(forest)
     model_io.check_width(X_test, forest.n_features)
     fmap = quantize.choose(_thresholds(forest), feature_bits, X_sample)
@@ -150,7 +163,7 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
         Xq = fmap.dequantize(fmap.quantize(np.asarray(X_sample)))
         if emit_trees.vote_disagreements(forest, lw.codes["scale"], Xq):
             lw = emit_trees.lower(forest, fmap, 16)
-    if type(est).__name__ == "AdaBoostClassifier":
+    if type(model).__name__ == "AdaBoostClassifier":
         _check_boosted_classes(est, lw, [X for X in (X_sample, X_test) if X is not None])
     if "median_weights" in forest.extra:
         _check_medians(est, lw, [X for X in (X_sample, X_test) if X is not None])

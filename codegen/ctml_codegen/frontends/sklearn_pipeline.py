@@ -34,7 +34,8 @@ def _affine(step) -> tuple[np.ndarray, np.ndarray]:
     if name == "MaxAbsScaler":
         return np.zeros(n), 1.0 / np.asarray(step.scale_, np.float64)
     raise ConversionError(f"pipeline step {name} is not supported; supported steps before the estimator: "
-                          f"{', '.join(SCALERS)}, PCA (before a linear model) or 'passthrough'")
+                          f"{', '.join(SCALERS)}, PCA (before a linear model), SimpleImputer and "
+                          "KBinsDiscretizer(encode='ordinal') (alone before a tree model) or 'passthrough'")
 
 
 @dataclass(frozen=True)
