@@ -132,6 +132,15 @@ def tree_step_models():
     yield "breast_cancer_impute_gb", imputed, (with_missing(Xtr), with_missing(Xte), ytr, yte), {"feature_bits": 0}
 
 
+def mixture_models():
+    """GaussianMixture (3 full components) on iris and EllipticEnvelope on wine: float inputs."""
+    from sklearn import covariance, mixture
+    Xtr, Xte, _, _ = split(datasets.load_iris)
+    yield "iris_gmm", mixture.GaussianMixture(n_components=3, random_state=0), (Xtr, Xte, None, None), {"feature_bits": 0}
+    Xtr, Xte, _, _ = split(datasets.load_wine)
+    yield "wine_ee", covariance.EllipticEnvelope(random_state=0), (Xtr, Xte, None, None), {"feature_bits": 0}
+
+
 def voting_models():
     """VotingRegressor folded into one model: tree members into one additive forest (leaves times
     their member's share), linear members behind a scaler into one weight vector."""
@@ -176,6 +185,7 @@ def models():
     yield from adaboost_models()
     yield from voting_models()
     yield from tree_step_models()
+    yield from mixture_models()
     yield from linear_family_models()
     yield from kind_models()
 

@@ -19,6 +19,10 @@
 #include "diabetes_voting_vectors.hpp"
 #include "breast_cancer_kbins_rf.hpp"
 #include "breast_cancer_kbins_rf_vectors.hpp"
+#include "iris_gmm.hpp"
+#include "iris_gmm_vectors.hpp"
+#include "wine_ee.hpp"
+#include "wine_ee_vectors.hpp"
 #include "diabetes_poisson.hpp"
 #include "diabetes_poisson_vectors.hpp"
 #include "iris_gb300.hpp"
@@ -59,6 +63,8 @@ CTML_BENCH_ESTIMATOR(AdaBoostRegressor, diabetes_ada);
 CTML_BENCH_ESTIMATOR(KNeighborsClassifier_distance, iris_knn_distance);
 CTML_BENCH_ESTIMATOR(VotingRegressor_trees, diabetes_voting);
 CTML_BENCH_ESTIMATOR(Pipeline_KBinsDiscretizer_RandomForest, breast_cancer_kbins_rf);
+CTML_BENCH_ESTIMATOR(GaussianMixture, iris_gmm);
+CTML_BENCH_ESTIMATOR(EllipticEnvelope, wine_ee);
 CTML_BENCH_ESTIMATOR(KNeighborsRegressor_distance, diabetes_knn_distance);
 CTML_BENCH_ESTIMATOR(Pipeline_PCA_LogisticRegression, breast_cancer_pca_logit);
 CTML_BENCH_ESTIMATOR(XGBRFClassifier_multiclass, iris_xgbrf);

@@ -21,6 +21,7 @@
 #include "trees/trees.hpp"
 #include "linear/linear.hpp"
 #include "bayes/bayes.hpp"
+#include "mixture/mixture.hpp"
 #include "neighbors/neighbors.hpp"
 #include "svm/svm.hpp"
 #include "core/fixed_math.hpp"

@@ -13,9 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every bundled model, plus fixtures of the families models/ lacks: float networks, a regressor
-# network, k-NN.
+# network, k-NN, a Gaussian mixture and an elliptic envelope.
 MODELS = sorted(p.stem for p in (ROOT / "models").glob("*.hpp")) + \
-    ["digits_mlp_float", "digits_cnn_float", "regression_mlp_float", "diabetes_knn"]
+    ["digits_mlp_float", "digits_cnn_float", "regression_mlp_float", "diabetes_knn", "iris_gmm", "wine_ee"]
 MISUSE = {
     "c_array": ("typename M::input_type::value_type x[M::n_features]{};", "not a C array"),
     "vector": ("std::vector<typename M::input_type::value_type> x(M::n_features);", "std::vector"),

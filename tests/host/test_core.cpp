@@ -45,6 +45,21 @@ TEST_CASE("rsqrt is within 4 float ulps of 1 / sqrt over every binade, subnormal
   STATIC_REQUIRE(ctml::math::rsqrt(4.0f) < 0.5001f);
 }
 
+TEST_CASE("log is within 2e-7 absolute or 3 float ulps over every binade, subnormals included", "[core][math]") {
+  double worst = 0;
+  for (float x = 1.5e-45f; x < 3e38f; x = std::fmax(x * 1.0007f, std::nextafter(x, 1e38f))) {
+    const double ref = std::log(static_cast<double>(x));
+    worst = std::fmax(worst, std::fabs(ctml::math::log(x) - ref) / std::fmax(1.0, std::fabs(ref)));
+  }
+  CHECK(worst < 3 * 0x1p-24 + 2e-7);
+  CHECK(ctml::math::log(1.0f) == 0.0f);
+  CHECK(ctml::math::log(0.0f) == -std::numeric_limits<float>::infinity());
+  CHECK(ctml::math::log(std::numeric_limits<float>::infinity()) == std::numeric_limits<float>::infinity());
+  CHECK(std::isnan(ctml::math::log(-1.0f)));
+  STATIC_REQUIRE(ctml::math::log(2.718281828f) > 0.99999f);
+  STATIC_REQUIRE(ctml::math::log(2.718281828f) < 1.00001f);
+}
+
 TEST_CASE("the quantizer rounds half away from zero, clamps, and maps NaN to the minimum", "[core][quantize]") {
   constexpr ctml::quantize::affine<std::int8_t> q{0.0f, 2.0f};  // scale 0.5
   CHECK(q(0.25f) == 1);   // 0.5 rounds away from zero

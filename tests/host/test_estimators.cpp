@@ -39,6 +39,10 @@
 #include "breast_cancer_impute_gb_vectors.hpp"
 #include "breast_cancer_kbins_rf.hpp"
 #include "breast_cancer_kbins_rf_vectors.hpp"
+#include "iris_gmm.hpp"
+#include "iris_gmm_vectors.hpp"
+#include "wine_ee.hpp"
+#include "wine_ee_vectors.hpp"
 #include "diabetes_lgb_poisson.hpp"
 #include "diabetes_lgb_poisson_vectors.hpp"
 #include "iris_lgb_ova.hpp"
@@ -385,6 +389,41 @@ TEST_CASE("KBinsDiscretizer and SimpleImputer fold into the trees exactly", "[tr
   check_lightgbm<m::breast_cancer_impute_gb_t<unrolled>, m::breast_cancer_impute_gb_t<table>, m::breast_cancer_impute_gb_vectors>(1e-4);
 }
 
+// GaussianMixture and EllipticEnvelope (float inputs): components and inlier decisions are
+// scikit-learn's on every held-out sample, in both layouts; probabilities within 1e-5,
+// score_samples (logsumexp / -Mahalanobis) within 1e-5 of their magnitude (float32 sums).
+TEST_CASE("GaussianMixture and EllipticEnvelope score like scikit-learn", "[mixture][conformance]") {
+  using G = m::iris_gmm_t<unrolled>;
+  using GT = m::iris_gmm_t<table>;
+  using VG = m::iris_gmm_vectors;
+  STATIC_REQUIRE(G::n_components == 3);
+  for (std::size_t i = 0; i < VG::n_samples; ++i) {
+    const auto x = ctml_test::row<G>(VG::inputs[i]);
+    CHECK(G::predict(x) == VG::expected_class[i]);
+    CHECK(GT::predict(x) == VG::expected_class[i]);
+    const auto p = G::predict_proba(x);
+    for (std::size_t c = 0; c < 3; ++c) CHECK(p[c] == Approx(VG::expected_proba[i][c]).margin(1e-5));
+    CHECK(G::score_samples(x) == Approx(VG::expected_value[i]).margin(1e-5 * (1 + std::fabs(VG::expected_value[i]))));
+    CHECK(GT::score_samples(x) == Approx(G::score_samples(x)).margin(1e-5 * (1 + std::fabs(VG::expected_value[i]))));
+  }
+  using E = m::wine_ee_t<unrolled>;
+  using ET = m::wine_ee_t<table>;
+  using VE = m::wine_ee_vectors;
+  std::size_t outliers = 0;
+  for (std::size_t i = 0; i < VE::n_samples; ++i) {
+    const auto x = ctml_test::row<E>(VE::inputs[i]);
+    CHECK(E::predict(x) == VE::expected_class[i]);
+    CHECK(ET::predict(x) == VE::expected_class[i]);
+    outliers += VE::expected_class[i] == 0;
+    const double tol = 1e-5 * (1 + std::fabs(VE::expected_value[i]));
+    CHECK(E::score_samples(x) == Approx(VE::expected_value[i]).margin(tol));
+    CHECK(E::decision_function(x) == Approx(VE::expected_score[i][0]).margin(tol));
+    CHECK(ET::decision_function(x) == Approx(VE::expected_score[i][0]).margin(tol));
+  }
+  CHECK(outliers > 0);  // the held-out set has outliers to find
+  CHECK(m::wine_ee_info::class_labels[0] == -1);
+}
+
 // At compile time: if this file compiles, these have passed.
 static_assert(ctml_test::classes_match<m::iris_lgb_ova_t<unrolled>, m::iris_lgb_ova_vectors>(std::make_index_sequence<20>{}),
               "the LightGBM multiclassova model predicts the reference's classes at compile time");
@@ -415,6 +454,10 @@ static_assert([] {
 }(), "the folded VotingRegressor averages its members like scikit-learn at compile time");
 static_assert(ctml_test::classes_match<m::breast_cancer_kbins_rf_t<unrolled>, m::breast_cancer_kbins_rf_vectors>(std::make_index_sequence<20>{}),
               "the KBinsDiscretizer folded into the forest's thresholds predicts the Pipeline's classes at compile time");
+static_assert(ctml_test::classes_match<m::iris_gmm_t<table>, m::iris_gmm_vectors>(std::make_index_sequence<20>{}),
+              "the GaussianMixture picks scikit-learn's components at compile time");
+static_assert(ctml_test::classes_match<m::wine_ee_t<unrolled>, m::wine_ee_vectors>(std::make_index_sequence<20>{}),
+              "the EllipticEnvelope finds scikit-learn's outliers at compile time");
 static_assert(ctml_test::classes_match<m::iris_knn_distance_t<unrolled>, m::iris_knn_distance_vectors>(std::make_index_sequence<20>{}),
               "the distance-weighted k-NN predicts scikit-learn's classes at compile time");
 static_assert(ctml_test::classes_match<m::iris_ada_t<table>, m::iris_ada_vectors>(std::make_index_sequence<20>{}),

@@ -22,6 +22,7 @@ COSTS: dict[str, dict] = {
         "bayes": {"unrolled": (0, (2417,)), "table": (0, (4875,))},
         "median": {"unrolled": (14400, (0,)), "table": (14400, (0,))},
         "knn_weights": {"unrolled": (14400, ()), "table": (14400, ())},
+        "mixture": {"unrolled": (0, (5648, 578)), "table": (5136, (2928,))},
         "network": (4800, (11200,)),
         "network_float": (4800, (11200,)),
     },
@@ -37,6 +38,7 @@ COSTS: dict[str, dict] = {
         "bayes": {"unrolled": (0, (717,)), "table": (0, (1103,))},
         "median": {"unrolled": (4800, (0,)), "table": (4800, (0,))},
         "knn_weights": {"unrolled": (4960, ()), "table": (4960, ())},
+        "mixture": {"unrolled": (0, (2224, 231)), "table": (1664, (1088,))},
         "network": (1600, (5200,)),
         "network_float": (800, (2560,)),
     },
@@ -52,6 +54,7 @@ COSTS: dict[str, dict] = {
         "bayes": {"unrolled": (0, (694,)), "table": (0, (1103,))},
         "median": {"unrolled": (4800, (0,)), "table": (4800, (0,))},
         "knn_weights": {"unrolled": (4960, ()), "table": (4960, ())},
+        "mixture": {"unrolled": (0, (2224, 231)), "table": (1664, (1088,))},
         "network": (0, (3200,)),
         "network_float": (0, (3200,)),   # not measured (no float network runs on the M3)
     },
@@ -201,3 +204,11 @@ def bayes(n_classes: int, n_features: int, data: int, target: str, layout: str) 
 def network(n_layers: int, is_float: bool, data: int, target: str) -> int:
     """A network's flash (one layout): the kernels' code per layer plus the weights and tables."""
     return code_bytes(target, "network_float" if is_float else "network", "table", n_layers) + data
+
+
+def mixture(n_components: int, terms: int, data: int, target: str, layout: str) -> Footprint:
+    """A Gaussian mixture or elliptic envelope, as mixture/gaussian_mixture.hpp counts it (data: the
+    means and precision roots the table layout reads)."""
+    code_u = code_bytes(target, "mixture", "unrolled", n_components, terms)
+    code_t = code_bytes(target, "mixture", "table", n_components)
+    return choose(target, layout, code_u, code_t + data)

@@ -20,6 +20,7 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("bayes", "naive Bayes"),
     ("neighbors", "nearest neighbours"),
     ("svm", "kernel machines (SVM, RVM)"),
+    ("mixture", "Gaussian mixtures and the elliptic envelope"),
 )
 
 

@@ -77,6 +77,24 @@ class Neighbors:
         return len(self.X[0])
 
 
+@dataclass(frozen=True)
+class Mixture:
+    """Components k score log_const_k - |(x - mean_k) root_k|^2 / 2 (root_k: a square root of the
+    component's precision, n x n). kind "gaussian_mixture" (predict: the best component) or
+    "elliptic_envelope" (one component; inlier when -q - offset >= 0)."""
+    kind: str
+    means: tuple[tuple[float, ...], ...]              # (K, n)
+    roots: tuple[tuple[tuple[float, ...], ...], ...]  # (K, n, n): y_j = sum_i d_i root[i][j]
+    log_const: tuple[float, ...]                      # (K,); unused by the envelope
+    source: Source
+    offset: float = 0.0                               # elliptic envelope's offset_
+    classes: tuple = ()
+
+    @property
+    def n_features(self) -> int:
+        return len(self.means[0])
+
+
 def check_all_finite(what: str, *arrays) -> None:
     for a in arrays:
         if not np.all(np.isfinite(np.asarray(a, dtype=np.float64))):

@@ -46,6 +46,30 @@ constexpr float sigmoid(float x) noexcept {
   return e / (1.0f + e);
 }
 
+// The natural logarithm: x = m 2^e with m in [sqrt(1/2), sqrt(2)), then log(m) = 2 atanh(t),
+// t = (m - 1) / (m + 1), by its odd series to t^9 (|t| < 0.172: truncation below 1e-8), plus
+// e log 2. x = 0 gives -inf, x < 0 or NaN gives NaN, +inf stays +inf; subnormals are scaled first.
+// Used for a mixture's score_samples (logsumexp).
+constexpr float log(float x) noexcept {
+  if (!(x > 0.0f)) return x == 0.0f ? -std::bit_cast<float>(0x7f800000u) : std::bit_cast<float>(0x7fc00000u);
+  if (x == std::bit_cast<float>(0x7f800000u)) return x;
+  std::int32_t e = 0;
+  if (x < std::bit_cast<float>(0x00800000u)) {  // subnormal: times 2^24
+    x *= 16777216.0f;
+    e = -24;
+  }
+  const auto bits = std::bit_cast<std::uint32_t>(x);
+  e += static_cast<std::int32_t>((bits >> 23) & 0xFF) - 127;
+  float m = std::bit_cast<float>((bits & 0x007FFFFFu) | 0x3F800000u);  // [1, 2)
+  if (m > 1.41421356f) {
+    m *= 0.5f;
+    e += 1;
+  }
+  const float t = (m - 1.0f) / (m + 1.0f), t2 = t * t;
+  const float series = t * (2.0f + t2 * (0.666666667f + t2 * (0.4f + t2 * (0.285714286f + t2 * 0.222222222f))));
+  return series + static_cast<float>(e) * 0.693147181f;
+}
+
 // 1 / sqrt(x): the classic bit-level first guess (about 3.4 % off), then three Newton steps
 // y * (1.5 - x y^2 / 2), each squaring the error, so a few float ulps remain; no division.
 // x = 0 gives +inf, x < 0 or NaN gives NaN, +inf gives 0; subnormal x is scaled into the normal

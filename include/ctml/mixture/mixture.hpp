@@ -1,0 +1,3 @@
+// Gaussian mixtures and the elliptic envelope: the family header.
+#pragma once
+#include "gaussian_mixture.hpp"
