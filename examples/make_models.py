@@ -142,8 +142,9 @@ def mixture_models():
 
 
 def voting_models():
-    """VotingRegressor folded into one model: tree members into one additive forest (leaves times
-    their member's share), linear members behind a scaler into one weight vector."""
+    """VotingRegressor and StackingRegressor folded into one model: tree members into one additive
+    forest (leaves times their member's coefficient), linear members behind a scaler into one
+    weight vector."""
     from sklearn import linear_model, pipeline, preprocessing
     Xtr, Xte, ytr, _ = regression_split()
     trees = ensemble.VotingRegressor([("rf", ensemble.RandomForestRegressor(n_estimators=5, max_depth=4, random_state=0)),
@@ -153,6 +154,10 @@ def voting_models():
     linear = pipeline.make_pipeline(preprocessing.StandardScaler(), ensemble.VotingRegressor(
         [("ridge", linear_model.Ridge()), ("lasso", linear_model.Lasso(alpha=0.1)), ("huber", linear_model.HuberRegressor())]))
     yield "diabetes_voting_linear", linear, (Xtr, Xte, ytr, None), {"feature_bits": 16}
+    # StackingRegressor: the default RidgeCV final estimator on two tree members, one forest.
+    stack = ensemble.StackingRegressor([("rf", ensemble.RandomForestRegressor(n_estimators=5, max_depth=4, random_state=0)),
+                                        ("gb", ensemble.GradientBoostingRegressor(n_estimators=20, max_depth=3, random_state=0))])
+    yield "diabetes_stacking", stack, (Xtr, Xte, ytr, None), {"feature_bits": 16}
 
 
 def models():

@@ -55,7 +55,7 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
         return linear.convert(final, name, out_dir, pipeline=est, scaling=scaling, projection=projection, **options)
     if family is not None:
         return family.convert(final, name, out_dir, pipeline=est, scaling=scaling, **options)
-    if type(final).__name__ == "VotingRegressor" and type(final).__module__.startswith("sklearn"):
+    if type(final).__name__ in ("VotingRegressor", "StackingRegressor") and type(final).__module__.startswith("sklearn"):
         from .frontends import sklearn_voting
         if sklearn_voting.family(final) == "linear":
             from .families import linear

@@ -605,12 +605,20 @@ def _voting_cases():
         ("ridge", linear_model.Ridge()), ("lasso", linear_model.Lasso(alpha=0.1)),
         ("huber", linear_model.HuberRegressor(max_iter=1000)), ("sgd", linear_model.SGDRegressor(random_state=0))],
         weights=[3, 1, 1, 0.5])
+    yield "stacking_trees", lambda: ensemble.StackingRegressor([
+        ("rf", ensemble.RandomForestRegressor(n_estimators=4, max_depth=4, random_state=0)),
+        ("gb", ensemble.GradientBoostingRegressor(n_estimators=10, max_depth=3, random_state=0)), ("drop", "drop")])
+    yield "stacking_linear", lambda: ensemble.StackingRegressor([
+        ("ridge", linear_model.Ridge()), ("lars", linear_model.LassoLars(alpha=0.01))],
+        final_estimator=linear_model.LinearRegression(), passthrough=True)
 
 
 @pytest.mark.parametrize("case", [c for c, _ in _voting_cases()])
 def test_voting_regressor_folds_into_one_model_of_its_family(case, tmp_path):
-    """The folded IR (one forest: leaves times each member's share; or one weight vector) gives
-    scikit-learn's VotingRegressor.predict (np.average with the weights) within 1e-9 relative
+    """The folded IR (one forest: leaves times each member's coefficient; or one weight vector)
+    gives scikit-learn's VotingRegressor.predict (np.average with the weights) or
+    StackingRegressor.predict (the linear final estimator on the members' predictions, and on the
+    inputs with passthrough) within 1e-9 relative
     (1e-6 with an XGBoost member, whose own sums are float32)."""
     from sklearn import pipeline, preprocessing
     from ctml_codegen.emit.trees import leaf_payloads
@@ -618,13 +626,13 @@ def test_voting_regressor_folds_into_one_model_of_its_family(case, tmp_path):
     X, y = datasets.load_diabetes(return_X_y=True)
     Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=0)
     est = dict(_voting_cases())[case]()
-    if case == "linear":
+    if case.endswith("linear"):
         est = pipeline.make_pipeline(preprocessing.StandardScaler(), est)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         est.fit(Xtr, ytr)
     want = est.predict(Xte)
-    if case == "linear":
+    if case.endswith("linear"):
         from ctml_codegen.frontends.sklearn_pipeline import split
         scaling, final = split(est)
         w, b = sklearn_voting.fold_linear(final, scaling).folded()
@@ -638,7 +646,7 @@ def test_voting_regressor_folds_into_one_model_of_its_family(case, tmp_path):
     tol = 1e-6 if case == "hist_xgb" else 1e-9   # XGBoost adds its trees in float32
     assert np.abs(got - want).max() <= tol * np.abs(want).max()
     r = convert(est, "vote", tmp_path, X_sample=Xtr, feature_bits=16, X_test=Xte, target="avr")
-    assert "VotingRegressor" in r.header.read_text()
+    assert ("Stacking" if case.startswith("stacking") else "Voting") + "Regressor" in r.header.read_text()
 
 
 def test_voting_regressor_refusals_are_one_line(tmp_path):
@@ -655,6 +663,10 @@ def test_voting_regressor_refusals_are_one_line(tmp_path):
         (ensemble.VotingRegressor([("p", pipeline.make_pipeline(preprocessing.StandardScaler(), linear_model.Ridge())),
                                    ("r", linear_model.Ridge())]), "member that is a Pipeline"),
         (ensemble.VotingRegressor([("r", linear_model.Ridge()), ("t", linear_model.Lasso())]), "not fitted"),
+        (ensemble.StackingRegressor([("t", tree.DecisionTreeRegressor(max_depth=2))], passthrough=True),
+         "over trees with passthrough=True"),
+        (ensemble.StackingRegressor([("r", linear_model.Ridge())], final_estimator=tree.DecisionTreeRegressor()),
+         "final_estimator DecisionTreeRegressor is not supported"),
     ]
     for est, match in cases:
         if match != "not fitted":

@@ -31,6 +31,8 @@
 #include "iris_knn_distance_float.hpp"
 #include "iris_knn_distance_float_vectors.hpp"
 #include "iris_knn_distance_vectors.hpp"
+#include "diabetes_stacking.hpp"
+#include "diabetes_stacking_vectors.hpp"
 #include "diabetes_voting.hpp"
 #include "diabetes_voting_linear.hpp"
 #include "diabetes_voting_linear_vectors.hpp"
@@ -359,7 +361,7 @@ TEST_CASE("k-NN with weights='distance' votes and averages like scikit-learn", "
 // VotingRegressor folded into one model: np.average of the members' predictions with the weights.
 // Trees: 5 + 20 + 1 trees in one additive forest (int16 codes; each int32 leaf within half a step).
 // Linear: Ridge, Lasso and Huber behind a StandardScaler as one weight vector (int16 codes).
-TEST_CASE("VotingRegressor folds into one forest or one linear model and averages like scikit-learn", "[trees][linear][voting][conformance]") {
+TEST_CASE("VotingRegressor and StackingRegressor fold into one forest or one linear model like scikit-learn", "[trees][linear][voting][conformance]") {
   STATIC_REQUIRE(m::diabetes_voting::n_trees == 26);
   using U = m::diabetes_voting_t<unrolled>;
   double scale = 0;
@@ -367,6 +369,14 @@ TEST_CASE("VotingRegressor folds into one forest or one linear model and average
   const double tol = 26 * U::core::to_real(1) + scale * 0x1p-22;
   CHECK(ctml_test::regression<U, m::diabetes_voting_vectors>().worst <= tol);
   CHECK(ctml_test::regression<m::diabetes_voting_t<table>, m::diabetes_voting_vectors>().worst <= tol);
+  // StackingRegressor: RidgeCV's coefficients on the two members' predictions, folded into the leaves.
+  STATIC_REQUIRE(m::diabetes_stacking::n_trees == 25);
+  using S = m::diabetes_stacking_t<unrolled>;
+  double sscale = 0;
+  for (double v : m::diabetes_stacking_vectors::expected_value) sscale = std::fmax(sscale, std::fabs(v));
+  const double stol = 25 * S::core::to_real(1) + sscale * 0x1p-22;
+  CHECK(ctml_test::regression<S, m::diabetes_stacking_vectors>().worst <= stol);
+  CHECK(ctml_test::regression<m::diabetes_stacking_t<table>, m::diabetes_stacking_vectors>().worst <= stol);
   const auto l = ctml_test::regress<m::diabetes_voting_linear_t, m::diabetes_voting_linear_vectors>();
   INFO("linear worst relative error " << l.worst_value);
   CHECK(l.worst_value < 1e-3);

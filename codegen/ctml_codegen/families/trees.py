@@ -25,7 +25,7 @@ def to_ir(est) -> Forest:
     if mod.startswith("xgboost"):
         from ..frontends.xgboost_trees import from_xgboost
         return from_xgboost(est)
-    if mod.startswith("sklearn") and type(est).__name__ == "VotingRegressor":
+    if mod.startswith("sklearn") and type(est).__name__ in ("VotingRegressor", "StackingRegressor"):
         from ..frontends.sklearn_voting import fold_trees
         return fold_trees(est)
     if mod.startswith("sklearn") and type(est).__name__ in SUPPORTED + REFUSED:
