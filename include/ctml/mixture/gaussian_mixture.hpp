@@ -135,22 +135,30 @@ struct gaussian_mixture
 
   static constexpr std::array<float, n_components> predict_proba(const input_type& x) noexcept {
     auto s = weighted_log_prob(x);
-    float top = s[0];
-    for (float v : s) top = v > top ? v : top;
-    float total = 0.0f;
-    for (float& v : s) total += (v = math::exp(v - top));
+    const float total = shifted_exp(s);
     for (float& v : s) v /= total;
     return s;
   }
 
   // log p(x): logsumexp of the weighted log-probabilities.
   static constexpr float score_samples(const input_type& x) noexcept {
-    const auto s = weighted_log_prob(x);
+    auto s = weighted_log_prob(x);
+    const float top = max_of(s);
+    return top + math::log(shifted_exp(s));
+  }
+
+ private:
+  static constexpr float max_of(const std::array<float, n_components>& s) noexcept {
     float top = s[0];
     for (float v : s) top = v > top ? v : top;
+    return top;
+  }
+  // s_k <- exp(s_k - max s), stable for any scores; returns their sum (>= 1).
+  static constexpr float shifted_exp(std::array<float, n_components>& s) noexcept {
+    const float top = max_of(s);
     float total = 0.0f;
-    for (float v : s) total += math::exp(v - top);
-    return top + math::log(total);
+    for (float& v : s) total += (v = math::exp(v - top));
+    return total;
   }
 };
 
