@@ -154,6 +154,14 @@ def voting_models():
     linear = pipeline.make_pipeline(preprocessing.StandardScaler(), ensemble.VotingRegressor(
         [("ridge", linear_model.Ridge()), ("lasso", linear_model.Lasso(alpha=0.1)), ("huber", linear_model.HuberRegressor())]))
     yield "diabetes_voting_linear", linear, (Xtr, Xte, ytr, None), {"feature_bits": 16}
+    # VotingClassifier(voting='soft') over tree classifiers: one forest whose scores are the
+    # weighted probabilities (three classes on int16 codes; binary on float inputs).
+    soft = lambda: ensemble.VotingClassifier(  # noqa: E731
+        [("rf", ensemble.RandomForestClassifier(n_estimators=5, max_depth=4, random_state=0)),
+         ("et", ensemble.ExtraTreesClassifier(n_estimators=4, max_depth=4, random_state=0)),
+         ("dt", tree.DecisionTreeClassifier(max_depth=3, random_state=0))], voting="soft", weights=[2, 1, 1])
+    yield "iris_voting_soft", soft(), split(datasets.load_iris), {"feature_bits": 16}
+    yield "breast_cancer_voting_soft", soft(), split(datasets.load_breast_cancer), {"feature_bits": 0}
     # StackingRegressor: the default RidgeCV final estimator on two tree members, one forest.
     stack = ensemble.StackingRegressor([("rf", ensemble.RandomForestRegressor(n_estimators=5, max_depth=4, random_state=0)),
                                         ("gb", ensemble.GradientBoostingRegressor(n_estimators=20, max_depth=3, random_state=0))])

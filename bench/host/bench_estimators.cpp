@@ -15,6 +15,8 @@
 #include "diabetes_knn_distance_vectors.hpp"
 #include "iris_knn_distance.hpp"
 #include "iris_knn_distance_vectors.hpp"
+#include "iris_voting_soft.hpp"
+#include "iris_voting_soft_vectors.hpp"
 #include "diabetes_stacking.hpp"
 #include "diabetes_stacking_vectors.hpp"
 #include "diabetes_voting.hpp"
@@ -65,6 +67,7 @@ CTML_BENCH_ESTIMATOR(AdaBoostRegressor, diabetes_ada);
 CTML_BENCH_ESTIMATOR(KNeighborsClassifier_distance, iris_knn_distance);
 CTML_BENCH_ESTIMATOR(VotingRegressor_trees, diabetes_voting);
 CTML_BENCH_ESTIMATOR(StackingRegressor_trees, diabetes_stacking);
+CTML_BENCH_ESTIMATOR(VotingClassifier_soft_trees, iris_voting_soft);
 CTML_BENCH_ESTIMATOR(Pipeline_KBinsDiscretizer_RandomForest, breast_cancer_kbins_rf);
 CTML_BENCH_ESTIMATOR(GaussianMixture, iris_gmm);
 CTML_BENCH_ESTIMATOR(EllipticEnvelope, wine_ee);

@@ -649,6 +649,31 @@ def test_voting_regressor_folds_into_one_model_of_its_family(case, tmp_path):
     assert ("Stacking" if case.startswith("stacking") else "Voting") + "Regressor" in r.header.read_text()
 
 
+@pytest.mark.parametrize("loader", [datasets.load_breast_cancer, datasets.load_iris, datasets.load_wine])
+def test_soft_voting_classifier_folds_into_one_forest_of_probabilities(loader, tmp_path):
+    """VotingClassifier(voting='soft') over DecisionTree, RandomForest and ExtraTrees classifiers:
+    the folded forest's scores are scikit-learn's predict_proba (binary: p1 - p0) within 1e-12."""
+    from sklearn import tree
+    from ctml_codegen.emit.trees import leaf_payloads
+    from ctml_codegen.frontends import sklearn_voting
+    Xtr, Xte, ytr, yte = split(loader)
+    est = ensemble.VotingClassifier([
+        ("rf", ensemble.RandomForestClassifier(n_estimators=4, max_depth=5, random_state=0)),
+        ("et", ensemble.ExtraTreesClassifier(n_estimators=3, max_depth=5, random_state=0)),
+        ("dt", tree.DecisionTreeClassifier(max_depth=4, random_state=0)), ("x", "drop")],
+        voting="soft", weights=[3, 1, 0.5, 1]).fit(Xtr, ytr)
+    forest = sklearn_voting.fold_soft_trees(est)
+    X32 = Xte.astype(np.float32)
+    acc = np.zeros((len(X32), forest.n_outputs))
+    for t, tr in enumerate(forest.trees):
+        acc[:, t % forest.n_outputs] += [v[0] for v in leaf_payloads(tr, X32)]
+    p = est.predict_proba(X32.astype(np.float64))
+    want = p[:, 1:] - p[:, :1] if p.shape[1] == 2 else p
+    assert np.abs(acc - want).max() <= 1e-12
+    r = convert(est, "soft", tmp_path, X_sample=Xtr, feature_bits=16, X_test=Xte, target="avr")
+    assert "proba_linear = true" in r.header.read_text()
+
+
 def test_voting_regressor_refusals_are_one_line(tmp_path):
     """Mixed families, a log link, a median member, a Pipeline member and the classifier kinds are
     refused in one line, and nothing is written."""
@@ -675,8 +700,14 @@ def test_voting_regressor_refusals_are_one_line(tmp_path):
             convert(est, "v", tmp_path, X_sample=X)
     Xc, yc = datasets.load_iris(return_X_y=True)
     vc = ensemble.VotingClassifier([("t", tree.DecisionTreeClassifier()), ("l", linear_model.LogisticRegression(max_iter=1000))]).fit(Xc, yc)
-    with pytest.raises(ConversionError, match="VotingClassifier .* is not supported"):
+    with pytest.raises(ConversionError, match="voting='hard'\) is not supported"):
         convert(vc, "vc", tmp_path, X_sample=Xc)
+    vc.set_params(voting="soft").fit(Xc, yc)
+    with pytest.raises(ConversionError, match="VotingClassifier over LogisticRegression is not supported"):
+        convert(vc, "vc", tmp_path, X_sample=Xc)
+    sc = ensemble.StackingClassifier([("t", tree.DecisionTreeClassifier())]).fit(Xc, yc)
+    with pytest.raises(ConversionError, match="StackingClassifier .* is not supported"):
+        convert(sc, "sc", tmp_path, X_sample=Xc)
     assert not list(tmp_path.iterdir())
 
 

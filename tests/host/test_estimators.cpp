@@ -31,6 +31,10 @@
 #include "iris_knn_distance_float.hpp"
 #include "iris_knn_distance_float_vectors.hpp"
 #include "iris_knn_distance_vectors.hpp"
+#include "breast_cancer_voting_soft.hpp"
+#include "breast_cancer_voting_soft_vectors.hpp"
+#include "iris_voting_soft.hpp"
+#include "iris_voting_soft_vectors.hpp"
 #include "diabetes_stacking.hpp"
 #include "diabetes_stacking_vectors.hpp"
 #include "diabetes_voting.hpp"
@@ -399,6 +403,30 @@ TEST_CASE("KBinsDiscretizer and SimpleImputer fold into the trees exactly", "[tr
   check_lightgbm<m::breast_cancer_impute_gb_t<unrolled>, m::breast_cancer_impute_gb_t<table>, m::breast_cancer_impute_gb_vectors>(1e-4);
 }
 
+// VotingClassifier(voting='soft') over RandomForest, ExtraTrees and a DecisionTree (weights 2, 1, 1):
+// each tree adds its weighted class probabilities, so the scores are scikit-learn's predict_proba
+// (binary: p1 - p0). Int16 codes: each int32 leaf within half a step; float: float32 sums.
+template <class U, class B, class V>
+void check_soft_vote(double tol) {
+  for (const auto& r : {ctml_test::boosted<U, V>(tol), ctml_test::boosted<B, V>(tol)}) {
+    CHECK(r.agree == r.total);
+    CHECK(r.worst <= tol);
+  }
+  for (std::size_t i = 0; i < V::n_samples; ++i) {
+    const auto x = ctml_test::row<U>(V::inputs[i]);
+    const auto p = U::predict_proba(x);
+    CHECK(p == B::predict_proba(x));
+    for (std::size_t k = 0; k < p.size(); ++k) CHECK(p[k] == Approx(V::expected_proba[i][k]).margin(tol));
+  }
+}
+
+TEST_CASE("soft VotingClassifier over tree classifiers folds into one forest of weighted probabilities", "[trees][voting][conformance]") {
+  STATIC_REQUIRE(m::iris_voting_soft::proba_linear);
+  using I = m::iris_voting_soft_t<unrolled>;
+  check_soft_vote<I, m::iris_voting_soft_t<table>, m::iris_voting_soft_vectors>(static_cast<double>(I::n_trees) * I::core::to_real(1) + 1e-6);
+  check_soft_vote<m::breast_cancer_voting_soft_t<unrolled>, m::breast_cancer_voting_soft_t<table>, m::breast_cancer_voting_soft_vectors>(1e-5);
+}
+
 // GaussianMixture and EllipticEnvelope (float inputs): components and inlier decisions are
 // scikit-learn's on every held-out sample, in both layouts; probabilities within 1e-5,
 // score_samples (logsumexp / -Mahalanobis) within 1e-5 of their magnitude (float32 sums).
@@ -464,6 +492,8 @@ static_assert([] {
 }(), "the folded VotingRegressor averages its members like scikit-learn at compile time");
 static_assert(ctml_test::classes_match<m::breast_cancer_kbins_rf_t<unrolled>, m::breast_cancer_kbins_rf_vectors>(std::make_index_sequence<20>{}),
               "the KBinsDiscretizer folded into the forest's thresholds predicts the Pipeline's classes at compile time");
+static_assert(ctml_test::classes_match<m::iris_voting_soft_t<table>, m::iris_voting_soft_vectors>(std::make_index_sequence<20>{}),
+              "the soft VotingClassifier predicts scikit-learn's classes at compile time");
 static_assert(ctml_test::classes_match<m::iris_gmm_t<table>, m::iris_gmm_vectors>(std::make_index_sequence<20>{}),
               "the GaussianMixture picks scikit-learn's components at compile time");
 static_assert(ctml_test::classes_match<m::wine_ee_t<unrolled>, m::wine_ee_vectors>(std::make_index_sequence<20>{}),

@@ -316,6 +316,8 @@ def header(lw: Lowered, name: str) -> str:
                 spec.append(f"  static constexpr auto link = ctml::trees::output_link::{fo.extra['link']};")
         if fo.kind == "boosted_classifier":
             spec.append(f"  static constexpr std::size_t n_classes = {len(fo.classes)};")
+            if fo.extra.get("proba_linear"):
+                spec.append("  static constexpr bool proba_linear = true;  // the scores are probabilities (soft voting)")
             if fo.extra.get("one_vs_rest"):
                 spec.append("  static constexpr bool one_vs_rest = true;  // one binary model per class (LightGBM multiclassova)")
             if fo.extra.get("proba_gain", 1.0) != 1.0:

@@ -16,7 +16,12 @@ def reference(est, forest: Forest, X: np.ndarray) -> dict:
         pred = est.predict(X)
         classes = list(forest.classes)
         out["class"] = np.array([classes.index(p) for p in pred.tolist()], dtype=np.int64)
-        if forest.kind == "boosted_classifier":
+        if forest.kind == "boosted_classifier" and forest.extra.get("proba_linear"):
+            # Soft voting: the scores are the probabilities (binary: p1 - p0).
+            p = np.asarray(est.predict_proba(X), dtype=np.float64)
+            out["score"] = (p[:, 1:] - p[:, :1]) if p.shape[1] == 2 else p
+            out["proba"] = p
+        elif forest.kind == "boosted_classifier":
             d = est.decision_function(X) if hasattr(est, "decision_function") else est.predict(X, output_margin=True)
             out["score"] = np.asarray(d, dtype=np.float64).reshape(len(X), -1)
             out["proba"] = np.asarray(est.predict_proba(X), dtype=np.float64).reshape(len(X), -1)

@@ -28,6 +28,9 @@ def to_ir(est) -> Forest:
     if mod.startswith("sklearn") and type(est).__name__ in ("VotingRegressor", "StackingRegressor"):
         from ..frontends.sklearn_voting import fold_trees
         return fold_trees(est)
+    if mod.startswith("sklearn") and type(est).__name__ == "VotingClassifier":
+        from ..frontends.sklearn_voting import fold_soft_trees
+        return fold_soft_trees(est)
     if mod.startswith("sklearn") and type(est).__name__ in SUPPORTED + REFUSED:
         from ..frontends.sklearn_trees import from_sklearn
         return from_sklearn(est)
@@ -163,7 +166,7 @@ def convert(est, name: str, out_dir="models", *, X_sample=None, feature_bits: Op
         Xq = fmap.dequantize(fmap.quantize(np.asarray(X_sample)))
         if emit_trees.vote_disagreements(forest, lw.codes["scale"], Xq):
             lw = emit_trees.lower(forest, fmap, 16)
-    if type(model).__name__ == "AdaBoostClassifier":
+    if type(model).__name__ in ("AdaBoostClassifier", "VotingClassifier"):
         _check_boosted_classes(est, lw, [X for X in (X_sample, X_test) if X is not None])
     if "median_weights" in forest.extra:
         _check_medians(est, lw, [X for X in (X_sample, X_test) if X is not None])

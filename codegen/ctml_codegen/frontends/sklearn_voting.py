@@ -124,3 +124,54 @@ def fold_trees(est):
         nan_aware = nan_aware or f.nan_aware
     return Forest("regressor", int(est.n_features_in_), tuple(trees), _source(est, members), init=(init,),
                   nan_aware=nan_aware)
+
+
+TREE_CLASSIFIERS = ("DecisionTreeClassifier", "ExtraTreeClassifier", "RandomForestClassifier", "ExtraTreesClassifier")
+
+
+def fold_soft_trees(est):
+    """VotingClassifier(voting='soft') over tree classifiers: predict_proba is sum_m a_m proba_m and
+    a forest's proba the mean of its trees' distributions, so every tree adds c_t p_t (c_t = a_m /
+    n_trees_m) to the class scores: a boosted classifier whose scores are the probabilities
+    (binary: one score p1 - p0, class 1 when positive, as argmax)."""
+    from ..ir.trees import Forest
+    from ..families.trees import to_ir
+    from .sklearn_trees import map_leaves
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+    try:
+        check_is_fitted(est)
+    except NotFittedError as e:
+        raise ConversionError("the VotingClassifier is not fitted; call fit() before converting") from e
+    if est.voting != "soft":
+        raise ConversionError("VotingClassifier(voting='hard') is not supported (a vote of the members' classes is "
+                              "not one forest); use voting='soft', which ctml folds into one forest")
+    members = list(est.estimators_)
+    w = est._weights_not_none
+    weights = np.ones(len(members)) if w is None else np.asarray(w, dtype=np.float64)
+    if len(weights) != len(members) or not np.all(np.isfinite(weights)) or weights.sum() <= 0:
+        raise ConversionError("the VotingClassifier's weights must be finite and sum to a positive number")
+    a = weights / weights.sum()
+    k = len(est.classes_)
+    trees = []
+    for m, am in zip(members, a):
+        if type(m).__name__ not in TREE_CLASSIFIERS:
+            raise ConversionError(f"VotingClassifier over {type(m).__name__} is not supported; ctml folds soft voting "
+                                  f"over {', '.join(TREE_CLASSIFIERS)}")
+        f = to_ir(m)
+        if len(f.classes) != k:
+            raise ConversionError(f"a VotingClassifier member ({type(m).__name__}) saw {len(f.classes)} of the "
+                                  f"{k} classes; ctml needs every member fitted on every class")
+        c = am / len(f.trees)
+        for t in f.trees:
+            if k == 2:
+                trees.append(map_leaves(t, lambda p, c=c: (c * (p[1] - p[0]),)))
+            else:
+                trees.extend(map_leaves(t, lambda p, c=c, j=j: (c * p[j],)) for j in range(k))
+    names = ", ".join(type(m).__name__ for m in members)
+    import sklearn
+    src = Source(f"scikit-learn {sklearn.__version__}", f"VotingClassifier([{names}], voting='soft')")
+    n_out = 1 if k == 2 else k
+    return Forest("boosted_classifier", int(est.n_features_in_), tuple(trees), src,
+                  classes=tuple(v.item() if hasattr(v, "item") else v for v in est.classes_), n_outputs=n_out,
+                  init=(0.0,) * n_out, extra={"proba_linear": True})

@@ -5,7 +5,9 @@
 // (GradientBoostingClassifier(loss='exponential') takes expit(2 raw)) and softmax(proba_gain *
 // scores) otherwise (AdaBoostClassifier: softmax(scores / (K - 1))); the default is 1. A spec with
 // one_vs_rest (LightGBM multiclassova) has one binary model per class: predict_proba is
-// sigmoid(proba_gain * score) for each class, not normalised, as LightGBM gives it.
+// sigmoid(proba_gain * score) for each class, not normalised, as LightGBM gives it. A spec with
+// proba_linear (VotingClassifier(voting='soft') over tree classifiers: the leaves hold weighted class
+// probabilities) has probabilities for scores: predict_proba is the scores (binary: p1 = (1 + s) / 2).
 #pragma once
 #include <array>
 #include <cstdint>
@@ -49,6 +51,10 @@ struct boosted_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of
     if constexpr (requires { Spec::one_vs_rest; }) return static_cast<bool>(Spec::one_vs_rest);
     else return false;
   }();
+  static constexpr bool proba_linear = [] {
+    if constexpr (requires { Spec::proba_linear; }) return static_cast<bool>(Spec::proba_linear);
+    else return false;
+  }();
 
   static constexpr output_type predict(const input_type& x) noexcept {
     const auto r = core::raw(x);
@@ -71,7 +77,12 @@ struct boosted_classifier : ::ctml::detail::input_guard<::ctml::detail::input_of
   static constexpr proba_type predict_proba(const input_type& x) noexcept {
     const auto d = decision_function(x);
     proba_type p{};
-    if constexpr (n_classes == 2) {
+    if constexpr (proba_linear && n_classes == 2) {
+      p[1] = 0.5f * (1.0f + d[0]);
+      p[0] = 1.0f - p[1];
+    } else if constexpr (proba_linear) {
+      for (std::size_t k = 0; k < n_classes; ++k) p[k] = d[k];
+    } else if constexpr (n_classes == 2) {
       p[1] = math::sigmoid(proba_gain == 1.0f ? d[0] : proba_gain * d[0]);
       p[0] = 1.0f - p[1];
     } else if constexpr (one_vs_rest) {
