@@ -25,7 +25,8 @@ KINDS = ("VotingRegressor", "StackingRegressor")
 
 
 def _combination(est) -> tuple[list, np.ndarray, float, object]:
-    """(members, their coefficients a_m, the offset b_0, the passthrough coefficients c_p or None)."""
+    """(members, their coefficients a_m, the offset b_0, the passthrough coefficients c_p or None) of a
+    VotingRegressor, VotingClassifier (a_m: the weight shares) or StackingRegressor."""
     from sklearn.exceptions import NotFittedError
     from sklearn.utils.validation import check_is_fitted
     name = type(est).__name__
@@ -38,11 +39,11 @@ def _combination(est) -> tuple[list, np.ndarray, float, object]:
         if type(m).__name__ == "Pipeline":
             raise ConversionError(f"a {name} member that is a Pipeline is not supported; put the scaler "
                                   f"before the {name} (Pipeline(scaler, {name}(...)))")
-    if name == "VotingRegressor":
+    if name in ("VotingRegressor", "VotingClassifier"):   # shares w_m / sum w
         w = est._weights_not_none
         weights = np.ones(len(members)) if w is None else np.asarray(w, dtype=np.float64)
         if len(weights) != len(members) or not np.all(np.isfinite(weights)) or weights.sum() <= 0:
-            raise ConversionError("the VotingRegressor's weights must be finite and sum to a positive number")
+            raise ConversionError(f"the {name}'s weights must be finite and sum to a positive number")
         return members, weights / weights.sum(), 0.0, None
     from .sklearn_linear import REGRESSORS, from_sklearn
     final = est.final_estimator_
@@ -137,21 +138,10 @@ def fold_soft_trees(est):
     from ..ir.trees import Forest
     from ..families.trees import to_ir
     from .sklearn_trees import map_leaves
-    from sklearn.exceptions import NotFittedError
-    from sklearn.utils.validation import check_is_fitted
-    try:
-        check_is_fitted(est)
-    except NotFittedError as e:
-        raise ConversionError("the VotingClassifier is not fitted; call fit() before converting") from e
+    members, a, _, _ = _combination(est)
     if est.voting != "soft":
         raise ConversionError("VotingClassifier(voting='hard') is not supported (a vote of the members' classes is "
                               "not one forest); use voting='soft', which ctml folds into one forest")
-    members = list(est.estimators_)
-    w = est._weights_not_none
-    weights = np.ones(len(members)) if w is None else np.asarray(w, dtype=np.float64)
-    if len(weights) != len(members) or not np.all(np.isfinite(weights)) or weights.sum() <= 0:
-        raise ConversionError("the VotingClassifier's weights must be finite and sum to a positive number")
-    a = weights / weights.sum()
     k = len(est.classes_)
     trees = []
     for m, am in zip(members, a):
